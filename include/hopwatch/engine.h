@@ -1,0 +1,293 @@
+/* hopwatch/engine.h - the poll-driven probe core.
+ *
+ * An engine owns the probing sockets (one per address family, shared by every
+ * probe), the probes in flight and a queue of timers.  It never blocks and
+ * never owns the loop: the caller asks which descriptors to poll and for how
+ * long (hw_engine_pollfds, hw_engine_timeout_ms), polls them together with its
+ * own, and hands the result back (hw_engine_process).  Callbacks run only
+ * from inside hw_engine_process, and for cancellation from hw_engine_cancel,
+ * hw_engine_release and hw_engine_free.
+ *
+ * Callback contract: if hw_engine_probe() or hw_engine_timer_add() fails, its
+ * callback never fires; if it succeeds, the callback fires exactly once
+ * (answer, timeout, send error, or cancellation).  Late and duplicate answers
+ * go to the probe's separate, optional on_extra callback.
+ */
+#ifndef HOPWATCH_ENGINE_H
+#define HOPWATCH_ENGINE_H
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hopwatch/addr.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct hw_engine;
+
+/* A moment, read from two clocks at once.  mono_ns (CLOCK_MONOTONIC) is used
+ * for every interval and timeout; real_ns (CLOCK_REALTIME, Unix epoch) for
+ * printed timestamps and, with kernel_ns, for RTTs that a busy process does
+ * not inflate (see hw_probe_result.kernel_ts). */
+struct hw_time {
+    int64_t mono_ns;   /* CLOCK_MONOTONIC, nanoseconds, read in user space */
+    int64_t real_ns;   /* CLOCK_REALTIME, nanoseconds since the epoch, read
+                          in user space together with mono_ns */
+    int64_t kernel_ns; /* received packets: the kernel's CLOCK_REALTIME
+                          arrival stamp (SO_TIMESTAMPNS), 0 if none */
+};
+
+/* ---- The transport seam -------------------------------------------------
+ * The engine sends and receives only through these functions.  The default
+ * (config.transport == NULL) uses raw sockets; unit tests plug in a fake
+ * network with a fake clock. */
+
+/* Where a received packet starts. */
+enum hw_rx_layer {
+    HW_RX_IP4 = 1,   /* an IPv4 header, then ICMP (raw IPv4 socket) */
+    HW_RX_ICMP = 2,  /* the ICMP / ICMPv6 header (raw IPv6 or datagram socket) */
+};
+
+/* One packet to send. */
+struct hw_tx {
+    int family;             /* AF_INET or AF_INET6 */
+    const uint8_t *buf;     /* the ICMP message: header and payload, no IP header */
+    size_t len;             /* bytes in buf */
+    struct hw_addr dst;     /* destination */
+    int ttl;                /* TTL / hop limit, 1..255; 0 for the system default */
+    int tos;                /* IPv4 TOS / IPv6 traffic class, 0..255 */
+    struct hw_time sent;    /* out: both clocks, read right before the send call */
+};
+
+/* One received packet. */
+struct hw_rx {
+    uint8_t *buf;           /* in: where to store the packet (owned by the engine) */
+    size_t cap;             /* in: size of buf */
+    size_t len;             /* out: bytes stored */
+    bool truncated;         /* out: the packet was longer than cap */
+    enum hw_rx_layer layer; /* out: where the packet starts */
+    struct hw_addr from;    /* out: source address of the packet */
+    struct hw_time received;/* out: read right after the receive call, with the
+                               kernel's stamp in kernel_ns when available */
+    int ttl;                /* out: TTL / hop limit it arrived with, -1 if unknown */
+};
+
+struct hw_transport {
+    /* Open the socket for family (AF_INET or AF_INET6).  On success store a
+     * descriptor to poll for input in *fd and return 0; else return a
+     * negative status and optionally write a detailed message into
+     * errbuf (errlen bytes), naming the failing call. */
+    int (*open)(void *ctx, int family, int *fd, char *errbuf, size_t errlen);
+    /* Close a descriptor returned by open. */
+    void (*close)(void *ctx, int fd);
+    /* Send one packet on fd; fill tx->sent.  Returns 0 or a negative
+     * status (-errno for system errors). */
+    int (*send)(void *ctx, int fd, struct hw_tx *tx);
+    /* Receive one packet from fd without blocking.  Returns 1 with rx
+     * filled, 0 when nothing is waiting, or a negative status. */
+    int (*recv)(void *ctx, int fd, struct hw_rx *rx);
+    /* Read the clocks. */
+    void (*now)(void *ctx, struct hw_time *t);
+};
+
+/* ---- Configuration ---------------------------------------------------- */
+
+/* Families to open sockets for (bitmask). */
+#define HW_FAMILY_V4 0x1u
+#define HW_FAMILY_V6 0x2u
+
+struct hw_engine_config {
+    const struct hw_transport *transport; /* NULL: the built-in raw sockets */
+    void *transport_ctx;                  /* passed to every transport call */
+    unsigned families;                    /* HW_FAMILY_* to open; 0 means both */
+    const uint8_t *key;                   /* 16-byte cookie key; NULL: random */
+    int ident;                            /* first ICMP identifier; -1: random */
+    unsigned idents;                      /* identifiers to use, 1..4096; 0: 64 */
+    int64_t linger_ns;                    /* how long a finished probe is kept to
+                                             recognise late and duplicate answers;
+                                             0: as long as its timeout, >= 1 s */
+};
+
+/* Fill cfg with the defaults described above. */
+void hw_engine_config_init(struct hw_engine_config *cfg);
+
+/* Create an engine and open its sockets (this is the step that needs
+ * privilege: call it before dropping privileges).  A family whose socket
+ * cannot be opened is remembered, not fatal, even when no family could be
+ * opened: see hw_engine_family_status().  Returns NULL and sets *status
+ * (HW_EINVAL, -ENOMEM, -EIO) on failure; *status gets 0 on success. */
+struct hw_engine *hw_engine_new(const struct hw_engine_config *cfg, int *status);
+
+/* Cancel every probe and timer (probe callbacks fire with
+ * HW_OUTCOME_CANCELLED and must not send), close the sockets and free the
+ * engine.  Must not be called from inside a callback.  NULL is accepted. */
+void hw_engine_free(struct hw_engine *e);
+
+/* 0 when the socket for family (AF_INET / AF_INET6) is open, else the status
+ * of the failed open (for example HW_ENOPERM). */
+int hw_engine_family_status(const struct hw_engine *e, int family);
+
+/* The detailed message of the failed open for family, naming the call and
+ * the fix ("socket(AF_INET, SOCK_RAW): Operation not permitted; ..."), or ""
+ * when it is open.  The string belongs to the engine. */
+const char *hw_engine_family_errmsg(const struct hw_engine *e, int family);
+
+/* ---- The loop ----------------------------------------------------------- */
+
+/* Write up to n pollfd entries (fd and events) for the engine's descriptors
+ * into fds.  Returns how many the engine has (which may exceed n). */
+size_t hw_engine_pollfds(const struct hw_engine *e, struct pollfd *fds, size_t n);
+
+/* Milliseconds until the engine's next deadline, rounded up, capped at
+ * max_ms when max_ms >= 0.  0 when work is due now; -1 when the engine has
+ * no deadline and max_ms < 0 (wait for input only). */
+int hw_engine_timeout_ms(struct hw_engine *e, int max_ms);
+
+/* Do what is ready: read answers from descriptors in fds with POLLIN set
+ * (fds may contain descriptors of other owners; they are skipped), then
+ * expire timeouts, then run due timers.  fds may be NULL with n == 0 to only
+ * run timers. */
+void hw_engine_process(struct hw_engine *e, const struct pollfd *fds, size_t n);
+
+/* Poll the engine's own descriptors for at most max_ms (or until its next
+ * deadline) and process.  A convenience for simple blocking loops.  Returns 0
+ * or -errno of a failed poll (-EINTR when a signal arrived). */
+int hw_engine_wait(struct hw_engine *e, int max_ms);
+
+/* True when no probe is in flight and no timer is pending. */
+bool hw_engine_idle(const struct hw_engine *e);
+
+/* Read the engine's clocks (the transport's clock). */
+void hw_engine_now(const struct hw_engine *e, struct hw_time *t);
+
+/* ---- Probes ------------------------------------------------------------- */
+
+enum hw_outcome {
+    HW_OUTCOME_REPLY = 1,       /* the destination answered (ICMP echo reply) */
+    HW_OUTCOME_TIME_EXCEEDED,   /* a router on the way: TTL / hop limit ran out */
+    HW_OUTCOME_UNREACHABLE,     /* destination unreachable, see icmp_code */
+    HW_OUTCOME_ICMP_ERROR,      /* another ICMP error quoting the probe
+                                   (parameter problem, packet too big, ...) */
+    HW_OUTCOME_TIMEOUT,         /* no answer before the timeout */
+    HW_OUTCOME_SEND_ERROR,      /* the send call failed, see status */
+    HW_OUTCOME_CANCELLED,       /* hw_engine_cancel() or hw_engine_free() */
+};
+
+/* Name of an outcome ("reply", "time-exceeded", ...); static. */
+const char *hw_outcome_name(enum hw_outcome o);
+
+struct hw_probe_result;
+typedef void (*hw_probe_cb)(void *arg, const struct hw_probe_result *r);
+
+/* What to send.  The engine copies it. */
+struct hw_probe_spec {
+    struct hw_addr dst;     /* destination; its family picks the socket */
+    int ttl;                /* 1..255; 0: system default */
+    int tos;                /* 0..255 */
+    size_t payload_size;    /* ICMP payload bytes, 0..65000; 16 or more carry
+                               the cookie that authenticates answers */
+    int64_t timeout_ns;     /* > 0 */
+    hw_probe_cb cb;         /* fires exactly once; required */
+    hw_probe_cb on_extra;   /* optional: fires for each late answer (after the
+                               timeout) and duplicate answer, with r->extra set,
+                               while the engine still remembers the probe */
+    void *arg;              /* passed back in the result */
+    uint64_t tag;           /* passed back in the result */
+};
+
+/* Why an answer reached on_extra. */
+enum hw_extra {
+    HW_EXTRA_NONE = 0,      /* a normal result (spec.cb) */
+    HW_EXTRA_LATE,          /* the answer came after the probe timed out */
+    HW_EXTRA_DUPLICATE,     /* the probe had already been answered */
+};
+
+/* The outcome of one probe (or, through on_extra, a late or duplicate
+ * answer to it).  Valid only during the callback. */
+struct hw_probe_result {
+    enum hw_outcome outcome;  /* what happened */
+    uint64_t id;              /* the id hw_engine_probe() returned */
+    void *arg;                /* spec.arg */
+    uint64_t tag;             /* spec.tag */
+    struct hw_addr dst;       /* spec.dst */
+    int ttl;                  /* spec.ttl */
+    uint16_t ident;           /* ICMP identifier the probe carried */
+    uint16_t seq;             /* ICMP sequence number the probe carried */
+    struct hw_addr responder; /* who answered (REPLY, TIME_EXCEEDED,
+                                 UNREACHABLE, ICMP_ERROR); else AF_UNSPEC */
+    int icmp_type;            /* ICMP type of the answer, -1 if none */
+    int icmp_code;            /* ICMP code of the answer, -1 if none */
+    int64_t rtt_ns;           /* round-trip time of the answer, -1 if none */
+    bool kernel_ts;           /* rtt_ns used a kernel receive timestamp */
+    struct hw_time sent;      /* when the probe was sent */
+    struct hw_time received;  /* when the answer arrived (zero if none) */
+    int reply_ttl;            /* TTL / hop limit of the answer, -1 if unknown */
+    size_t reply_bytes;       /* size of the answer as received */
+    int status;               /* SEND_ERROR: the negative status; else 0 */
+    enum hw_extra extra;      /* on_extra: late or duplicate; else NONE */
+};
+
+/* Send one ICMP echo request now.  On success return 0, store the probe's id
+ * in *id (may be NULL) and guarantee one call of spec->cb.  On failure
+ * (HW_EINVAL, HW_EFAMILY, HW_EBUSY, -ENOMEM) the callback never fires.  A
+ * failed send call is not a failure here: the probe completes with
+ * HW_OUTCOME_SEND_ERROR from the next hw_engine_process(). */
+int hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t *id);
+
+/* Cancel a probe in flight: its callback fires at once with
+ * HW_OUTCOME_CANCELLED; an answer to it later counts as foreign.  Returns 0,
+ * or HW_EINVAL if id is not in flight. */
+int hw_engine_cancel(struct hw_engine *e, uint64_t id);
+
+/* Let go of every probe whose spec.arg is arg: those in flight are cancelled
+ * (callbacks fire with HW_OUTCOME_CANCELLED), finished ones lose their
+ * on_extra callback.  Call it before freeing whatever arg points to.  O(n)
+ * in the probes the engine remembers: meant for teardown. */
+void hw_engine_release(struct hw_engine *e, void *arg);
+
+/* ---- Timers ------------------------------------------------------------- */
+
+typedef void (*hw_timer_cb)(void *arg, uint64_t id);
+
+/* Call cb(arg, id) once, delay_ns (>= 0) from now.  Timers due at the same
+ * moment fire in the order they were added.  Returns 0 and stores the id, or
+ * -ENOMEM. */
+int hw_engine_timer_add(struct hw_engine *e, int64_t delay_ns, hw_timer_cb cb,
+                        void *arg, uint64_t *id);
+
+/* Cancel a pending timer; its callback does not fire (timers are not probes:
+ * a cancelled timer is simply forgotten).  Returns 0, or HW_EINVAL if id is
+ * not pending. */
+int hw_engine_timer_cancel(struct hw_engine *e, uint64_t id);
+
+/* ---- Counters ---------------------------------------------------------- */
+
+/* What the engine saw.  Every received packet is counted in exactly one of
+ * matched, late, duplicates, foreign, malformed. */
+struct hw_engine_counters {
+    uint64_t probes_sent;   /* probes handed to the transport successfully */
+    uint64_t send_errors;   /* send calls that failed */
+    uint64_t rx_packets;    /* packets read from the sockets */
+    uint64_t matched;       /* answers matched to a probe in flight */
+    uint64_t late;          /* answers to probes that had timed out */
+    uint64_t duplicates;    /* answers to probes already answered */
+    uint64_t foreign;       /* well-formed packets that are not ours (other
+                               pingers, echo requests, stale or forged) */
+    uint64_t malformed;     /* truncated or inconsistent packets, bad checksums */
+    uint64_t bad_cookie;    /* of foreign: right id/seq but a wrong cookie */
+    uint64_t short_quotes;  /* of matched: ICMP errors quoting too little to
+                               check the cookie (matched on id/seq/dst) */
+};
+
+/* Copy the counters into *c. */
+void hw_engine_counters(const struct hw_engine *e, struct hw_engine_counters *c);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,17 @@
+/* hopwatch/hopwatch.h - everything libhopwatch offers, in one include. */
+#ifndef HOPWATCH_HOPWATCH_H
+#define HOPWATCH_HOPWATCH_H
+
+#include <hopwatch/addr.h>
+#include <hopwatch/engine.h>
+#include <hopwatch/error.h>
+#include <hopwatch/icmp.h>
+#include <hopwatch/privs.h>
+#include <hopwatch/resolve.h>
+#include <hopwatch/stats.h>
+#include <hopwatch/trace.h>
+
+/* The library's version, "MAJOR.MINOR.PATCH"; static. */
+const char *hw_version(void);
+
+#endif
