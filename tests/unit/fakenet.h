@@ -1,0 +1,119 @@
+/* fakenet.h - a fake network and fake clocks behind the engine's transport
+ * seam, so unit tests drive scheduling, matching, loss, reordering,
+ * duplicates and late answers deterministically and fast.
+ *
+ * Packets a test (or the simulated path) hands in are queued with a
+ * delivery time; fakenet_pump() advances nothing by itself: it tells the
+ * engine both sockets are readable, and recv hands out the packets due at
+ * the fake "now".
+ */
+#ifndef HW_TEST_FAKENET_H
+#define HW_TEST_FAKENET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <hopwatch/engine.h>
+
+#define FAKE_PKT_MAX 2048
+#define FAKE_HOPS_MAX 64
+#define FAKE_FD4 1004
+#define FAKE_FD6 1006
+
+/* A packet the engine sent. */
+struct fake_sent {
+    int family;                 /* AF_INET / AF_INET6 */
+    uint8_t buf[FAKE_PKT_MAX];  /* the ICMP message */
+    size_t len;                 /* its length */
+    struct hw_addr dst;         /* where it went */
+    int ttl;                    /* TTL asked for */
+    int tos;                    /* TOS asked for */
+    struct hw_time sent;        /* fake send time */
+};
+
+/* A packet waiting to be received. */
+struct fake_pkt {
+    int family;                 /* socket it arrives on */
+    uint8_t buf[FAKE_PKT_MAX];  /* as the socket would hand it */
+    size_t len;                 /* its length */
+    enum hw_rx_layer layer;     /* where it starts */
+    struct hw_addr from;        /* its source */
+    int64_t due_mono_ns;        /* when it "arrives" */
+    int64_t kernel_delay_ns;    /* kernel stamp this long before due (0: none) */
+};
+
+/* A simulated path for fakenet_route(): hop i (TTL i+1) answers time
+ * exceeded from hop[i] after rtt_ns[i]; TTLs >= nhops reach the target. */
+struct fake_path {
+    int nhops;                       /* hops including the target */
+    struct hw_addr hop[FAKE_HOPS_MAX];  /* responder of each TTL - 1 */
+    struct hw_addr alt[FAKE_HOPS_MAX];  /* if set: every other probe at this
+                                           TTL is answered by alt (ECMP) */
+    int64_t rtt_ns[FAKE_HOPS_MAX];   /* round trip per hop */
+    bool silent[FAKE_HOPS_MAX];      /* never answers */
+    unsigned drop_every[FAKE_HOPS_MAX]; /* drop every n-th probe reaching
+                                           this TTL (0: none) */
+    int unreach_ttl;                 /* from this TTL on, hop[unreach_ttl-1]
+                                        answers unreachable (0: none) */
+    int unreach_code;                /* with this code */
+};
+
+struct fakenet {
+    struct hw_addr self4;            /* our IPv4 address */
+    struct hw_addr self6;            /* our IPv6 address */
+    int64_t mono_ns;                 /* fake CLOCK_MONOTONIC */
+    int64_t real_offset_ns;          /* fake CLOCK_REALTIME - monotonic */
+    int open_status[2];              /* forced open result per family */
+    int send_status;                 /* forced send result (0: succeed) */
+    struct fake_sent *sent;          /* every packet sent */
+    size_t nsent;                    /* entries in sent */
+    size_t capsent;                  /* allocated */
+    struct fake_pkt *queue;          /* packets waiting */
+    size_t nqueue;                   /* entries in queue */
+    size_t capqueue;                 /* allocated */
+    bool route_on;                   /* answer sends from path */
+    struct fake_path path;           /* the simulated path */
+    unsigned per_ttl_count[FAKE_HOPS_MAX + 1]; /* probes seen per TTL */
+    int closes;                      /* close() calls */
+};
+
+/* Start a fake network at mono 1000 s, wall clock 2026-11-23. */
+void fakenet_init(struct fakenet *n);
+void fakenet_fini(struct fakenet *n);
+/* The transport functions; pass n as transport_ctx. */
+const struct hw_transport *fakenet_transport(void);
+/* Engine config using this network, with a fixed key and ident. */
+void fakenet_engine_config(struct fakenet *n, struct hw_engine_config *cfg);
+
+/* Move the fake clocks forward. */
+void fakenet_advance(struct fakenet *n, int64_t ns);
+/* Step only the wall clock (as an NTP step would). */
+void fakenet_step_wall(struct fakenet *n, int64_t ns);
+
+/* Queue raw bytes to arrive on family's socket delay_ns from now. */
+void fakenet_queue(struct fakenet *n, int family, const uint8_t *buf, size_t len,
+                   enum hw_rx_layer layer, const struct hw_addr *from, int64_t delay_ns);
+
+/* Answers to sent packet i, arriving delay_ns from now. */
+void fakenet_echo_reply(struct fakenet *n, size_t i, const struct hw_addr *from,
+                        int64_t delay_ns);
+/* An ICMP error (type/code of the family) from `from` quoting the first
+ * quote_len bytes of sent packet i (all of it if quote_len is larger). */
+void fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int type,
+                        int code, size_t quote_len, int64_t delay_ns);
+
+/* Answer every send from now on according to path. */
+void fakenet_route(struct fakenet *n, const struct fake_path *path);
+
+/* Let the engine read both sockets, then run its timers. */
+void fakenet_pump(struct fakenet *n, struct hw_engine *e);
+
+/* Advance the clock to the engine's next deadline (or by max_ns at most)
+ * and pump; returns false when the engine has no deadline. */
+bool fakenet_step(struct fakenet *n, struct hw_engine *e, int64_t max_ns);
+
+/* Parse a numeric address (aborts the test on a typo). */
+struct hw_addr fakenet_addr(const char *text);
+
+#endif
