@@ -1,0 +1,503 @@
+/* trace.c - route discovery and continuous per-hop probing of one target.
+ * See include/hopwatch/trace.h for the model.
+ *
+ * Everything here reacts to engine callbacks and one round timer; there is
+ * no loop of its own.  Hops are an array indexed by TTL - first_ttl.  Each
+ * hop keeps the ids of its probes in flight (a handful: timeout / interval
+ * rounds' worth), so that probes past a newly learned path end can be
+ * cancelled rather than waited for.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hopwatch/error.h>
+#include <hopwatch/trace.h>
+
+#define NS_PER_S 1000000000LL
+
+struct hop {
+    struct hw_stats stats;          /* every probe with this TTL */
+    struct hw_responder *resp;      /* who answered */
+    size_t nresp;                   /* entries used in resp */
+    size_t capresp;                 /* entries allocated in resp */
+    uint64_t *flying;               /* ids of this TTL's probes in flight */
+    size_t nflying;                 /* entries used in flying */
+    size_t capflying;               /* entries allocated in flying */
+};
+
+struct hw_trace {
+    struct hw_engine *e;            /* the engine we probe through */
+    struct hw_trace_config cfg;     /* a copy of the caller's config */
+    struct hop *hops;               /* [ttl - first_ttl], up to max_ttl */
+    int nhops;                      /* max_ttl - first_ttl + 1 */
+    int highest;                    /* highest TTL that answered, or first-1 */
+    int end_ttl;                    /* path length once known, else 0 */
+    enum hw_trace_end end;          /* REACHED/UNREACHABLE once known */
+    int end_type;                   /* ICMP type that ended the route */
+    int end_code;                   /* ICMP code that ended the route */
+    uint64_t rounds;                /* rounds started */
+    int64_t start_mono_ns;          /* when round 1 was sent */
+    int64_t start_real_ns;          /* the same moment, wall clock */
+    uint64_t timer;                 /* round timer id */
+    bool timer_armed;               /* timer is pending */
+    bool started;                   /* hw_trace_start() was called */
+    uint32_t in_flight;             /* probes in flight, all hops */
+};
+
+void
+hw_trace_config_init(struct hw_trace_config *cfg)
+{
+    memset(cfg, 0, sizeof(*cfg));
+    cfg->target.family = AF_UNSPEC;
+    cfg->first_ttl = 1;
+    cfg->max_ttl = 30;
+    cfg->max_unknown = 5;
+    cfg->interval_ns = NS_PER_S;
+    cfg->timeout_ns = 2 * NS_PER_S;
+    cfg->cycles = 10;
+    cfg->payload_size = 56;
+}
+
+const char *
+hw_trace_end_name(enum hw_trace_end end)
+{
+    switch (end) {
+    case HW_END_UNKNOWN: return "unknown";
+    case HW_END_REACHED: return "reached";
+    case HW_END_UNREACHABLE: return "unreachable";
+    case HW_END_MAX_TTL: return "max-ttl";
+    case HW_END_SILENT: return "silent";
+    }
+    return "unknown";
+}
+
+static struct hop *
+hop_at(struct hw_trace *t, int ttl)
+{
+    return &t->hops[ttl - t->cfg.first_ttl];
+}
+
+/* The highest TTL probing goes to now (see trace.h). */
+static int
+horizon(const struct hw_trace *t)
+{
+    int h;
+
+    if (t->end_ttl != 0)
+        return t->end_ttl;
+    h = t->highest + t->cfg.max_unknown;
+    return h > t->cfg.max_ttl ? t->cfg.max_ttl : h;
+}
+
+/* Probes a TTL should have been sent by now: one per round, at most cycles. */
+static uint64_t
+quota(const struct hw_trace *t)
+{
+    if (t->cfg.cycles != 0 && t->rounds > t->cfg.cycles)
+        return t->cfg.cycles;
+    return t->rounds;
+}
+
+static void probe_done(void *arg, const struct hw_probe_result *r);
+static void probe_extra(void *arg, const struct hw_probe_result *r);
+
+static void
+send_probe(struct hw_trace *t, int ttl)
+{
+    struct hop *h = hop_at(t, ttl);
+    struct hw_probe_spec spec;
+    uint64_t id;
+
+    if (h->nflying == h->capflying) {
+        size_t ncap = h->capflying ? h->capflying * 2 : 4;
+        uint64_t *nf = realloc(h->flying, ncap * sizeof(*nf));
+
+        if (nf == NULL)
+            return; /* no memory: skip this probe, the next round retries */
+        h->flying = nf;
+        h->capflying = ncap;
+    }
+    memset(&spec, 0, sizeof(spec));
+    spec.dst = t->cfg.target;
+    spec.ttl = ttl;
+    spec.tos = t->cfg.tos;
+    spec.payload_size = t->cfg.payload_size;
+    spec.timeout_ns = t->cfg.timeout_ns;
+    spec.cb = probe_done;
+    spec.on_extra = probe_extra;
+    spec.arg = t;
+    spec.tag = (uint64_t)ttl;
+    if (hw_engine_probe(t->e, &spec, &id) < 0)
+        return; /* every identifier busy, or no memory: retried next round */
+    h->flying[h->nflying++] = id;
+    hw_stats_sent(&h->stats);
+    t->in_flight++;
+}
+
+/* Send to every TTL up to the horizon that is behind its quota. */
+static void
+fill_quota(struct hw_trace *t)
+{
+    uint64_t q = quota(t);
+
+    for (int ttl = t->cfg.first_ttl; ttl <= horizon(t); ttl++) {
+        if (hop_at(t, ttl)->stats.sent < q)
+            send_probe(t, ttl);
+    }
+}
+
+/* True while some TTL within the horizon still has probes to get. */
+static bool
+more_to_send(const struct hw_trace *t)
+{
+    if (t->cfg.cycles == 0)
+        return true;
+    for (int ttl = t->cfg.first_ttl; ttl <= horizon(t); ttl++) {
+        if (t->hops[ttl - t->cfg.first_ttl].stats.sent < t->cfg.cycles)
+            return true;
+    }
+    return false;
+}
+
+static void round_due(void *arg, uint64_t id);
+
+/* Arm the round timer for the next round on the schedule
+ * start + rounds * interval, unless nothing is left to send. */
+static void
+arm_timer(struct hw_trace *t)
+{
+    struct hw_time now;
+    int64_t next, delay;
+
+    if (t->timer_armed || !more_to_send(t))
+        return;
+    hw_engine_now(t->e, &now);
+    next = t->start_mono_ns + (int64_t)t->rounds * t->cfg.interval_ns;
+    delay = next - now.mono_ns;
+    if (delay < 0)
+        delay = 0;
+    if (hw_engine_timer_add(t->e, delay, round_due, t, &t->timer) == 0)
+        t->timer_armed = true;
+}
+
+static void
+round_due(void *arg, uint64_t id)
+{
+    struct hw_trace *t = arg;
+
+    (void)id;
+    t->timer_armed = false;
+    t->rounds++;
+    fill_quota(t);
+    arm_timer(t);
+}
+
+int
+hw_trace_start(struct hw_trace *t)
+{
+    struct hw_time now;
+
+    if (t->started)
+        return HW_EINVAL;
+    t->started = true;
+    hw_engine_now(t->e, &now);
+    t->start_mono_ns = now.mono_ns;
+    t->start_real_ns = now.real_ns;
+    t->rounds = 1;
+    fill_quota(t);
+    arm_timer(t);
+    return 0;
+}
+
+static void
+forget_flying(struct hop *h, uint64_t id)
+{
+    for (size_t i = 0; i < h->nflying; i++) {
+        if (h->flying[i] == id) {
+            h->flying[i] = h->flying[--h->nflying];
+            return;
+        }
+    }
+}
+
+static void
+hop_clear(struct hop *h)
+{
+    free(h->resp);
+    h->resp = NULL;
+    h->nresp = h->capresp = 0;
+    hw_stats_init(&h->stats);
+}
+
+/* The path ends at ttl: cancel probes past it and forget those hops.  The
+ * cancellations call probe_done() re-entrantly with CANCELLED, which only
+ * does bookkeeping. */
+static void
+set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, int type, int code)
+{
+    int old = horizon(t);
+
+    t->end_ttl = ttl;
+    t->end = kind;
+    t->end_type = type;
+    t->end_code = code;
+    for (int x = ttl + 1; x <= old && x <= t->cfg.max_ttl; x++) {
+        struct hop *h = hop_at(t, x);
+
+        while (h->nflying > 0)
+            hw_engine_cancel(t->e, h->flying[h->nflying - 1]);
+        hop_clear(h);
+    }
+}
+
+static struct hw_responder *
+responder_for(struct hop *h, const struct hw_addr *a)
+{
+    for (size_t i = 0; i < h->nresp; i++) {
+        if (hw_addr_equal(&h->resp[i].addr, a))
+            return &h->resp[i];
+    }
+    if (h->nresp == h->capresp) {
+        size_t ncap = h->capresp ? h->capresp * 2 : 2;
+        struct hw_responder *nr = realloc(h->resp, ncap * sizeof(*nr));
+
+        if (nr == NULL)
+            return NULL;
+        h->resp = nr;
+        h->capresp = ncap;
+    }
+    memset(&h->resp[h->nresp], 0, sizeof(h->resp[0]));
+    h->resp[h->nresp].addr = *a;
+    hw_stats_init(&h->resp[h->nresp].stats);
+    return &h->resp[h->nresp++];
+}
+
+static void
+record_answer(struct hop *h, const struct hw_probe_result *r)
+{
+    struct hw_responder *rs = responder_for(h, &r->responder);
+
+    hw_stats_reply(&h->stats, r->rtt_ns);
+    if (rs == NULL)
+        return;
+    hw_stats_reply(&rs->stats, r->rtt_ns);
+    /* A responder's stats count its answers only (see trace.h). */
+    rs->stats.sent = 0;
+    rs->icmp_type = r->icmp_type;
+    rs->icmp_code = r->icmp_code;
+    rs->outcome = r->outcome;
+    if (rs->first_real_ns == 0)
+        rs->first_real_ns = r->received.real_ns;
+    rs->last_real_ns = r->received.real_ns;
+}
+
+static void
+probe_done(void *arg, const struct hw_probe_result *r)
+{
+    struct hw_trace *t = arg;
+    int ttl = (int)r->tag;
+    struct hop *h = hop_at(t, ttl);
+    int before = horizon(t);
+
+    forget_flying(h, r->id);
+    t->in_flight--;
+    if (r->outcome == HW_OUTCOME_CANCELLED)
+        return;
+    /* Past the known end: a probe that was already on its way. */
+    if (t->end_ttl != 0 && ttl > t->end_ttl)
+        return;
+
+    switch (r->outcome) {
+    case HW_OUTCOME_TIMEOUT:
+    case HW_OUTCOME_SEND_ERROR:
+        hw_stats_lost(&h->stats);
+        break;
+    case HW_OUTCOME_REPLY:
+    case HW_OUTCOME_TIME_EXCEEDED:
+    case HW_OUTCOME_UNREACHABLE:
+    case HW_OUTCOME_ICMP_ERROR:
+        record_answer(h, r);
+        if (ttl > t->highest)
+            t->highest = ttl;
+        if (r->outcome == HW_OUTCOME_REPLY && (t->end_ttl == 0 || ttl < t->end_ttl))
+            set_end(t, ttl, HW_END_REACHED, r->icmp_type, r->icmp_code);
+        else if (r->outcome == HW_OUTCOME_UNREACHABLE && (t->end_ttl == 0 || ttl < t->end_ttl))
+            set_end(t, ttl, HW_END_UNREACHABLE, r->icmp_type, r->icmp_code);
+        break;
+    case HW_OUTCOME_CANCELLED:
+        break;
+    }
+    if (t->cfg.on_result != NULL)
+        t->cfg.on_result(t->cfg.arg, ttl, r);
+
+    /* The horizon moved out: probe the new TTLs now, not next round. */
+    if (horizon(t) > before) {
+        uint64_t q = quota(t);
+
+        for (int x = before + 1; x <= horizon(t); x++) {
+            if (hop_at(t, x)->stats.sent < q)
+                send_probe(t, x);
+        }
+        arm_timer(t);
+    }
+}
+
+/* A late or duplicate answer: counted, never as received. */
+static void
+probe_extra(void *arg, const struct hw_probe_result *r)
+{
+    struct hw_trace *t = arg;
+    int ttl = (int)r->tag;
+
+    if (t->end_ttl != 0 && ttl > t->end_ttl)
+        return;
+    if (r->extra == HW_EXTRA_LATE)
+        hw_stats_late(&hop_at(t, ttl)->stats);
+    else
+        hw_stats_duplicate(&hop_at(t, ttl)->stats);
+}
+
+struct hw_trace *
+hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status)
+{
+    struct hw_trace *t;
+    const struct hw_trace_config *c = cfg;
+
+    if (c->first_ttl < 1 || c->first_ttl > 255 || c->max_ttl < c->first_ttl ||
+        c->max_ttl > 255 || c->max_unknown < 1 || c->max_unknown > 255 ||
+        c->interval_ns <= 0 || c->timeout_ns <= 0 || c->tos < 0 || c->tos > 255 ||
+        (c->target.family != AF_INET && c->target.family != AF_INET6)) {
+        *status = HW_EINVAL;
+        return NULL;
+    }
+    if (hw_engine_family_status(e, c->target.family) != 0) {
+        *status = HW_EFAMILY;
+        return NULL;
+    }
+    t = calloc(1, sizeof(*t));
+    if (t == NULL) {
+        *status = -ENOMEM;
+        return NULL;
+    }
+    t->nhops = c->max_ttl - c->first_ttl + 1;
+    t->hops = calloc((size_t)t->nhops, sizeof(*t->hops));
+    if (t->hops == NULL) {
+        free(t);
+        *status = -ENOMEM;
+        return NULL;
+    }
+    for (int i = 0; i < t->nhops; i++)
+        hw_stats_init(&t->hops[i].stats);
+    t->e = e;
+    t->cfg = *c;
+    t->highest = c->first_ttl - 1;
+    *status = 0;
+    return t;
+}
+
+void
+hw_trace_free(struct hw_trace *t)
+{
+    if (t == NULL)
+        return;
+    if (t->timer_armed)
+        hw_engine_timer_cancel(t->e, t->timer);
+    /* Cancels what is in flight (probe_done only does bookkeeping then)
+     * and detaches lingering probes from us before we go. */
+    hw_engine_release(t->e, t);
+    for (int i = 0; i < t->nhops; i++) {
+        free(t->hops[i].resp);
+        free(t->hops[i].flying);
+    }
+    free(t->hops);
+    free(t);
+}
+
+bool
+hw_trace_done(const struct hw_trace *t)
+{
+    return t->started && t->cfg.cycles != 0 && t->in_flight == 0 && !more_to_send(t);
+}
+
+static int
+by_received_desc(const void *a, const void *b)
+{
+    const struct hw_responder *x = a, *y = b;
+
+    if (x->stats.received != y->stats.received)
+        return x->stats.received > y->stats.received ? -1 : 1;
+    /* Stable for equal counts: whoever answered first comes first. */
+    return (x->first_real_ns > y->first_real_ns) - (x->first_real_ns < y->first_real_ns);
+}
+
+int
+hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
+{
+    struct hw_trace_snapshot *s;
+    struct hw_time now;
+    int last = t->cfg.first_ttl - 1;
+
+    /* Hops shown: up to the end once known, else up to the last probed
+     * TTL (trailing silent hops included, as mtr shows them). */
+    for (int ttl = t->cfg.first_ttl; ttl <= horizon(t); ttl++) {
+        if (t->hops[ttl - t->cfg.first_ttl].stats.sent > 0)
+            last = ttl;
+    }
+    s = calloc(1, sizeof(*s));
+    if (s == NULL)
+        return -ENOMEM;
+    s->target = t->cfg.target;
+    s->first_ttl = t->cfg.first_ttl;
+    s->n_hops = (size_t)(last - t->cfg.first_ttl + 1);
+    if (s->n_hops > 0) {
+        s->hops = calloc(s->n_hops, sizeof(*s->hops));
+        if (s->hops == NULL) {
+            free(s);
+            return -ENOMEM;
+        }
+    }
+    for (size_t i = 0; i < s->n_hops; i++) {
+        const struct hop *h = &t->hops[i];
+        struct hw_hop *d = &s->hops[i];
+
+        d->ttl = t->cfg.first_ttl + (int)i;
+        d->stats = h->stats;
+        if (h->nresp == 0)
+            continue;
+        d->responders = malloc(h->nresp * sizeof(*d->responders));
+        if (d->responders == NULL) {
+            hw_trace_snapshot_free(s);
+            return -ENOMEM;
+        }
+        memcpy(d->responders, h->resp, h->nresp * sizeof(*d->responders));
+        d->n_responders = h->nresp;
+        qsort(d->responders, d->n_responders, sizeof(*d->responders), by_received_desc);
+    }
+
+    s->end = t->end;
+    s->end_ttl = t->end_ttl;
+    if (t->end != HW_END_UNKNOWN) {
+        s->end_icmp_type = t->end_type;
+        s->end_icmp_code = t->end_code;
+    } else if (hw_trace_done(t)) {
+        s->end = horizon(t) >= t->cfg.max_ttl ? HW_END_MAX_TTL : HW_END_SILENT;
+    }
+    s->rounds = t->rounds;
+    s->start_real_ns = t->start_real_ns;
+    hw_engine_now(t->e, &now);
+    s->now_real_ns = now.real_ns;
+    *out = s;
+    return 0;
+}
+
+void
+hw_trace_snapshot_free(struct hw_trace_snapshot *s)
+{
+    if (s == NULL)
+        return;
+    for (size_t i = 0; i < s->n_hops; i++)
+        free(s->hops[i].responders);
+    free(s->hops);
+    free(s);
+}

@@ -1,0 +1,433 @@
+/* test_trace.c - route discovery and per-hop stats on a simulated path
+ * (fake network, fake clock). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <hopwatch/engine.h>
+#include <hopwatch/error.h>
+#include <hopwatch/trace.h>
+
+#include "fakenet.h"
+
+#define MS 1000000LL
+#define S 1000000000LL
+
+struct fx {
+    struct fakenet net;
+    struct hw_engine *e;
+    struct hw_trace *t;
+    struct fake_path path;
+    struct hw_trace_config cfg;
+    int results;          /* on_result calls */
+    int max_ttl_sent;     /* highest TTL the fake saw */
+};
+
+static void
+count_result(void *arg, int ttl, const struct hw_probe_result *r)
+{
+    struct fx *f = arg;
+
+    (void)ttl;
+    (void)r;
+    f->results++;
+}
+
+/* A chain: hop i answers from 198.18.i.2 (IPv4) after (i + 1) ms. */
+static void
+chain_path(struct fake_path *p, int nhops, int family)
+{
+    char buf[64];
+
+    memset(p, 0, sizeof(*p));
+    p->nhops = nhops;
+    for (int i = 0; i < nhops; i++) {
+        if (family == AF_INET)
+            snprintf(buf, sizeof(buf), "198.18.%d.2", i);
+        else
+            snprintf(buf, sizeof(buf), "2001:2:0:%x::2", i);
+        p->hop[i] = fakenet_addr(buf);
+        p->rtt_ns[i] = (i + 1) * MS;
+    }
+}
+
+static int
+setup(void **state)
+{
+    struct fx *f = calloc(1, sizeof(*f));
+    struct hw_engine_config ecfg;
+    int st;
+
+    fakenet_init(&f->net);
+    fakenet_engine_config(&f->net, &ecfg);
+    f->e = hw_engine_new(&ecfg, &st);
+    assert_non_null(f->e);
+    chain_path(&f->path, 8, AF_INET);
+    hw_trace_config_init(&f->cfg);
+    f->cfg.cycles = 3;
+    f->cfg.on_result = count_result;
+    f->cfg.arg = f;
+    *state = f;
+    return 0;
+}
+
+static int
+teardown(void **state)
+{
+    struct fx *f = *state;
+
+    hw_trace_free(f->t);
+    hw_engine_free(f->e);
+    fakenet_fini(&f->net);
+    free(f);
+    return 0;
+}
+
+/* Start a trace to the path's last hop and run it to completion (bounded). */
+static struct hw_trace_snapshot *
+run(struct fx *f)
+{
+    struct hw_trace_snapshot *s;
+    int st;
+
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[f->path.nhops - 1];
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_non_null(f->t);
+    assert_int_equal(hw_trace_start(f->t), 0);
+    for (int i = 0; i < 100000 && !hw_trace_done(f->t); i++)
+        assert_true(fakenet_step(&f->net, f->e, 10 * S));
+    assert_true(hw_trace_done(f->t));
+    for (size_t i = 0; i < f->net.nsent; i++) {
+        if (f->net.sent[i].ttl > f->max_ttl_sent)
+            f->max_ttl_sent = f->net.sent[i].ttl;
+    }
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    return s;
+}
+
+static void
+assert_hop(const struct hw_hop *h, int ttl, const struct hw_addr *who, uint64_t sent,
+           uint64_t received)
+{
+    assert_int_equal(h->ttl, ttl);
+    assert_int_equal(h->stats.sent, sent);
+    assert_int_equal(h->stats.received, received);
+    assert_int_equal(h->stats.lost, sent - received);
+    if (who != NULL) {
+        assert_true(h->n_responders >= 1);
+        assert_true(hw_addr_equal(&h->responders[0].addr, who));
+    } else {
+        assert_int_equal(h->n_responders, 0);
+    }
+}
+
+static void
+test_trace_discovers_chain_in_order(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s = run(f);
+
+    assert_int_equal(s->n_hops, 8);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    for (int i = 0; i < 8; i++) {
+        assert_hop(&s->hops[i], i + 1, &f->path.hop[i], 3, 3);
+        assert_int_equal(s->hops[i].stats.min_ns, (i + 1) * MS);
+        assert_int_equal(s->hops[i].responders[0].stats.received, 3);
+        assert_int_equal(s->hops[i].responders[0].stats.sent, 0);
+    }
+    assert_int_equal(s->hops[7].responders[0].outcome, HW_OUTCOME_REPLY);
+    assert_int_equal(s->hops[0].responders[0].outcome, HW_OUTCOME_TIME_EXCEEDED);
+    /* Discovery probed up to 1 + 5 + ... but never past hop 8 + max_unknown. */
+    assert_true(f->max_ttl_sent <= 13);
+    /* Counted results: exactly 3 per hop (probes past the end are dropped). */
+    assert_int_equal(f->results, 24);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_discovery_within_first_round(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    int st;
+
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[7];
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_non_null(f->t);
+    assert_int_equal(hw_trace_start(f->t), 0);
+    /* 100 ms of fake time, well before round 2 at 1 s. */
+    for (int i = 0; i < 1000 && f->net.mono_ns < 1000LL * S + 100 * MS; i++)
+        fakenet_step(&f->net, f->e, 100 * MS);
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->rounds, 1);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->n_hops, 8);
+    for (int i = 0; i < 8; i++)
+        assert_hop(&s->hops[i], i + 1, &f->path.hop[i], 1, 1);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_ipv6_chain(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    chain_path(&f->path, 5, AF_INET6);
+    s = run(f);
+    assert_int_equal(s->n_hops, 5);
+    assert_int_equal(s->end, HW_END_REACHED);
+    for (int i = 0; i < 5; i++)
+        assert_hop(&s->hops[i], i + 1, &f->path.hop[i], 3, 3);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_silent_hop_listed_and_later_hops_kept(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->path.silent[2] = true; /* TTL 3 */
+    s = run(f);
+    assert_int_equal(s->n_hops, 8);
+    assert_hop(&s->hops[2], 3, NULL, 3, 0);
+    assert_hop(&s->hops[3], 4, &f->path.hop[3], 3, 3);
+    assert_hop(&s->hops[7], 8, &f->path.hop[7], 3, 3);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_loss_counts_only_expired_probes(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    int st;
+
+    f->path.silent[2] = true;
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[7];
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_int_equal(hw_trace_start(f->t), 0);
+    /* 500 ms in: the silent hop's first probe is still within its 2 s. */
+    for (int i = 0; i < 1000 && f->net.mono_ns < 1000LL * S + 500 * MS; i++)
+        fakenet_step(&f->net, f->e, 100 * MS);
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->hops[2].stats.sent, 1);
+    assert_int_equal(s->hops[2].stats.lost, 0);
+    assert_int_equal(hw_stats_loss_pct(&s->hops[2].stats), 0.0);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_forward_loss_seen_downstream(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->cfg.cycles = 20;
+    f->path.drop_every[3] = 4; /* every 4th probe reaching TTL 4 */
+    s = run(f);
+    assert_int_equal(s->n_hops, 8);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(s->hops[i].stats.lost, 0);
+    for (int i = 3; i < 8; i++) {
+        assert_int_equal(s->hops[i].stats.sent, 20);
+        assert_int_equal(s->hops[i].stats.lost, 5);
+        assert_true(hw_stats_loss_pct(&s->hops[i].stats) == 25.0);
+    }
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_unreachable_ends_route(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->path.unreach_ttl = 5;
+    f->path.unreach_code = 13;
+    s = run(f);
+    assert_int_equal(s->end, HW_END_UNREACHABLE);
+    assert_int_equal(s->end_ttl, 5);
+    assert_int_equal(s->end_icmp_type, 3);
+    assert_int_equal(s->end_icmp_code, 13);
+    assert_int_equal(s->n_hops, 5);
+    assert_hop(&s->hops[4], 5, &f->path.hop[4], 3, 3);
+    assert_int_equal(s->hops[4].responders[0].outcome, HW_OUTCOME_UNREACHABLE);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_ecmp_two_responders_with_own_stats(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->cfg.cycles = 10;
+    f->path.alt[1] = fakenet_addr("198.18.77.2");
+    s = run(f);
+    assert_int_equal(s->hops[1].n_responders, 2);
+    assert_int_equal(s->hops[1].stats.received, 10);
+    assert_int_equal(s->hops[1].responders[0].stats.received +
+                         s->hops[1].responders[1].stats.received,
+                     10);
+    assert_int_equal(s->hops[1].responders[0].stats.received, 5);
+    assert_int_equal(s->hops[0].n_responders, 1);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_max_unknown_stops_probing(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    /* Only TTLs 1 and 2 answer; the target is never reached. */
+    for (int i = 2; i < 8; i++)
+        f->path.silent[i] = true;
+    f->cfg.max_unknown = 4;
+    s = run(f);
+    assert_int_equal(s->end, HW_END_SILENT);
+    assert_int_equal(s->n_hops, 6);
+    assert_int_equal(f->max_ttl_sent, 6);
+    assert_hop(&s->hops[5], 6, NULL, 3, 0);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_max_ttl_caps(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->cfg.max_ttl = 4;
+    s = run(f);
+    assert_int_equal(s->end, HW_END_MAX_TTL);
+    assert_int_equal(s->n_hops, 4);
+    assert_int_equal(f->max_ttl_sent, 4);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_first_ttl_skips_early_hops(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->cfg.first_ttl = 3;
+    s = run(f);
+    assert_int_equal(s->first_ttl, 3);
+    assert_int_equal(s->n_hops, 6);
+    assert_hop(&s->hops[0], 3, &f->path.hop[2], 3, 3);
+    for (size_t i = 0; i < f->net.nsent; i++)
+        assert_true(f->net.sent[i].ttl >= 3);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_ends_when_last_timeout_passes(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->path.silent[2] = true;
+    f->cfg.interval_ns = 1 * S;
+    f->cfg.timeout_ns = 2 * S;
+    s = run(f);
+    /* Round 3 goes out at +2 s; its silent probe times out at +4 s. */
+    assert_int_equal(f->net.mono_ns - 1000LL * S, 4 * S);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_late_answers_are_not_received(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->path.rtt_ns[3] = 2500 * MS; /* TTL 4 answers after the 2 s timeout */
+    s = run(f);
+    /* Let the late answers of the last round arrive too. */
+    for (int i = 0; i < 10; i++)
+        fakenet_step(&f->net, f->e, 1 * S);
+    hw_trace_snapshot_free(s);
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->hops[3].stats.received, 0);
+    assert_int_equal(s->hops[3].stats.lost, 3);
+    assert_int_equal(s->hops[3].stats.late, 3);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_free_mid_run(void **state)
+{
+    struct fx *f = *state;
+    int st;
+
+    f->path.silent[2] = true;
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[7];
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_int_equal(hw_trace_start(f->t), 0);
+    fakenet_step(&f->net, f->e, 5 * MS);
+    hw_trace_free(f->t);
+    f->t = NULL;
+    /* Nothing of the trace is left in the engine, and late answers to its
+     * lingering probes reach no one. */
+    assert_true(hw_engine_idle(f->e));
+    for (int i = 0; i < 20; i++)
+        fakenet_step(&f->net, f->e, 1 * S);
+}
+
+static void
+test_trace_rejects_bad_config(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_config c = f->cfg;
+    int st;
+
+    c.target = f->path.hop[7];
+    c.first_ttl = 10;
+    c.max_ttl = 5;
+    assert_null(hw_trace_new(f->e, &c, &st));
+    assert_int_equal(st, HW_EINVAL);
+    c = f->cfg;
+    assert_null(hw_trace_new(f->e, &c, &st)); /* no target */
+    assert_int_equal(st, HW_EINVAL);
+}
+
+int
+main(void)
+{
+#define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
+    const struct CMUnitTest tests[] = {
+        T(test_trace_discovers_chain_in_order),
+        T(test_trace_discovery_within_first_round),
+        T(test_trace_ipv6_chain),
+        T(test_trace_silent_hop_listed_and_later_hops_kept),
+        T(test_trace_loss_counts_only_expired_probes),
+        T(test_trace_forward_loss_seen_downstream),
+        T(test_trace_unreachable_ends_route),
+        T(test_trace_ecmp_two_responders_with_own_stats),
+        T(test_trace_max_unknown_stops_probing),
+        T(test_trace_max_ttl_caps),
+        T(test_trace_first_ttl_skips_early_hops),
+        T(test_trace_ends_when_last_timeout_passes),
+        T(test_trace_late_answers_are_not_received),
+        T(test_trace_free_mid_run),
+        T(test_trace_rejects_bad_config),
+    };
+#undef T
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
