@@ -1,0 +1,229 @@
+/* options.c - parsing hopwatch's command line.  Every number goes through
+ * cli_parse_number / cli_parse_int, so every bad value gets the same
+ * one-line error naming the option, the value and the accepted range.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "cli/exitcode.h"
+#include "cli/options.h"
+
+void
+cli_options_init(struct cli_options *o)
+{
+    memset(o, 0, sizeof(*o));
+    o->output = CLI_OUT_TUI;
+    o->cycles = 10;
+    o->interval_s = 1.0;
+    o->timeout_s = 2.0;
+    o->first_ttl = 1;
+    o->max_ttl = 30;
+    o->max_unknown = 5;
+    o->family = AF_UNSPEC;
+    o->payload_size = 56;
+}
+
+int
+cli_parse_number(const char *s, double min, double max, const char *what, double *out,
+                 char *err, size_t errlen)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (s[0] == '\0' || *end != '\0' || errno == ERANGE || !isfinite(v) || v < min || v > max) {
+        snprintf(err, errlen, "invalid value '%s' for %s: expected a number from %g to %g", s,
+                 what, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int
+cli_parse_int(const char *s, long long min, long long max, const char *what, long long *out,
+              char *err, size_t errlen)
+{
+    char *end;
+    long long v;
+
+    errno = 0;
+    v = strtoll(s, &end, 10);
+    if (s[0] == '\0' || *end != '\0' || errno == ERANGE || v < min || v > max) {
+        snprintf(err, errlen, "invalid value '%s' for %s: expected a whole number from %lld to %lld",
+                 s, what, min, max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static const struct option long_options[] = {
+    {"report", no_argument, NULL, 'r'},
+    {"json", no_argument, NULL, 'j'},
+    {"report-cycles", required_argument, NULL, 'c'},
+    {"count", required_argument, NULL, 'c'},
+    {"interval", required_argument, NULL, 'i'},
+    {"timeout", required_argument, NULL, 'Z'},
+    {"first-ttl", required_argument, NULL, 'f'},
+    {"max-ttl", required_argument, NULL, 'm'},
+    {"max-unknown", required_argument, NULL, 'U'},
+    {"ipv4", no_argument, NULL, '4'},
+    {"ipv6", no_argument, NULL, '6'},
+    {"no-dns", no_argument, NULL, 'n'},
+    {"report-wide", no_argument, NULL, 'w'},
+    {"wide", no_argument, NULL, 'w'},
+    {"size", required_argument, NULL, 's'},
+    {"tos", required_argument, NULL, 'Q'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'v'},
+    {NULL, 0, NULL, 0},
+};
+
+void
+cli_usage(FILE *f)
+{
+    fputs("Usage: hopwatch [OPTIONS] TARGET\n"
+          "Trace the route to TARGET and keep measuring loss and round-trip time\n"
+          "at every hop.\n"
+          "\n"
+          "Output:\n"
+          "  -r, --report            run for the cycles, then print an mtr-style table\n"
+          "  -j, --json              like --report, as one JSON document\n"
+          "  -w, --wide              never truncate host names in the table\n"
+          "\n"
+          "Probing:\n"
+          "  -c, --count N           probes per hop (default 10)\n"
+          "  -i, --interval SECONDS  time between rounds (default 1; below 0.2 needs root)\n"
+          "  -Z, --timeout SECONDS   how long a probe waits for its answer (default 2)\n"
+          "  -f, --first-ttl N       first TTL to probe (default 1)\n"
+          "  -m, --max-ttl N         last TTL to probe (default 30)\n"
+          "  -U, --max-unknown N     stop after N silent hops in a row (default 5)\n"
+          "  -s, --size BYTES        ICMP payload size (default 56)\n"
+          "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (default 0)\n"
+          "  -4, --ipv4              use IPv4 only\n"
+          "  -6, --ipv6              use IPv6 only\n"
+          "  -n, --no-dns            show addresses, do not look up names\n"
+          "\n"
+          "  -h, --help              show this help\n"
+          "  -v, --version           show the version\n"
+          "\n"
+          "Exit status: 0 target reached, 1 not reached, 2 name did not resolve,\n"
+          "3 usage error, 4 system error.  See hopwatch(8).\n",
+          f);
+}
+
+int
+cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    long long n;
+    int c;
+
+    /* '+': stop at the first non-option, as POSIX wants; ':' to tell a
+     * missing argument from an unknown option. */
+    opterr = 0;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "+:rjc:i:Z:f:m:U:46nws:Q:hv", long_options, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            o->output = CLI_OUT_TEXT;
+            break;
+        case 'j':
+            o->output = CLI_OUT_JSON;
+            break;
+        case 'c':
+            if (cli_parse_int(optarg, 1, 1000000000, "-c", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->cycles = (uint64_t)n;
+            break;
+        case 'i':
+            if (cli_parse_number(optarg, 0.001, 3600, "-i", &o->interval_s, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case 'Z':
+            if (cli_parse_number(optarg, 0.001, 3600, "-Z", &o->timeout_s, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case 'f':
+            if (cli_parse_int(optarg, 1, 255, "-f", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->first_ttl = (int)n;
+            break;
+        case 'm':
+            if (cli_parse_int(optarg, 1, 255, "-m", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->max_ttl = (int)n;
+            break;
+        case 'U':
+            if (cli_parse_int(optarg, 1, 255, "-U", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->max_unknown = (int)n;
+            break;
+        case '4':
+        case '6':
+            if (o->family != AF_UNSPEC && o->family != (c == '4' ? AF_INET : AF_INET6)) {
+                snprintf(err, errlen, "-4 and -6 cannot be used together");
+                return CLI_EXIT_USAGE;
+            }
+            o->family = c == '4' ? AF_INET : AF_INET6;
+            break;
+        case 'n':
+            o->numeric = true;
+            break;
+        case 'w':
+            o->wide = true;
+            break;
+        case 's':
+            if (cli_parse_int(optarg, 0, 65000, "-s", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->payload_size = (size_t)n;
+            break;
+        case 'Q':
+            if (cli_parse_int(optarg, 0, 255, "-Q", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->tos = (int)n;
+            break;
+        case 'h':
+            o->help = true;
+            return 0;
+        case 'v':
+            o->version = true;
+            return 0;
+        case ':':
+            snprintf(err, errlen, "option %s needs a value", argv[optind - 1]);
+            return CLI_EXIT_USAGE;
+        default:
+            if (optopt != 0)
+                snprintf(err, errlen, "unknown option -%c (try --help)", optopt);
+            else
+                snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
+            return CLI_EXIT_USAGE;
+        }
+    }
+    if (o->first_ttl > o->max_ttl) {
+        snprintf(err, errlen, "first TTL (-f %d) is larger than max TTL (-m %d)", o->first_ttl,
+                 o->max_ttl);
+        return CLI_EXIT_USAGE;
+    }
+    if (optind >= argc) {
+        snprintf(err, errlen, "no target given (try --help)");
+        return CLI_EXIT_USAGE;
+    }
+    if (argc - optind > 1) {
+        snprintf(err, errlen, "one target expected, got %d: '%s' is extra", argc - optind,
+                 argv[optind + 1]);
+        return CLI_EXIT_USAGE;
+    }
+    o->target = argv[optind];
+    if (o->target[0] == '\0') {
+        snprintf(err, errlen, "the target is an empty string");
+        return CLI_EXIT_USAGE;
+    }
+    return 0;
+}

@@ -1,0 +1,55 @@
+/* options.h - hopwatch's command line: one parse into one struct, with one
+ * bounded number parser and one error format. */
+#ifndef HW_CLI_OPTIONS_H
+#define HW_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* How results are written. */
+enum cli_output {
+    CLI_OUT_TUI = 0,   /* the interactive screen */
+    CLI_OUT_TEXT,      /* --report: mtr-style table */
+    CLI_OUT_JSON,      /* --json: one JSON document */
+};
+
+struct cli_options {
+    enum cli_output output;   /* what to produce */
+    uint64_t cycles;          /* -c: probes per hop (report default 10) */
+    double interval_s;        /* -i: seconds between rounds */
+    double timeout_s;         /* -Z: seconds a probe waits for its answer */
+    int first_ttl;            /* -f */
+    int max_ttl;              /* -m */
+    int max_unknown;          /* -U */
+    int family;               /* AF_UNSPEC, or AF_INET (-4) / AF_INET6 (-6) */
+    bool numeric;             /* -n: no reverse DNS */
+    bool wide;                /* -w: never truncate host names */
+    size_t payload_size;      /* -s: ICMP payload bytes */
+    int tos;                  /* -Q: TOS / traffic class */
+    const char *target;       /* the one target (argv) */
+    bool help;                /* -h */
+    bool version;             /* -v */
+};
+
+/* Fill o with defaults. */
+void cli_options_init(struct cli_options *o);
+
+/* Parse argv into o.  Returns 0, or CLI_EXIT_USAGE with a one-line message
+ * (no "hopwatch: " prefix, no newline) in err. */
+int cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen);
+
+/* Parse a decimal number within [min, max] for option what (e.g. "-i").
+ * Returns 0, or -1 with "invalid value 'x' for -i: ..." in err. */
+int cli_parse_number(const char *s, double min, double max, const char *what, double *out,
+                     char *err, size_t errlen);
+
+/* The same for integers (no fraction, no exponent). */
+int cli_parse_int(const char *s, long long min, long long max, const char *what, long long *out,
+                  char *err, size_t errlen);
+
+/* Write the --help text to f. */
+void cli_usage(FILE *f);
+
+#endif

@@ -1,0 +1,177 @@
+/* columns.c - the statistics column table.  See columns.h. */
+#include <stdio.h>
+#include <string.h>
+
+#include "report/columns.h"
+
+void
+column_format_ms(double ns, char *buf, size_t len)
+{
+    double ms = ns / 1e6;
+
+    if (ns < 0)
+        snprintf(buf, len, "-");
+    else if (ms < 1)
+        snprintf(buf, len, "%.3f", ms);
+    else if (ms < 10)
+        snprintf(buf, len, "%.2f", ms);
+    else if (ms < 1000)
+        snprintf(buf, len, "%.1f", ms);
+    else
+        snprintf(buf, len, "%.0f", ms);
+}
+
+static void
+fmt_loss(const struct hw_stats *s, char *buf, size_t len)
+{
+    if (s->sent == 0)
+        snprintf(buf, len, "%s", "");
+    else if (s->received + s->lost == 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f%%", hw_stats_loss_pct(s));
+}
+
+static void
+fmt_drop(const struct hw_stats *s, char *buf, size_t len)
+{
+    if (s->sent == 0)
+        snprintf(buf, len, "%s", "");
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)s->lost);
+}
+
+static void
+fmt_recv(const struct hw_stats *s, char *buf, size_t len)
+{
+    snprintf(buf, len, "%llu", (unsigned long long)s->received);
+}
+
+static void
+fmt_sent(const struct hw_stats *s, char *buf, size_t len)
+{
+    if (s->sent == 0)
+        snprintf(buf, len, "%s", "");
+    else
+        snprintf(buf, len, "%llu", (unsigned long long)s->sent);
+}
+
+static void
+fmt_last(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms((double)s->last_ns, buf, len);
+}
+
+static void
+fmt_best(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms((double)s->min_ns, buf, len);
+}
+
+static void
+fmt_avg(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms(hw_stats_avg_ns(s), buf, len);
+}
+
+static void
+fmt_worst(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms((double)s->max_ns, buf, len);
+}
+
+static void
+fmt_stdev(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms(hw_stats_stddev_ns(s), buf, len);
+}
+
+static void
+fmt_jitter(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms((double)s->jitter_last_ns, buf, len);
+}
+
+static void
+fmt_javg(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms(hw_stats_jitter_ns(s), buf, len);
+}
+
+static void
+fmt_jmax(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms((double)s->jitter_max_ns, buf, len);
+}
+
+static void
+fmt_jint(const struct hw_stats *s, char *buf, size_t len)
+{
+    column_format_ms(s->received < 2 ? -1 : s->jitter_rfc3550_ns, buf, len);
+}
+
+static const struct column table[] = {
+    {.key = 'L', .name = "loss_pct", .title = "Loss%", .width = 6, .format = fmt_loss},
+    {.key = 'D', .name = "lost", .title = "Drop", .width = 5, .format = fmt_drop},
+    {.key = 'R', .name = "received", .title = "Rcv", .width = 5, .format = fmt_recv},
+    {.key = 'S', .name = "sent", .title = "Snt", .width = 5, .format = fmt_sent},
+    {.key = 'N', .name = "last_ms", .title = "Last", .width = 7, .format = fmt_last},
+    {.key = 'B', .name = "best_ms", .title = "Best", .width = 7, .format = fmt_best},
+    {.key = 'A', .name = "avg_ms", .title = "Avg", .width = 7, .format = fmt_avg},
+    {.key = 'W', .name = "worst_ms", .title = "Wrst", .width = 7, .format = fmt_worst},
+    {.key = 'V', .name = "stddev_ms", .title = "StDev", .width = 7, .format = fmt_stdev},
+    {.key = 'J', .name = "jitter_ms", .title = "Jttr", .width = 7, .format = fmt_jitter},
+    {.key = 'M', .name = "jitter_avg_ms", .title = "Javg", .width = 7, .format = fmt_javg},
+    {.key = 'X', .name = "jitter_max_ms", .title = "Jmax", .width = 7, .format = fmt_jmax},
+    {.key = 'I', .name = "jitter_rfc3550_ms", .title = "Jint", .width = 7, .format = fmt_jint},
+};
+
+const struct column *
+columns_all(size_t *n)
+{
+    *n = sizeof(table) / sizeof(table[0]);
+    return table;
+}
+
+const struct column *
+column_by_key(char key)
+{
+    for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+        if (table[i].key == key)
+            return &table[i];
+    }
+    return NULL;
+}
+
+int
+columns_parse(const char *order, const struct column **out, size_t max, char *err,
+              size_t errlen)
+{
+    size_t n = 0;
+
+    if (order[0] == '\0') {
+        snprintf(err, errlen, "empty field order");
+        return -1;
+    }
+    for (const char *p = order; *p != '\0'; p++) {
+        const struct column *c = column_by_key(*p);
+
+        if (c == NULL) {
+            snprintf(err, errlen, "unknown field '%c' in order '%s' (known: LDRSNBAWVJMXI)", *p,
+                     order);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++) {
+            if (out[i] == c) {
+                snprintf(err, errlen, "field '%c' appears twice in order '%s'", *p, order);
+                return -1;
+            }
+        }
+        if (n == max) {
+            snprintf(err, errlen, "too many fields in order '%s'", order);
+            return -1;
+        }
+        out[n++] = c;
+    }
+    return (int)n;
+}

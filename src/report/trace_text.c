@@ -1,0 +1,156 @@
+/* trace_text.c - the mtr-style text table of one trace (--report). */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hopwatch/icmp.h>
+
+#include "report/columns.h"
+#include "report/json.h"
+#include "report/report.h"
+
+/* Host column width without --wide: wide enough for any IPv6 address and a
+ * mark; longer names are cut. */
+#define HOST_COL_MAX 40
+#define HOST_BUF 320
+
+char *
+report_host_text(const struct report_trace *r, const struct hw_responder *resp, char *buf,
+                 size_t len)
+{
+    const char *name = r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL;
+    char addr[HW_ADDRSTRLEN];
+    const char *mark = "";
+
+    if (resp->outcome == HW_OUTCOME_UNREACHABLE)
+        mark = hw_icmp_mark(resp->addr.family, resp->icmp_type, resp->icmp_code);
+    if (name == NULL)
+        name = hw_addr_format(&resp->addr, addr, sizeof(addr));
+    snprintf(buf, len, "%s%s%s", name, mark[0] != '\0' ? " " : "", mark);
+    return buf;
+}
+
+static size_t
+utf8_chars(const char *s)
+{
+    size_t n = 0;
+
+    for (; *s != '\0'; s++)
+        n += ((unsigned char)*s & 0xc0) != 0x80;
+    return n;
+}
+
+/* Print s left-aligned in width columns, cut when longer (at a character
+ * boundary). */
+static void
+put_cell_left(FILE *f, const char *s, size_t width)
+{
+    size_t chars = 0;
+    const char *p = s;
+
+    while (*p != '\0' && chars < width) {
+        p++;
+        while (((unsigned char)*p & 0xc0) == 0x80)
+            p++;
+        chars++;
+    }
+    fwrite(s, 1, (size_t)(p - s), f);
+    for (; chars < width; chars++)
+        fputc(' ', f);
+}
+
+static void
+put_stats(FILE *f, const struct column *const *cols, size_t ncols, const struct hw_stats *s)
+{
+    char cell[COLUMN_CELL];
+
+    for (size_t i = 0; i < ncols; i++) {
+        cols[i]->format(s, cell, sizeof(cell));
+        fprintf(f, " %*s", cols[i]->width, cell);
+    }
+    fputc('\n', f);
+}
+
+int
+report_trace_text(FILE *f, const struct report_trace *r)
+{
+    const struct hw_trace_snapshot *s = r->snap;
+    const struct column *cols[COLUMNS_MAX];
+    char host[HOST_BUF], head[HOST_BUF], when[40];
+    size_t width, ncols;
+    char err[128];
+    int n;
+
+    n = columns_parse(COLUMNS_DEFAULT, cols, COLUMNS_MAX, err, sizeof(err));
+    ncols = n > 0 ? (size_t)n : 0;
+
+    /* The host column fits the widest entry (capped unless --wide). */
+    snprintf(head, sizeof(head), "HOST: %s", r->local_host);
+    width = utf8_chars(head);
+    for (size_t i = 0; i < s->n_hops; i++) {
+        for (size_t k = 0; k < s->hops[i].n_responders; k++) {
+            size_t w = utf8_chars(report_host_text(r, &s->hops[i].responders[k], host,
+                                                   sizeof(host)));
+            if (w + (k > 0 ? 2 : 0) > width)
+                width = w + (k > 0 ? 2 : 0);
+        }
+    }
+    if (!r->wide && width > HOST_COL_MAX)
+        width = HOST_COL_MAX;
+
+    json_format_time(s->start_real_ns, when, sizeof(when));
+    fprintf(f, "Start: %s\n", when);
+    /* "  1.|-- " is 8 columns: the header starts where it does. */
+    put_cell_left(f, head, width + 8);
+    for (size_t i = 0; i < ncols; i++)
+        fprintf(f, " %*s", cols[i]->width, cols[i]->title);
+    fputc('\n', f);
+
+    for (size_t i = 0; i < s->n_hops; i++) {
+        const struct hw_hop *h = &s->hops[i];
+
+        fprintf(f, "%3d.|-- ", h->ttl);
+        if (h->n_responders == 0)
+            put_cell_left(f, "???", width);
+        else
+            put_cell_left(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
+        put_stats(f, cols, ncols, &h->stats);
+        /* Every other responder of the hop on its own line, own stats. */
+        for (size_t k = 1; k < h->n_responders; k++) {
+            fputs("    |   ", f);
+            put_cell_left(f, report_host_text(r, &h->responders[k], host, sizeof(host)), width);
+            put_stats(f, cols, ncols, &h->responders[k].stats);
+        }
+    }
+
+    switch (s->end) {
+    case HW_END_UNREACHABLE: {
+        const struct hw_hop *h = &s->hops[s->end_ttl - s->first_ttl];
+        char addr[HW_ADDRSTRLEN] = "?";
+
+        for (size_t k = 0; k < h->n_responders; k++) {
+            if (h->responders[k].outcome == HW_OUTCOME_UNREACHABLE) {
+                hw_addr_format(&h->responders[k].addr, addr, sizeof(addr));
+                break;
+            }
+        }
+        fprintf(f, "Route ends at hop %d: %s answered %s.\n", s->end_ttl, addr,
+                hw_icmp_message(s->target.family, s->end_icmp_type, s->end_icmp_code));
+        break;
+    }
+    case HW_END_MAX_TTL:
+        fprintf(f, "Target not reached within %d hops.\n", r->settings.max_ttl);
+        break;
+    case HW_END_SILENT:
+        fprintf(f, "Target not reached: nothing answered past hop %d (%d silent hops).\n",
+                (int)(s->first_ttl + (int)s->n_hops - 1 - r->settings.max_unknown),
+                r->settings.max_unknown);
+        break;
+    case HW_END_REACHED:
+    case HW_END_UNKNOWN:
+        break;
+    }
+    if (fflush(f) != 0 || ferror(f))
+        return -(errno ? errno : EIO);
+    return 0;
+}

@@ -1,0 +1,180 @@
+/* test_columns.c - the column table and its cell formatters. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <string.h>
+
+#include <hopwatch/stats.h>
+
+#include "report/columns.h"
+
+#define MS 1000000LL
+
+static void
+cell(char key, const struct hw_stats *s, char *buf)
+{
+    const struct column *c = column_by_key(key);
+
+    assert_non_null(c);
+    c->format(s, buf, COLUMN_CELL);
+    assert_true(strlen(buf) <= (size_t)c->width);
+}
+
+static void
+test_columns_default_order_is_mtr(void **state)
+{
+    const struct column *cols[COLUMNS_MAX];
+    char err[128];
+    const char *titles[] = {"Loss%", "Snt", "Last", "Avg", "Best", "Wrst", "StDev"};
+
+    (void)state;
+    assert_int_equal(columns_parse(COLUMNS_DEFAULT, cols, COLUMNS_MAX, err, sizeof(err)), 7);
+    for (int i = 0; i < 7; i++)
+        assert_string_equal(cols[i]->title, titles[i]);
+}
+
+static void
+test_columns_parse_rejects_bad_orders(void **state)
+{
+    const struct column *cols[COLUMNS_MAX];
+    char err[128];
+
+    (void)state;
+    assert_int_equal(columns_parse("LSQ", cols, COLUMNS_MAX, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "'Q'"));
+    assert_int_equal(columns_parse("LL", cols, COLUMNS_MAX, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "twice"));
+    assert_int_equal(columns_parse("", cols, COLUMNS_MAX, err, sizeof(err)), -1);
+    assert_int_equal(columns_parse("LSNAB", cols, 3, err, sizeof(err)), -1);
+    assert_int_equal(columns_parse("VBL", cols, COLUMNS_MAX, err, sizeof(err)), 3);
+    assert_int_equal(cols[0]->key, 'V');
+}
+
+static void
+test_columns_every_key_unique_and_named(void **state)
+{
+    size_t n;
+    const struct column *all = columns_all(&n);
+
+    (void)state;
+    assert_true(n >= 13);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(strlen(all[i].title) <= (size_t)all[i].width);
+        assert_ptr_equal(column_by_key(all[i].key), &all[i]);
+        for (size_t k = i + 1; k < n; k++) {
+            assert_int_not_equal(all[i].key, all[k].key);
+            assert_string_not_equal(all[i].name, all[k].name);
+        }
+    }
+}
+
+static void
+test_columns_format_hop_stats(void **state)
+{
+    struct hw_stats s;
+    char buf[COLUMN_CELL];
+
+    (void)state;
+    hw_stats_init(&s);
+    for (int i = 0; i < 4; i++)
+        hw_stats_sent(&s);
+    hw_stats_reply(&s, 12 * MS);
+    hw_stats_reply(&s, 8 * MS);
+    hw_stats_lost(&s);
+    /* One still in flight: loss is 1 of 3 known. */
+    cell('L', &s, buf);
+    assert_string_equal(buf, "33.3%");
+    cell('S', &s, buf);
+    assert_string_equal(buf, "4");
+    cell('D', &s, buf);
+    assert_string_equal(buf, "1");
+    cell('R', &s, buf);
+    assert_string_equal(buf, "2");
+    cell('N', &s, buf);
+    assert_string_equal(buf, "8.00");
+    cell('B', &s, buf);
+    assert_string_equal(buf, "8.00");
+    cell('W', &s, buf);
+    assert_string_equal(buf, "12.0");
+    cell('A', &s, buf);
+    assert_string_equal(buf, "10.0");
+    cell('V', &s, buf);
+    assert_string_equal(buf, "2.83");
+    cell('J', &s, buf);
+    assert_string_equal(buf, "4.00");
+}
+
+static void
+test_columns_no_value_yet(void **state)
+{
+    struct hw_stats s;
+    char buf[COLUMN_CELL];
+
+    (void)state;
+    hw_stats_init(&s);
+    hw_stats_sent(&s);
+    cell('L', &s, buf);
+    assert_string_equal(buf, "-");
+    cell('N', &s, buf);
+    assert_string_equal(buf, "-");
+    cell('V', &s, buf);
+    assert_string_equal(buf, "-");
+}
+
+static void
+test_columns_responder_rows_leave_loss_blank(void **state)
+{
+    struct hw_stats s;
+    char buf[COLUMN_CELL];
+
+    (void)state;
+    hw_stats_init(&s); /* a responder: answers only, nothing "sent" */
+    hw_stats_reply(&s, 1 * MS);
+    cell('L', &s, buf);
+    assert_string_equal(buf, "");
+    cell('S', &s, buf);
+    assert_string_equal(buf, "");
+    cell('A', &s, buf);
+    assert_string_equal(buf, "1.00");
+}
+
+static void
+test_columns_ms_precision_steps(void **state)
+{
+    char buf[COLUMN_CELL];
+
+    (void)state;
+    column_format_ms(52000, buf, sizeof(buf));
+    assert_string_equal(buf, "0.052");
+    column_format_ms(4000, buf, sizeof(buf));
+    assert_string_equal(buf, "0.004");
+    column_format_ms(1.5 * MS, buf, sizeof(buf));
+    assert_string_equal(buf, "1.50");
+    column_format_ms(9.994 * MS, buf, sizeof(buf));
+    assert_string_equal(buf, "9.99");
+    column_format_ms(123.45 * MS, buf, sizeof(buf));
+    assert_string_equal(buf, "123.5");
+    column_format_ms(4321.6 * MS, buf, sizeof(buf));
+    assert_string_equal(buf, "4322");
+    column_format_ms(-1, buf, sizeof(buf));
+    assert_string_equal(buf, "-");
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_columns_default_order_is_mtr),
+        cmocka_unit_test(test_columns_parse_rejects_bad_orders),
+        cmocka_unit_test(test_columns_every_key_unique_and_named),
+        cmocka_unit_test(test_columns_format_hop_stats),
+        cmocka_unit_test(test_columns_no_value_yet),
+        cmocka_unit_test(test_columns_responder_rows_leave_loss_blank),
+        cmocka_unit_test(test_columns_ms_precision_steps),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
