@@ -1,0 +1,943 @@
+#!/bin/bash
+# lab.sh - builds and removes hopwatch's test networks in Linux network namespaces.
+# Every lab test, the README demo and the benchmarks use it; tests/lab/README has the details.
+#
+# Only bash, iproute2, iptables/ip6tables, coreutils and sysctl are used: CI machines may
+# have nothing else.  Addresses come only from 198.18.0.0/15 and 2001:2::/48, no namespace
+# ever gets a default route, and nothing is sent from the root namespace.
+
+set -u
+set -o pipefail
+
+PROG=lab.sh
+RUN_BASE=/run/hwlab
+ETC_NETNS=/etc/netns
+# Every external command gets this time limit (seconds) so that a stuck tool cannot hang
+# a test run; the lab commands themselves take milliseconds.
+CMD_TIMEOUT=30
+
+usage() {
+    cat <<'EOF'
+usage: lab.sh [--id ID] [--keep-ratelimits] COMMAND ...
+
+Commands:
+  up TOPOLOGY [OPTIONS]   build a lab (an existing lab with this ID is removed first)
+      chain N                                   client, N-1 routers, target (1 <= N <= 60)
+      lossy [--hops N] [--loss-hop L] [--loss P] [--silent-hop S]
+                                                defaults N=8 L=3 P=0.2 S=5 (0 disables L/S)
+      unreachable [--hops N] [--at R] [--reject admin|net|host]
+                                                defaults N=6 R=4 admin
+      ecmp                                      c - r1 - {r2a|r2b} - r3 - t
+      many [--prefix4 CIDR] [--prefix6 CIDR]    defaults 198.19.0.0/16 2001:2:0:100::/64
+  down                    remove the lab (succeeds when nothing is up)
+  exec NODE CMD [ARG...]  run CMD in namespace hwl<ID>-NODE; its exit code is passed through
+  env                     print the lab description as shell assignments (safe to eval)
+  list                    print the namespace names of this lab
+
+Options:
+  --id ID             lab ID, ^[a-z0-9]{1,6}$ (default: $LAB_ID, else 0)
+  --keep-ratelimits   keep the kernel's ICMP rate limits (default: lift them)
+  -h, --help          this text
+
+Namespaces are named hwl<ID>-<node>; the lab is recorded in /run/hwlab/<ID>/.
+See tests/lab/README for the addressing and the variables printed by env.
+EOF
+}
+
+die() {
+    printf '%s: %s\n' "$PROG" "$*" >&2
+    exit 1
+}
+
+# Runs a command under the time limit.
+tmo() {
+    timeout -k 2 "$CMD_TIMEOUT" "$@"
+}
+
+# Collapses command output to one line so that every error is a single stderr line.
+one_line() {
+    local s=$1
+    s=${s//$'\n'/; }
+    s=${s%; }
+    printf '%s' "${s:-no output}"
+}
+
+# True when the named namespace exists (iproute2 keeps them in /run/netns).
+ns_exists() {
+    [ -e "/run/netns/$1" ] || [ -e "/var/run/netns/$1" ]
+}
+
+# mkdir -p that survives a concurrent lab's "rmdir if empty" of a shared parent directory.
+mkdir_retry() {
+    local i
+    for i in 1 2 3 4 5; do
+        mkdir -p -- "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    mkdir -p -- "$1"
+}
+
+# ---- teardown ------------------------------------------------------------------------------
+
+# Ends the processes still running inside a namespace: they would keep it alive after its
+# name is gone.  Bounded: TERM, up to 2 s of waiting, then KILL (three rounds, for children
+# started meanwhile).
+ns_kill_pids() {
+    local ns=$1 i
+    ns_pids "$ns" || return 0
+    kill -TERM "${PIDS[@]}" 2>/dev/null
+    for i in $(seq 1 20); do
+        sleep 0.1
+        ns_pids "$ns" || return 0
+    done
+    for i in 1 2 3; do
+        kill -KILL "${PIDS[@]}" 2>/dev/null
+        sleep 0.1
+        ns_pids "$ns" || return 0
+    done
+    return 0
+}
+
+# Sets PIDS to the processes inside namespace $1, except this script and its parent (for a
+# "lab.sh down" run inside the lab); fails when there are none.
+PIDS=()
+ns_pids() {
+    local p out
+    PIDS=()
+    out=$(tmo ip netns pids "$1" 2>/dev/null) || return 1
+    for p in $out; do
+        [[ $p =~ ^[0-9]+$ ]] || continue
+        [ "$p" = "$$" ] || [ "$p" = "$PPID" ] || PIDS+=("$p")
+    done
+    [ "${#PIDS[@]}" -gt 0 ]
+}
+
+# Removes exactly the namespaces recorded for lab $LAB_ID, their /etc/netns directories
+# and the lab's record.  Names that do not look like ours are left alone.
+teardown() {
+    local dir=$RUN_BASE/$LAB_ID name out rc=0
+    if [ -f "$dir/nodes" ]; then
+        while IFS= read -r name || [ -n "$name" ]; do
+            if ! [[ $name =~ ^hwl${LAB_ID}-[a-z0-9]{1,6}$ ]]; then
+                printf '%s: ignoring unexpected entry %q in %s\n' "$PROG" "$name" \
+                    "$dir/nodes" >&2
+                continue
+            fi
+            if ns_exists "$name"; then
+                ns_kill_pids "$name"
+                if ! out=$(tmo ip netns del "$name" 2>&1); then
+                    printf '%s: ip netns del %s: %s\n' "$PROG" "$name" "$(one_line "$out")" >&2
+                    rc=1
+                fi
+            fi
+            if [ -d "$ETC_NETNS/$name" ]; then
+                rm -rf -- "${ETC_NETNS:?}/$name" || rc=1
+            fi
+        done <"$dir/nodes"
+    fi
+    if [ -d "$dir" ] && [ "$rc" = 0 ]; then
+        rm -f -- "$dir/nodes" "$dir/env" "$dir/env.tmp"
+        rmdir -- "$dir" 2>/dev/null || rc=1
+    fi
+    # Shared parents go only when empty, so parallel labs never disturb each other.
+    rmdir -- "$RUN_BASE" 2>/dev/null
+    rmdir -- "$ETC_NETNS" 2>/dev/null
+    return "$rc"
+}
+
+# ---- build helpers -------------------------------------------------------------------------
+
+# Set while "up" runs: a failure then tears down what was built before exiting.
+BUILDING=0
+# Counts build steps; LAB_TEST_FAIL_STEP=n makes step n fail (to test the cleanup).
+STEP_NO=0
+
+up_fail() {
+    printf '%s: up %s: %s\n' "$PROG" "${TOPO:-?}" "$*" >&2
+    if [ "$BUILDING" = 1 ]; then
+        BUILDING=0
+        teardown >/dev/null 2>&1 || teardown >&2
+    fi
+    exit 1
+}
+
+# step WHAT CMD...: runs one build command; on failure the build ends with a one-line error.
+step() {
+    local what=$1 out
+    shift
+    STEP_NO=$((STEP_NO + 1))
+    if [ "${LAB_TEST_FAIL_STEP:-}" = "$STEP_NO" ]; then
+        up_fail "$what: simulated failure (LAB_TEST_FAIL_STEP=$STEP_NO)"
+    fi
+    if ! out=$(tmo "$@" 2>&1 </dev/null); then
+        up_fail "$what: $(one_line "$out")"
+    fi
+}
+
+# batch WHAT NS TEXT: runs the ip commands in TEXT (one a line) inside namespace NS.
+batch() {
+    local what=$1 ns=$2 text=$3 out
+    [ -n "$text" ] || return 0
+    STEP_NO=$((STEP_NO + 1))
+    if [ "${LAB_TEST_FAIL_STEP:-}" = "$STEP_NO" ]; then
+        up_fail "$what: simulated failure (LAB_TEST_FAIL_STEP=$STEP_NO)"
+    fi
+    if ! out=$(printf '%s' "$text" | tmo ip -n "$ns" -batch - 2>&1); then
+        up_fail "$what: $(one_line "$out")"
+    fi
+}
+
+# ---- addresses ------------------------------------------------------------------------------
+
+# Expands an IPv6 address (no embedded IPv4) into V6G[0..7] (integers); fails when invalid.
+V6G=()
+v6_parse() {
+    local a=$1 head tail i n g
+    local -a hg=() tg=()
+    [[ $a =~ ^[0-9a-fA-F:]{2,39}$ ]] || return 1
+    if [[ $a == *::* ]]; then
+        head=${a%%::*}
+        tail=${a#*::}
+        [[ $tail == *::* ]] && return 1
+        [ -n "$head" ] && IFS=: read -r -a hg <<<"$head"
+        [ -n "$tail" ] && IFS=: read -r -a tg <<<"$tail"
+        n=$((${#hg[@]} + ${#tg[@]}))
+        [ "$n" -le 7 ] || return 1
+    else
+        IFS=: read -r -a hg <<<"$a"
+        [ "${#hg[@]}" = 8 ] || return 1
+        [[ $a == *: ]] && return 1
+        n=8
+    fi
+    V6G=()
+    for g in "${hg[@]}"; do
+        [[ $g =~ ^[0-9a-fA-F]{1,4}$ ]] || return 1
+        V6G+=("$((16#$g))")
+    done
+    for ((i = n; i < 8; i++)); do V6G+=(0); done
+    for g in "${tg[@]}"; do
+        [[ $g =~ ^[0-9a-fA-F]{1,4}$ ]] || return 1
+        V6G+=("$((16#$g))")
+    done
+    [ "${#V6G[@]}" = 8 ]
+}
+
+# Sets V6STR to V6G in RFC 5952 form (what inet_ntop and hopwatch print): lower case, the
+# longest run (the first on a tie) of two or more zero groups written as "::".
+V6STR=
+v6_format() {
+    local i best=-1 bestlen=0 run=-1 len=0 out="" g
+    for ((i = 0; i < 8; i++)); do
+        if [ "${V6G[i]}" = 0 ]; then
+            if [ "$run" -lt 0 ]; then run=$i len=0; fi
+            len=$((len + 1))
+            if [ "$len" -gt "$bestlen" ]; then best=$run bestlen=$len; fi
+        else
+            run=-1
+        fi
+    done
+    [ "$bestlen" -ge 2 ] || best=-1
+    for ((i = 0; i < 8; i++)); do
+        if [ "$i" = "$best" ]; then
+            out+="::"
+            i=$((best + bestlen - 1))
+            continue
+        fi
+        [ -n "$out" ] && [[ $out != *: ]] && out+=":"
+        printf -v g '%x' "${V6G[i]}"
+        out+=$g
+    done
+    V6STR=$out
+}
+
+# The lab addressing, computed once (bash forks are what makes building slow): link i has
+# prefixes PFX4[i] and PFX6[i]; host 1 of the link (.1, ::1) has L4_1[i] and L6_1[i], host 2
+# (.2, ::2) L4_2[i] and L6_2[i].
+PFX4=() PFX6=() L4_1=() L4_2=() L6_1=() L6_2=()
+addr_tables() {
+    local i h
+    for ((i = 0; i < 64; i++)); do
+        PFX4[i]=198.18.$i.0/24
+        L4_1[i]=198.18.$i.1
+        L4_2[i]=198.18.$i.2
+        for h in 0 1 2; do
+            V6G=(8193 2 0 "$i" 0 0 0 "$h")
+            v6_format
+            case $h in
+            0) PFX6[i]=$V6STR/64 ;;
+            1) L6_1[i]=$V6STR ;;
+            2) L6_2[i]=$V6STR ;;
+            esac
+        done
+    done
+}
+
+# Validates an IPv4 prefix inside 198.18.0.0/15 that avoids the given link numbers; sets
+# RESULT to it normalised, or fails with a message in ERRMSG.
+ERRMSG=
+RESULT=
+v4_prefix_check() {
+    local cidr=$1 len o1 o2 o3 o4 ip lo hi l llo lhi
+    shift
+    ERRMSG="bad IPv4 prefix '$cidr'"
+    [[ $cidr =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})/([0-9]{1,2})$ ]] ||
+        return 1
+    o1=$((10#${BASH_REMATCH[1]})) o2=$((10#${BASH_REMATCH[2]}))
+    o3=$((10#${BASH_REMATCH[3]})) o4=$((10#${BASH_REMATCH[4]}))
+    len=$((10#${BASH_REMATCH[5]}))
+    [ "$o1" -le 255 ] && [ "$o2" -le 255 ] && [ "$o3" -le 255 ] && [ "$o4" -le 255 ] &&
+        [ "$len" -le 32 ] || return 1
+    ip=$(((o1 << 24) | (o2 << 16) | (o3 << 8) | o4))
+    lo=$ip
+    hi=$((ip | ((1 << (32 - len)) - 1)))
+    if [ $((ip & ((1 << (32 - len)) - 1))) != 0 ]; then
+        ERRMSG="IPv4 prefix '$cidr' has host bits set"
+        return 1
+    fi
+    if [ "$len" -lt 15 ] || [ $((ip >> 17)) != $(((198 << 7) | (18 >> 1))) ]; then
+        ERRMSG="IPv4 prefix '$cidr' is not inside the lab range 198.18.0.0/15"
+        return 1
+    fi
+    for l in "$@"; do
+        llo=$(((198 << 24) | (18 << 16) | (l << 8)))
+        lhi=$((llo + 255))
+        if [ "$lo" -le "$lhi" ] && [ "$hi" -ge "$llo" ]; then
+            ERRMSG="IPv4 prefix '$cidr' overlaps lab link ${PFX4[l]}"
+            return 1
+        fi
+    done
+    RESULT="$o1.$o2.$o3.$o4/$len"
+}
+
+# Validates an IPv6 prefix inside 2001:2::/48 that avoids the given link numbers; sets
+# RESULT to it in RFC 5952 form, or fails with a message in ERRMSG.
+v6_prefix_check() {
+    local cidr=$1 addr len i bits g3lo g3hi l
+    shift
+    ERRMSG="bad IPv6 prefix '$cidr'"
+    [[ $cidr =~ ^([0-9a-fA-F:]+)/([0-9]{1,3})$ ]] || return 1
+    addr=${BASH_REMATCH[1]}
+    len=$((10#${BASH_REMATCH[2]}))
+    [ "$len" -le 128 ] || return 1
+    v6_parse "$addr" || return 1
+    for ((i = 0; i < 8; i++)); do
+        bits=$((len - 16 * i))
+        [ "$bits" -ge 16 ] && continue
+        [ "$bits" -lt 0 ] && bits=0
+        if [ $((V6G[i] & ((1 << (16 - bits)) - 1))) != 0 ]; then
+            ERRMSG="IPv6 prefix '$cidr' has host bits set"
+            return 1
+        fi
+    done
+    if [ "$len" -lt 48 ] || [ "${V6G[0]}" != 8193 ] || [ "${V6G[1]}" != 2 ] ||
+        [ "${V6G[2]}" != 0 ]; then
+        ERRMSG="IPv6 prefix '$cidr' is not inside the lab range 2001:2::/48"
+        return 1
+    fi
+    g3lo=${V6G[3]}
+    g3hi=$g3lo
+    [ "$len" -lt 64 ] && g3hi=$((g3lo | ((1 << (64 - len)) - 1)))
+    for l in "$@"; do
+        if [ "$l" -ge "$g3lo" ] && [ "$l" -le "$g3hi" ]; then
+            ERRMSG="IPv6 prefix '$cidr' overlaps lab link ${PFX6[l]}"
+            return 1
+        fi
+    done
+    v6_format
+    RESULT="$V6STR/$len"
+}
+
+# ---- the topology model ------------------------------------------------------------------
+# A topology is described first (nodes, links, routes, names, rules), then built in one go.
+
+NODES=()                 # node names in order
+declare -A IS_ROUTER=()  # node -> 1 for routers (forwarding on), 0 for client and target
+declare -A ROUTES=()     # node -> "ip -batch" lines for its routes
+LINK_A=()                # link i joins node LINK_A[i] (.1, ::1) and node LINK_B[i] (.2, ::2)
+LINK_B=()
+declare -A NAME_OF=()    # node -> its name in the client's /etc/hosts
+HOPS4=""                 # expected responders per hop ("|" between alternatives, "-" none)
+HOPS6=""
+NAMES=""                 # host names per hop
+CHAIN_N=""               # number of links of a chain-shaped topology
+
+NSP=                     # namespace name prefix, hwl<ID>- (set once the ID is valid)
+
+add_node() {
+    NODES+=("$1")
+    IS_ROUTER[$1]=$2
+    NAME_OF[$1]=$3
+    ROUTES[$1]=""
+}
+
+# add_link I A B: link I joins node A (.1) and node B (.2); interfaces are named after the
+# node at the other end: "to-B" in A and "to-A" in B.
+add_link() {
+    LINK_A[$1]=$2
+    LINK_B[$1]=$3
+}
+
+# route NODE I VIA_LINK VIA_HOST [WORDS...]: NODE reaches link I (both families) via host
+# VIA_HOST of link VIA_LINK, through its interface to the node with that address.  WORDS
+# (e.g. "table 101") are appended to both routes.
+route() {
+    local node=$1 i=$2 vl=$3 vh=$4 peer via4 via6
+    shift 4
+    if [ "$vh" = 1 ]; then
+        peer=${LINK_A[vl]} via4=${L4_1[vl]} via6=${L6_1[vl]}
+    else
+        peer=${LINK_B[vl]} via4=${L4_2[vl]} via6=${L6_2[vl]}
+    fi
+    ROUTES[$node]+="route add ${PFX4[i]} via $via4 dev to-$peer${*:+ $*}"$'\n'
+    ROUTES[$node]+="route add ${PFX6[i]} via $via6 dev to-$peer${*:+ $*}"$'\n'
+}
+
+# Describes a chain of N links: node 0 = c, 1..N-1 = r1.., N = t; link i joins node i and
+# node i+1; every node routes each link it is not on toward the neighbour on that side.
+chain_model() {
+    local n=$1 i j
+    local -a names=()
+    for ((j = 0; j <= n; j++)); do
+        if [ "$j" = 0 ]; then
+            add_node c 0 client.lab
+            names+=(c)
+        elif [ "$j" = "$n" ]; then
+            add_node t 0 target.lab
+            names+=(t)
+        else
+            add_node "r$j" 1 "r$j.lab"
+            names+=("r$j")
+        fi
+    done
+    for ((i = 0; i < n; i++)); do
+        add_link "$i" "${names[i]}" "${names[i + 1]}"
+    done
+    for ((j = 0; j <= n; j++)); do
+        for ((i = 0; i < n; i++)); do
+            if [ "$i" -lt $((j - 1)) ]; then
+                route "${names[j]}" "$i" $((j - 1)) 1
+            elif [ "$i" -gt "$j" ]; then
+                route "${names[j]}" "$i" "$j" 2
+            fi
+        done
+    done
+    CHAIN_N=$n
+}
+
+# The expected trace over the first N links of a chain: HOPS4, HOPS6 and NAMES.
+chain_hops() {
+    local n=$1 k
+    HOPS4="" HOPS6="" NAMES=""
+    for ((k = 1; k <= n; k++)); do
+        HOPS4+="${HOPS4:+ }${L4_2[k - 1]}"
+        HOPS6+="${HOPS6:+ }${L6_2[k - 1]}"
+        if [ "$k" = "$CHAIN_N" ]; then
+            NAMES+="${NAMES:+ }target.lab"
+        else
+            NAMES+="${NAMES:+ }r$k.lab"
+        fi
+    done
+}
+
+# Replaces word K (1-based) of a space-separated list; prints the result.
+set_word() {
+    local list=$1 k=$2 w=$3
+    local -a ws
+    read -r -a ws <<<"$list"
+    ws[k - 1]=$w
+    printf '%s' "${ws[*]}"
+}
+
+# ---- topologies ------------------------------------------------------------------------------
+# Each topo_X validates its arguments (dying before anything is touched), describes nodes,
+# links and routes, sets its env values in EXTRA and queues with rule() the commands
+# (iptables, ip rule, sysctl) to run in a node once links and routes are up.
+
+RULE_NODE=()             # node of each queued command
+RULE_CMD=()              # the command, quoted with printf %q for a later eval
+declare -A EXTRA=()      # topology-specific env values
+declare -A OPTS=()       # "up" options by name (without the leading --)
+
+rule() {
+    local node=$1
+    shift
+    RULE_NODE+=("$node")
+    RULE_CMD+=("$(printf '%q ' "$@")")
+}
+
+# parse_opts "NAME..." ARGS...: fills OPTS from "--name value" / "--name=value" arguments.
+parse_opts() {
+    local allowed=" $1 " o v
+    shift
+    while [ $# -gt 0 ]; do
+        o=$1
+        if [[ $o == --*=* ]]; then
+            v=${o#*=}
+            o=${o%%=*}
+            shift
+        else
+            [[ $o == --* ]] || die "up $TOPO: unexpected argument '$o'"
+            [ $# -ge 2 ] || die "up $TOPO: option $o needs a value"
+            v=$2
+            shift 2
+        fi
+        [[ $allowed == *" ${o#--} "* ]] || die "up $TOPO: unknown option '$o'"
+        OPTS[${o#--}]=$v
+    done
+}
+
+# range VAR WHAT VALUE LO HI: checks an integer argument and stores it (decimal) in VAR.
+range() {
+    # The locals carry a prefix so that they never shadow the caller's VAR.
+    local _r_var=$1 _r_what=$2 _r_v=$3 _r_lo=$4 _r_hi=$5
+    [[ $_r_v =~ ^[0-9]{1,9}$ ]] || die "up $TOPO: $_r_what must be a number, got '$_r_v'"
+    _r_v=$((10#$_r_v))
+    if [ "$_r_v" -lt "$_r_lo" ] || [ "$_r_v" -gt "$_r_hi" ]; then
+        die "up $TOPO: $_r_what must be in $_r_lo..$_r_hi, got $_r_v"
+    fi
+    printf -v "$_r_var" '%d' "$_r_v"
+}
+
+topo_chain() {
+    local n
+    [ $# = 1 ] || die "up chain: usage: chain N"
+    range n N "$1" 1 60
+    chain_model "$n"
+    chain_hops "$n"
+}
+
+topo_lossy() {
+    local n l p s v k
+    parse_opts "hops loss-hop loss silent-hop" "$@"
+    range n --hops "${OPTS[hops]:-8}" 2 60
+    range l --loss-hop "${OPTS[loss-hop]:-3}" 0 $((n - 1))
+    range s --silent-hop "${OPTS[silent-hop]:-5}" 0 $((n - 1))
+    p=${OPTS[loss]:-0.2}
+    if ! [[ $p =~ ^(0?\.[0-9]{1,6}|0|1|1\.0{1,6})$ ]]; then
+        die "up lossy: --loss must be a fraction in 0..1, got '$p'"
+    fi
+    chain_model "$n"
+    chain_hops "$n"
+    if [ "$l" != 0 ]; then
+        # Router L drops P of what arrives from the client side (so its own hop and all
+        # behind it lose P).  IPv6 neighbour discovery is spared: losing it would add delays
+        # and losses beyond P that the tests could not predict (ARP never meets iptables).
+        if [ "$l" = 1 ]; then v=to-c; else v=to-r$((l - 1)); fi
+        rule "r$l" iptables -w 10 -t mangle -A PREROUTING -i "$v" \
+            -m statistic --mode random --probability "$p" -j DROP
+        for k in neighbour-solicitation neighbour-advertisement; do
+            rule "r$l" ip6tables -w 10 -t mangle -A PREROUTING -i "$v" \
+                -p ipv6-icmp --icmpv6-type "$k" -j RETURN
+        done
+        rule "r$l" ip6tables -w 10 -t mangle -A PREROUTING -i "$v" \
+            -m statistic --mode random --probability "$p" -j DROP
+    fi
+    if [ "$s" != 0 ]; then
+        # Router S forwards but never says time-exceeded.
+        rule "r$s" iptables -w 10 -A OUTPUT -p icmp --icmp-type time-exceeded -j DROP
+        rule "r$s" ip6tables -w 10 -A OUTPUT -p ipv6-icmp --icmpv6-type time-exceeded -j DROP
+        HOPS4=$(set_word "$HOPS4" "$s" -)
+        HOPS6=$(set_word "$HOPS6" "$s" -)
+    fi
+    EXTRA[LAB_LOSS_HOP]=$l
+    if [ "$l" = 0 ]; then EXTRA[LAB_LOSS]=0; else EXTRA[LAB_LOSS]=$p; fi
+    EXTRA[LAB_SILENT_HOP]=$s
+}
+
+topo_unreachable() {
+    local n r how w4 w6 t4 t6
+    parse_opts "hops at reject" "$@"
+    range n --hops "${OPTS[hops]:-6}" 2 60
+    range r --at "${OPTS[at]:-4}" 1 $((n - 1))
+    how=${OPTS[reject]:-admin}
+    case $how in
+    admin) w4=icmp-admin-prohibited w6=icmp6-adm-prohibited t4=3/13 t6=1/1 ;;
+    net) w4=icmp-net-unreachable w6=icmp6-no-route t4=3/0 t6=1/0 ;;
+    host) w4=icmp-host-unreachable w6=icmp6-addr-unreachable t4=3/1 t6=1/3 ;;
+    *) die "up unreachable: --reject must be admin, net or host, got '$how'" ;;
+    esac
+    chain_model "$n"
+    # A probe whose TTL ends at R still gets time-exceeded (the TTL check comes before the
+    # FORWARD hook); the next hop shows R again, now answering with the unreachable.
+    rule "r$r" iptables -w 10 -A FORWARD -d "${L4_2[n - 1]}" -j REJECT --reject-with "$w4"
+    rule "r$r" ip6tables -w 10 -A FORWARD -d "${L6_2[n - 1]}" -j REJECT --reject-with "$w6"
+    chain_hops "$r"
+    HOPS4+=" ${L4_2[r - 1]}"
+    HOPS6+=" ${L6_2[r - 1]}"
+    NAMES+=" r$r.lab"
+    EXTRA[LAB_REJECT_HOP]=$r
+    EXTRA[LAB_REJECT]=$how
+    EXTRA[LAB_REJECT_ICMP4]=$t4
+    EXTRA[LAB_REJECT_ICMP6]=$t6
+}
+
+topo_ecmp() {
+    local i
+    [ $# = 0 ] || die "up ecmp: takes no options"
+    add_node c 0 client.lab
+    add_node r1 1 r1.lab
+    add_node r2a 1 r2a.lab
+    add_node r2b 1 r2b.lab
+    add_node r3 1 r3.lab
+    add_node t 0 target.lab
+    add_link 0 c r1
+    add_link 1 r1 r2a
+    add_link 2 r1 r2b
+    add_link 3 r2a r3
+    add_link 4 r2b r3
+    add_link 5 r3 t
+    for i in 1 2 3 4 5; do route c "$i" 0 2; done
+    # r1: links 3-5 lie behind both r2a and r2b: a multipath route (L4 hash) in the main
+    # table, plus one table per path for the ICMP echo requests steered by fwmark.
+    for i in 3 4 5; do
+        ROUTES[r1]+="route add ${PFX4[i]} nexthop via ${L4_2[1]} dev to-r2a"
+        ROUTES[r1]+=" nexthop via ${L4_2[2]} dev to-r2b"$'\n'
+        ROUTES[r1]+="route add ${PFX6[i]} nexthop via ${L6_2[1]} dev to-r2a"
+        ROUTES[r1]+=" nexthop via ${L6_2[2]} dev to-r2b"$'\n'
+        route r1 "$i" 1 2 table 101
+        route r1 "$i" 2 2 table 102
+    done
+    for i in 0 2; do route r2a "$i" 1 1; done
+    for i in 4 5; do route r2a "$i" 3 2; done
+    for i in 0 1; do route r2b "$i" 2 1; done
+    for i in 3 5; do route r2b "$i" 4 2; done
+    # r3 sends everything toward the client via r2a only, and from its address on that
+    # link, so hop 3 always answers from 198.18.3.2 / 2001:2:0:3::2 whichever way the
+    # probe came.  The explicit "src" matters for IPv6: without it Linux (6.18) answers a
+    # probe that came via r2b from r3's address on the r2b link.
+    for i in 0 1 2; do
+        ROUTES[r3]+="route add ${PFX4[i]} via ${L4_1[3]} dev to-r2a src ${L4_2[3]}"$'\n'
+        ROUTES[r3]+="route add ${PFX6[i]} via ${L6_1[3]} dev to-r2a src ${L6_2[3]}"$'\n'
+    done
+    for i in 0 1 2 3 4; do route t "$i" 5 1; done
+    rule r1 sysctl -q -w net.ipv4.fib_multipath_hash_policy=1 \
+        net.ipv6.fib_multipath_hash_policy=1
+    # Linux's L4 hash sees ICMP "ports" as 0; many routers hash the first four L4 bytes,
+    # which for ICMP hold the checksum.  Emulated for echo requests from the client: mark 1
+    # when the checksum's low bit is set, else 2 (xt_bpf sees packets from the IP header).
+    #   IPv4: ldxb 4*([0]&0xf); ldb [x+3]; and #1; ret a
+    #   IPv6: ldb [6]; jeq #58 (ICMPv6 right after the fixed header) or ret #0;
+    #         ldb [43]; and #1; ret a
+    rule r1 iptables -w 10 -t mangle -A PREROUTING -i to-c -p icmp --icmp-type echo-request \
+        -m bpf --bytecode "4,177 0 0 0,80 0 0 3,84 0 0 1,22 0 0 0" -j MARK --set-mark 1
+    rule r1 iptables -w 10 -t mangle -A PREROUTING -i to-c -p icmp --icmp-type echo-request \
+        -m mark --mark 0 -j MARK --set-mark 2
+    rule r1 ip6tables -w 10 -t mangle -A PREROUTING -i to-c -p ipv6-icmp \
+        --icmpv6-type echo-request \
+        -m bpf --bytecode "6,48 0 0 6,21 0 3 58,48 0 0 43,84 0 0 1,22 0 0 0,6 0 0 0" \
+        -j MARK --set-mark 1
+    rule r1 ip6tables -w 10 -t mangle -A PREROUTING -i to-c -p ipv6-icmp \
+        --icmpv6-type echo-request -m mark --mark 0 -j MARK --set-mark 2
+    rule r1 ip -4 rule add pref 100 fwmark 1 lookup 101
+    rule r1 ip -4 rule add pref 101 fwmark 2 lookup 102
+    rule r1 ip -6 rule add pref 100 fwmark 1 lookup 101
+    rule r1 ip -6 rule add pref 101 fwmark 2 lookup 102
+    HOPS4="${L4_2[0]} ${L4_2[1]}|${L4_2[2]} ${L4_2[3]} ${L4_2[5]}"
+    HOPS6="${L6_2[0]} ${L6_2[1]}|${L6_2[2]} ${L6_2[3]} ${L6_2[5]}"
+    NAMES="r1.lab r2a.lab|r2b.lab r3.lab target.lab"
+}
+
+topo_many() {
+    local m4 m6
+    parse_opts "prefix4 prefix6" "$@"
+    v4_prefix_check "${OPTS[prefix4]:-198.19.0.0/16}" 0 1 || die "up many: $ERRMSG"
+    m4=$RESULT
+    v6_prefix_check "${OPTS[prefix6]:-2001:2:0:100::/64}" 0 1 || die "up many: $ERRMSG"
+    m6=$RESULT
+    chain_model 2
+    chain_hops 2
+    ROUTES[c]+="route add $m4 via ${L4_2[0]} dev to-r1"$'\n'
+    ROUTES[c]+="route add $m6 via ${L6_2[0]} dev to-r1"$'\n'
+    ROUTES[r1]+="route add $m4 via ${L4_2[1]} dev to-t"$'\n'
+    ROUTES[r1]+="route add $m6 via ${L6_2[1]} dev to-t"$'\n'
+    # The target answers for every address of the prefixes (local routes on lo).
+    ROUTES[t]+="route add local $m4 dev lo"$'\n'
+    ROUTES[t]+="route add local $m6 dev lo"$'\n'
+    EXTRA[LAB_MANY4]=$m4
+    EXTRA[LAB_MANY6]=$m6
+}
+
+# ---- up ----------------------------------------------------------------------------------------
+
+# Sysctls of a namespace; forwarding for routers only.  The defaults are set before any
+# interface exists so that every veth inherits them.
+ns_sysctls() {
+    local node=$1 fwd=${IS_ROUTER[$1]}
+    local -a kv=(
+        "net.ipv4.ip_forward=$fwd"
+        "net.ipv6.conf.all.forwarding=$fwd"
+        "net.ipv6.conf.default.forwarding=$fwd"
+        net.ipv4.conf.all.rp_filter=0
+        net.ipv4.conf.default.rp_filter=0
+        net.ipv6.conf.all.disable_ipv6=0
+        net.ipv6.conf.default.disable_ipv6=0
+        net.ipv6.conf.all.accept_dad=0
+        net.ipv6.conf.default.accept_dad=0
+        net.ipv6.conf.all.accept_ra=0
+        net.ipv6.conf.default.accept_ra=0
+    )
+    if [ "$RATELIMITS" = lifted ]; then
+        kv+=(net.ipv4.icmp_ratelimit=0 net.ipv6.icmp.ratelimit=0)
+    fi
+    step "sysctls of $NSP$node" ip netns exec "$NSP$node" sysctl -q -w "${kv[@]}"
+    if [ "$RATELIMITS" = lifted ]; then
+        # The global ICMP budget (shared by IPv4 and IPv6) is per namespace on recent
+        # kernels; older ones do not show these keys in a namespace: tolerated.
+        # shellcheck disable=SC2016 # the script is for the inner sh
+        tmo ip netns exec "$NSP$node" sh -c '
+            for k in icmp_msgs_per_sec icmp_msgs_burst; do
+                f=/proc/sys/net/ipv4/$k
+                if [ -w "$f" ]; then echo 1000000 >"$f"; fi
+            done; exit 0' >/dev/null 2>&1
+    fi
+}
+
+# Writes the client's /etc/netns files (ip netns exec bind-mounts them over /etc).
+write_client_etc() {
+    local d f i a b
+    d=$ETC_NETNS/${NSP}c
+    mkdir_retry "$d" || up_fail "cannot create $d"
+    {
+        printf '# hopwatch lab %s (%s): written by lab.sh up, removed by lab.sh down\n' \
+            "$LAB_ID" "$TOPO"
+        printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
+        for i in "${!LINK_A[@]}"; do
+            a=${LINK_A[i]} b=${LINK_B[i]}
+            printf '%s\t%s\n' "${L4_1[i]}" "${NAME_OF[$a]}" "${L6_1[i]}" "${NAME_OF[$a]}" \
+                "${L4_2[i]}" "${NAME_OF[$b]}" "${L6_2[i]}" "${NAME_OF[$b]}"
+        done
+    } >"$d/hosts" || up_fail "cannot write $d/hosts"
+    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$d/resolv.conf" ||
+        up_fail "cannot write $d/resolv.conf"
+    # Host names come from files, then DNS (which fails at once, inside the lab), never
+    # from a resolver daemon of the host that would ask the real network.
+    if [ -f /etc/nsswitch.conf ]; then
+        f=$(sed -E 's/^hosts:.*/hosts: files dns/' /etc/nsswitch.conf) ||
+            up_fail "cannot read /etc/nsswitch.conf"
+        [[ $f == *$'\n'hosts:* || $f == hosts:* ]] || f+=$'\n''hosts: files dns'
+        printf '%s\n' "$f" >"$d/nsswitch.conf" || up_fail "cannot write $d/nsswitch.conf"
+    fi
+}
+
+# Writes /run/hwlab/ID/env: every key is always present, empty or 0 when not applicable.
+write_env() {
+    local envf=$RUN_BASE/$LAB_ID/env k v node last hops
+    local -a nss=() keys
+    declare -A e=()
+    for node in "${NODES[@]}"; do nss+=("$NSP$node"); done
+    last=$((${#LINK_A[@]} - 1))
+    hops=$(wc -w <<<"$HOPS4")
+    e=(
+        [LAB_ID]=$LAB_ID [LAB_TOPOLOGY]=$TOPO [LAB_ARGS]=$* [LAB_RATELIMITS]=$RATELIMITS
+        [LAB_NODES]="${NODES[*]}" [LAB_NAMESPACES]="${nss[*]}"
+        [LAB_NS_CLIENT]=${NSP}c [LAB_NS_TARGET]=${NSP}t [LAB_CHAIN_LEN]=$CHAIN_N
+        [LAB_CLIENT4]=${L4_1[0]} [LAB_CLIENT6]=${L6_1[0]}
+        [LAB_TARGET4]=${L4_2[last]} [LAB_TARGET6]=${L6_2[last]}
+        [LAB_HOPS]=$hops [LAB_HOPS4]=$HOPS4 [LAB_HOPS6]=$HOPS6 [LAB_NAMES]=$NAMES
+        [LAB_END_HOP]=$hops [LAB_END4]=${HOPS4##* } [LAB_END6]=${HOPS6##* }
+        [LAB_LOSS_HOP]=0 [LAB_LOSS]=0 [LAB_SILENT_HOP]=0
+        [LAB_REJECT_HOP]=0 [LAB_REJECT]="" [LAB_REJECT_ICMP4]="" [LAB_REJECT_ICMP6]=""
+        [LAB_MANY4]="" [LAB_MANY6]=""
+        [LAB_HOSTS_FILE]=$ETC_NETNS/${NSP}c/hosts
+    )
+    for k in "${!EXTRA[@]}"; do e[$k]=${EXTRA[$k]}; done
+    keys=(LAB_ID LAB_TOPOLOGY LAB_ARGS LAB_RATELIMITS LAB_NODES LAB_NAMESPACES
+        LAB_NS_CLIENT LAB_NS_TARGET LAB_CHAIN_LEN LAB_CLIENT4 LAB_CLIENT6
+        LAB_TARGET4 LAB_TARGET6 LAB_HOPS LAB_HOPS4 LAB_HOPS6 LAB_NAMES
+        LAB_END_HOP LAB_END4 LAB_END6 LAB_LOSS_HOP LAB_LOSS LAB_SILENT_HOP
+        LAB_REJECT_HOP LAB_REJECT LAB_REJECT_ICMP4 LAB_REJECT_ICMP6 LAB_MANY4 LAB_MANY6
+        LAB_HOSTS_FILE)
+    {
+        printf '# hopwatch lab %s: lab.sh up %s%s\n' "$LAB_ID" "$TOPO" "${*:+ $*}"
+        for k in "${keys[@]}"; do
+            v=${e[$k]}
+            # Values are built from validated words only; refuse anything that would need
+            # more than single quotes, so the output is always safe to eval.
+            [[ $v =~ ^[-A-Za-z0-9_.:/|=\ ]*$ ]] || up_fail "internal: bad value for $k: $v"
+            printf "%s='%s'\n" "$k" "$v"
+        done
+    } >"$envf.tmp" || up_fail "cannot write $envf.tmp"
+    mv -f -- "$envf.tmp" "$envf" || up_fail "cannot write $envf"
+}
+
+# True when every veth of a namespace is ready: operationally up (the kernel reports the
+# carrier asynchronously, up to a second after "link set up"; until then IPv6 drops what it
+# sends there), with its IPv6 link-local address, and no address is tentative.
+ns_ready() {
+    local ns=$1 out name state addrs
+    out=$(tmo ip -n "$ns" -6 addr show tentative 2>&1) || return 1
+    [ -z "$out" ] || return 1
+    out=$(tmo ip -n "$ns" -6 -br addr show 2>&1) || return 1
+    while read -r name state addrs; do
+        [ "$name" = lo ] && continue
+        [ "$state" = UP ] || return 1
+        [[ " $addrs" == *" fe80:"* ]] || return 1
+    done <<<"$out"
+    return 0
+}
+
+# Waits (bounded: 10 s) until every namespace of the lab is ready.
+wait_ready() {
+    local node try pending
+    for try in $(seq 1 100); do
+        pending=""
+        for node in "${NODES[@]}"; do
+            ns_ready "$NSP$node" || pending+=" $NSP$node"
+        done
+        [ -z "$pending" ] && return 0
+        [ "$try" = 100 ] || sleep 0.1
+    done
+    up_fail "links not ready after 10 s in:$pending"
+}
+
+cmd_up() {
+    local node i a b out k
+    local -a argv
+    [ $# -ge 1 ] || die "up: missing topology (chain, lossy, unreachable, ecmp, many)"
+    TOPO=$1
+    shift
+    addr_tables
+    case $TOPO in
+    chain) topo_chain "$@" ;;
+    lossy) topo_lossy "$@" ;;
+    unreachable) topo_unreachable "$@" ;;
+    ecmp) topo_ecmp "$@" ;;
+    many) topo_many "$@" ;;
+    *) die "up: unknown topology '$TOPO' (chain, lossy, unreachable, ecmp, many)" ;;
+    esac
+
+    teardown || die "up $TOPO: could not remove the previous lab $LAB_ID"
+    for node in "${NODES[@]}"; do
+        if ns_exists "$NSP$node"; then
+            die "up $TOPO: namespace $NSP$node exists but is not recorded in" \
+                "$RUN_BASE/$LAB_ID/nodes; remove it with: ip netns del $NSP$node"
+        fi
+    done
+
+    BUILDING=1
+    trap 'up_fail interrupted' INT TERM HUP
+    mkdir_retry "$RUN_BASE/$LAB_ID" || up_fail "cannot create $RUN_BASE/$LAB_ID"
+    : >"$RUN_BASE/$LAB_ID/nodes" || up_fail "cannot write $RUN_BASE/$LAB_ID/nodes"
+
+    # Each namespace is recorded before it is created, so that at any point of a failure
+    # the record covers everything built.
+    for node in "${NODES[@]}"; do
+        printf '%s\n' "$NSP$node" >>"$RUN_BASE/$LAB_ID/nodes" ||
+            up_fail "cannot write $RUN_BASE/$LAB_ID/nodes"
+        step "ip netns add $NSP$node" ip netns add "$NSP$node"
+    done
+    for node in "${NODES[@]}"; do
+        ns_sysctls "$node"
+        step "lo up in $NSP$node" ip -n "$NSP$node" link set lo up
+    done
+
+    # Links: veth pairs are created directly in the namespaces, never in the root one.
+    # Addresses and link state come next, routes last (their gateways must be on-link).
+    declare -A create=() addrs=()
+    for i in "${!LINK_A[@]}"; do
+        a=${LINK_A[i]} b=${LINK_B[i]}
+        create[$a]+="link add to-$b type veth peer name to-$a netns $NSP$b"$'\n'
+        addrs[$a]+="addr add ${L4_1[i]}/24 dev to-$b"$'\n'
+        addrs[$a]+="addr add ${L6_1[i]}/64 dev to-$b nodad"$'\n'"link set to-$b up"$'\n'
+        addrs[$b]+="addr add ${L4_2[i]}/24 dev to-$a"$'\n'
+        addrs[$b]+="addr add ${L6_2[i]}/64 dev to-$a nodad"$'\n'"link set to-$a up"$'\n'
+    done
+    for node in "${NODES[@]}"; do
+        batch "veths of $NSP$node" "$NSP$node" "${create[$node]:-}"
+    done
+    for node in "${NODES[@]}"; do
+        batch "addresses of $NSP$node" "$NSP$node" "${addrs[$node]:-}"
+    done
+    for node in "${NODES[@]}"; do
+        batch "routes of $NSP$node" "$NSP$node" "${ROUTES[$node]}"
+    done
+    for i in "${!RULE_CMD[@]}"; do
+        eval "argv=(${RULE_CMD[i]})"
+        out="${argv[*]}"
+        step "${out%% -j *} in $NSP${RULE_NODE[i]}" \
+            ip netns exec "$NSP${RULE_NODE[i]}" "${argv[@]}"
+    done
+    write_client_etc
+    wait_ready
+    write_env "$@"
+    BUILDING=0
+    trap - INT TERM HUP
+}
+
+# ---- other commands ------------------------------------------------------------------------
+
+cmd_down() {
+    [ $# = 0 ] || die "down: takes no arguments"
+    teardown || die "down: could not remove all of lab $LAB_ID"
+}
+
+cmd_exec() {
+    local node name
+    [ $# -ge 2 ] || die "exec: usage: exec NODE CMD [ARG...]"
+    node=$1
+    shift
+    [[ $node =~ ^[a-z0-9]{1,6}$ ]] || die "exec: bad node name '$node'"
+    name=$NSP$node
+    ns_exists "$name" || die "exec: no namespace $name (is lab $LAB_ID up?)"
+    exec ip netns exec "$name" "$@"
+}
+
+cmd_env() {
+    [ $# = 0 ] || die "env: takes no arguments"
+    [ -f "$RUN_BASE/$LAB_ID/env" ] || die "env: lab $LAB_ID is not up"
+    cat -- "$RUN_BASE/$LAB_ID/env"
+}
+
+cmd_list() {
+    [ $# = 0 ] || die "list: takes no arguments"
+    [ -f "$RUN_BASE/$LAB_ID/nodes" ] || return 0
+    cat -- "$RUN_BASE/$LAB_ID/nodes"
+}
+
+# ---- main --------------------------------------------------------------------------------------
+
+LAB_ID=${LAB_ID:-0}
+RATELIMITS=lifted
+while [ $# -gt 0 ]; do
+    case $1 in
+    --id)
+        [ $# -ge 2 ] || die "--id needs a value"
+        LAB_ID=$2
+        shift 2
+        ;;
+    --id=*)
+        LAB_ID=${1#--id=}
+        shift
+        ;;
+    --keep-ratelimits)
+        RATELIMITS=kernel
+        shift
+        ;;
+    -h | --help)
+        usage
+        exit 0
+        ;;
+    -*) die "unknown option '$1' (see --help)" ;;
+    *) break ;;
+    esac
+done
+[[ $LAB_ID =~ ^[a-z0-9]{1,6}$ ]] || die "bad lab ID '$LAB_ID' (want ^[a-z0-9]{1,6}\$)"
+NSP=hwl$LAB_ID-
+[ $# -ge 1 ] || {
+    usage >&2
+    exit 2
+}
+cmd=$1
+shift
+case $cmd in
+up | down)
+    [ "$(id -u)" = 0 ] || die "$cmd: needs root"
+    "cmd_$cmd" "$@"
+    ;;
+exec | env | list) "cmd_$cmd" "$@" ;;
+help)
+    usage
+    exit 0
+    ;;
+*) die "unknown command '$cmd' (see --help)" ;;
+esac
