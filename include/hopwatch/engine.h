@@ -166,6 +166,19 @@ void hw_engine_now(const struct hw_engine *e, struct hw_time *t);
 
 /* ---- Probes ------------------------------------------------------------- */
 
+/* Most MPLS label stack entries kept from one answer. */
+#define HW_MPLS_MAX 8
+
+/* One MPLS label stack entry, from an ICMP extension (RFC 4884 / 4950) of a
+ * time-exceeded or unreachable message: the labels the packet carried where
+ * it expired. */
+struct hw_mpls {
+    uint32_t label;          /* 20-bit label */
+    uint8_t tc;              /* 3-bit traffic class (formerly EXP) */
+    bool bottom;             /* S bit: bottom of stack */
+    uint8_t ttl;             /* entry TTL */
+};
+
 enum hw_outcome {
     HW_OUTCOME_REPLY = 1,       /* the destination answered (ICMP echo reply) */
     HW_OUTCOME_TIME_EXCEEDED,   /* a router on the way: TTL / hop limit ran out */
@@ -229,6 +242,8 @@ struct hw_probe_result {
     size_t reply_bytes;       /* size of the answer as received */
     int status;               /* SEND_ERROR: the negative status; else 0 */
     enum hw_extra extra;      /* on_extra: late or duplicate; else NONE */
+    size_t n_mpls;            /* MPLS entries in mpls */
+    struct hw_mpls mpls[HW_MPLS_MAX]; /* the answer's MPLS label stack, top first */
 };
 
 /* Send one ICMP echo request now.  On success return 0, store the probe's id

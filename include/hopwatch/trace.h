@@ -42,6 +42,8 @@ struct hw_trace_config {
     uint64_t cycles;         /* probes per hop, 0 for endless (default 10) */
     size_t payload_size;     /* ICMP payload bytes (default 56) */
     int tos;                 /* TOS / traffic class (default 0) */
+    size_t history_len;      /* probe outcomes kept per hop for
+                                hw_trace_history(), 0..65536 (default 512) */
     hw_trace_result_cb on_result; /* optional observer, NULL for none */
     void *arg;               /* passed to on_result */
 };
@@ -66,6 +68,46 @@ int hw_trace_start(struct hw_trace *t);
  * (never true in endless mode). */
 bool hw_trace_done(const struct hw_trace *t);
 
+/* Stop starting rounds; probes in flight still complete.  No-op when
+ * paused already. */
+void hw_trace_pause(struct hw_trace *t);
+
+/* Start rounds again, the next one now.  No-op unless paused. */
+void hw_trace_resume(struct hw_trace *t);
+
+/* True between hw_trace_pause() and hw_trace_resume(). */
+bool hw_trace_paused(const struct hw_trace *t);
+
+/* Forget every statistic, responder, history and the learned path; probes
+ * in flight are cancelled and uncounted.  A started trace that is not
+ * paused starts a new round at once. */
+void hw_trace_reset(struct hw_trace *t);
+
+/* Change the time between rounds (> 0); the next round is due one new
+ * interval after the last one.  Returns 0 or HW_EINVAL. */
+int hw_trace_set_interval(struct hw_trace *t, int64_t interval_ns);
+
+/* Change the TTLs probed (as in the config); this resets the trace.
+ * Returns 0, HW_EINVAL, or -ENOMEM (the trace is then unchanged). */
+int hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl);
+
+/* The current config (with any changes made since creation). */
+const struct hw_trace_config *hw_trace_config(const struct hw_trace *t);
+
+/* A counter that changes whenever anything a snapshot shows changes, so a
+ * display can skip redrawing an unchanged trace. */
+uint64_t hw_trace_generation(const struct hw_trace *t);
+
+/* Per-probe history entries (see hw_trace_history). */
+#define HW_HIST_LOST (-1)     /* timed out (or the send failed) */
+#define HW_HIST_PENDING (-2)  /* still in flight */
+
+/* Copy the outcomes of the latest probes sent with TTL ttl, oldest first,
+ * into out (at most max, at most history_len): RTT in microseconds (>= 0),
+ * HW_HIST_LOST or HW_HIST_PENDING.  Returns how many were copied (0 for a
+ * TTL outside the trace). */
+size_t hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max);
+
 /* How the route ends. */
 enum hw_trace_end {
     HW_END_UNKNOWN = 0,      /* not known yet */
@@ -89,6 +131,8 @@ struct hw_responder {
     enum hw_outcome outcome; /* kind of its latest answer */
     int64_t first_real_ns;   /* wall-clock time of its first answer */
     int64_t last_real_ns;    /* wall-clock time of its latest answer */
+    size_t n_mpls;           /* MPLS entries of its latest answer */
+    struct hw_mpls mpls[HW_MPLS_MAX]; /* its latest MPLS label stack */
 };
 
 struct hw_hop {

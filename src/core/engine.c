@@ -602,6 +602,8 @@ handle_packet(struct hw_engine *e, int family, const struct hw_rx *rx)
     r.rtt_ns = hw__rtt(&p->sent, &rx->received, &r.kernel_ts);
     r.reply_ttl = rx->ttl >= 0 ? rx->ttl : pk.ip_ttl;
     r.reply_bytes = rx->len;
+    r.n_mpls = pk.n_mpls;
+    memcpy(r.mpls, pk.mpls, pk.n_mpls * sizeof(r.mpls[0]));
 
     if (p->state == PROBE_LINGER) {
         /* Answered before: a duplicate.  Timed out: a late answer (and

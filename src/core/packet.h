@@ -13,14 +13,12 @@
 #include <stdint.h>
 
 #include <hopwatch/addr.h>
+#include <hopwatch/engine.h>
 
 /* Sizes of fixed headers. */
 #define HW_IP4_HDR_MIN 20
 #define HW_IP6_HDR 40
 #define HW_ICMP_HDR 8
-
-/* Most MPLS label stack entries kept from one ICMP extension (RFC 4950). */
-#define HW_MPLS_MAX 8
 
 /* What a received packet is.  Only the kinds from HW_PKT_ECHO_REPLY on can
  * carry a probe of ours. */
@@ -37,14 +35,6 @@ enum hw__pkt_kind {
     HW_PKT_PARAM_PROBLEM,    /* parameter problem, quoting a datagram */
     HW_PKT_PACKET_TOO_BIG,   /* ICMPv6 packet too big, quoting a datagram */
     HW_PKT_SOURCE_QUENCH,    /* ICMPv4 source quench (obsolete), quoting */
-};
-
-/* One MPLS label stack entry (RFC 4950). */
-struct hw__mpls {
-    uint32_t label;          /* 20-bit label */
-    uint8_t tc;              /* 3-bit traffic class (was EXP) */
-    bool bottom;             /* S bit: bottom of stack */
-    uint8_t ttl;             /* entry TTL */
 };
 
 /* The probe a packet refers to: for an echo reply the reply itself, for an
@@ -78,7 +68,7 @@ struct hw__parsed {
     uint32_t pointer;        /* PARAM_PROBLEM: pointer field */
     struct hw__probe_id probe;   /* the probe it answers or quotes */
     size_t n_mpls;           /* MPLS entries found in RFC 4884 extensions */
-    struct hw__mpls mpls[HW_MPLS_MAX]; /* the entries, top of stack first */
+    struct hw_mpls mpls[HW_MPLS_MAX]; /* the entries, top of stack first */
     bool ext_bad_checksum;   /* an RFC 4884 extension structure was present
                                 but its checksum failed (ignored then) */
 };

@@ -15,6 +15,13 @@
 #include <hopwatch/trace.h>
 
 #define NS_PER_S 1000000000LL
+#define HISTORY_MAX 65536
+
+/* A probe's tag: its TTL in the low 8 bits, its index among the probes
+ * of that TTL above, so its history entry can be found again. */
+#define TAG(ttl, idx) ((uint64_t)(ttl) | ((uint64_t)(idx) << 8))
+#define TAG_TTL(tag) ((int)((tag)&0xff))
+#define TAG_IDX(tag) ((tag) >> 8)
 
 struct hop {
     struct hw_stats stats;          /* every probe with this TTL */
@@ -24,6 +31,9 @@ struct hop {
     uint64_t *flying;               /* ids of this TTL's probes in flight */
     size_t nflying;                 /* entries used in flying */
     size_t capflying;               /* entries allocated in flying */
+    int32_t *hist;                  /* ring of outcomes, history_len long,
+                                       allocated at the first probe; probe
+                                       i is at hist[i % history_len] */
 };
 
 struct hw_trace {
@@ -37,12 +47,14 @@ struct hw_trace {
     int end_type;                   /* ICMP type that ended the route */
     int end_code;                   /* ICMP code that ended the route */
     uint64_t rounds;                /* rounds started */
-    int64_t start_mono_ns;          /* when round 1 was sent */
-    int64_t start_real_ns;          /* the same moment, wall clock */
+    int64_t next_round_mono_ns;     /* when the next round is due */
+    int64_t start_real_ns;          /* wall clock of the first round */
     uint64_t timer;                 /* round timer id */
     bool timer_armed;               /* timer is pending */
     bool started;                   /* hw_trace_start() was called */
+    bool paused;                    /* hw_trace_pause() */
     uint32_t in_flight;             /* probes in flight, all hops */
+    uint64_t generation;            /* bumped on every visible change */
 };
 
 void
@@ -57,6 +69,7 @@ hw_trace_config_init(struct hw_trace_config *cfg)
     cfg->timeout_ns = 2 * NS_PER_S;
     cfg->cycles = 10;
     cfg->payload_size = 56;
+    cfg->history_len = 512;
 }
 
 const char *
@@ -127,12 +140,28 @@ send_probe(struct hw_trace *t, int ttl)
     spec.cb = probe_done;
     spec.on_extra = probe_extra;
     spec.arg = t;
-    spec.tag = (uint64_t)ttl;
+    spec.tag = TAG(ttl, h->stats.sent);
+    if (t->cfg.history_len > 0 && h->hist == NULL) {
+        h->hist = malloc(t->cfg.history_len * sizeof(*h->hist));
+        if (h->hist == NULL)
+            return;
+    }
     if (hw_engine_probe(t->e, &spec, &id) < 0)
         return; /* every identifier busy, or no memory: retried next round */
+    if (h->hist != NULL)
+        h->hist[h->stats.sent % t->cfg.history_len] = HW_HIST_PENDING;
     h->flying[h->nflying++] = id;
     hw_stats_sent(&h->stats);
     t->in_flight++;
+    t->generation++;
+}
+
+/* Record a probe's outcome in its hop's history, if still in the ring. */
+static void
+history_set(struct hw_trace *t, struct hop *h, uint64_t idx, int32_t value)
+{
+    if (h->hist != NULL && h->stats.sent - idx <= t->cfg.history_len && idx < h->stats.sent)
+        h->hist[idx % t->cfg.history_len] = value;
 }
 
 /* Send to every TTL up to the horizon that is behind its quota. */
@@ -162,6 +191,22 @@ more_to_send(const struct hw_trace *t)
 
 static void round_due(void *arg, uint64_t id);
 
+/* Start a round now and put the next one an interval after this one's due
+ * time (no drift); after a pause or a stall, the schedule restarts from
+ * now rather than firing a burst of overdue rounds. */
+static void
+start_round(struct hw_trace *t)
+{
+    struct hw_time now;
+
+    hw_engine_now(t->e, &now);
+    if (t->rounds == 0 || t->next_round_mono_ns + t->cfg.interval_ns < now.mono_ns)
+        t->next_round_mono_ns = now.mono_ns;
+    t->next_round_mono_ns += t->cfg.interval_ns;
+    t->rounds++;
+    fill_quota(t);
+}
+
 /* Arm the round timer for the next round on the schedule
  * start + rounds * interval, unless nothing is left to send. */
 static void
@@ -170,10 +215,10 @@ arm_timer(struct hw_trace *t)
     struct hw_time now;
     int64_t next, delay;
 
-    if (t->timer_armed || !more_to_send(t))
+    if (t->timer_armed || t->paused || !more_to_send(t))
         return;
     hw_engine_now(t->e, &now);
-    next = t->start_mono_ns + (int64_t)t->rounds * t->cfg.interval_ns;
+    next = t->next_round_mono_ns;
     delay = next - now.mono_ns;
     if (delay < 0)
         delay = 0;
@@ -188,8 +233,7 @@ round_due(void *arg, uint64_t id)
 
     (void)id;
     t->timer_armed = false;
-    t->rounds++;
-    fill_quota(t);
+    start_round(t);
     arm_timer(t);
 }
 
@@ -202,11 +246,11 @@ hw_trace_start(struct hw_trace *t)
         return HW_EINVAL;
     t->started = true;
     hw_engine_now(t->e, &now);
-    t->start_mono_ns = now.mono_ns;
     t->start_real_ns = now.real_ns;
-    t->rounds = 1;
-    fill_quota(t);
-    arm_timer(t);
+    if (!t->paused) {
+        start_round(t);
+        arm_timer(t);
+    }
     return 0;
 }
 
@@ -227,6 +271,8 @@ hop_clear(struct hop *h)
     free(h->resp);
     h->resp = NULL;
     h->nresp = h->capresp = 0;
+    free(h->hist);
+    h->hist = NULL;
     hw_stats_init(&h->stats);
 }
 
@@ -287,6 +333,8 @@ record_answer(struct hop *h, const struct hw_probe_result *r)
     rs->icmp_type = r->icmp_type;
     rs->icmp_code = r->icmp_code;
     rs->outcome = r->outcome;
+    rs->n_mpls = r->n_mpls;
+    memcpy(rs->mpls, r->mpls, r->n_mpls * sizeof(rs->mpls[0]));
     if (rs->first_real_ns == 0)
         rs->first_real_ns = r->received.real_ns;
     rs->last_real_ns = r->received.real_ns;
@@ -296,7 +344,7 @@ static void
 probe_done(void *arg, const struct hw_probe_result *r)
 {
     struct hw_trace *t = arg;
-    int ttl = (int)r->tag;
+    int ttl = TAG_TTL(r->tag);
     struct hop *h = hop_at(t, ttl);
     int before = horizon(t);
 
@@ -307,17 +355,21 @@ probe_done(void *arg, const struct hw_probe_result *r)
     /* Past the known end: a probe that was already on its way. */
     if (t->end_ttl != 0 && ttl > t->end_ttl)
         return;
+    t->generation++;
 
     switch (r->outcome) {
     case HW_OUTCOME_TIMEOUT:
     case HW_OUTCOME_SEND_ERROR:
         hw_stats_lost(&h->stats);
+        history_set(t, h, TAG_IDX(r->tag), HW_HIST_LOST);
         break;
     case HW_OUTCOME_REPLY:
     case HW_OUTCOME_TIME_EXCEEDED:
     case HW_OUTCOME_UNREACHABLE:
     case HW_OUTCOME_ICMP_ERROR:
         record_answer(h, r);
+        history_set(t, h, TAG_IDX(r->tag),
+                    r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
         if (ttl > t->highest)
             t->highest = ttl;
         if (r->outcome == HW_OUTCOME_REPLY && (t->end_ttl == 0 || ttl < t->end_ttl))
@@ -348,10 +400,11 @@ static void
 probe_extra(void *arg, const struct hw_probe_result *r)
 {
     struct hw_trace *t = arg;
-    int ttl = (int)r->tag;
+    int ttl = TAG_TTL(r->tag);
 
     if (t->end_ttl != 0 && ttl > t->end_ttl)
         return;
+    t->generation++;
     if (r->extra == HW_EXTRA_LATE)
         hw_stats_late(&hop_at(t, ttl)->stats);
     else
@@ -367,6 +420,7 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     if (c->first_ttl < 1 || c->first_ttl > 255 || c->max_ttl < c->first_ttl ||
         c->max_ttl > 255 || c->max_unknown < 1 || c->max_unknown > 255 ||
         c->interval_ns <= 0 || c->timeout_ns <= 0 || c->tos < 0 || c->tos > 255 ||
+        c->history_len > HISTORY_MAX ||
         (c->target.family != AF_INET && c->target.family != AF_INET6)) {
         *status = HW_EINVAL;
         return NULL;
@@ -396,6 +450,17 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     return t;
 }
 
+static void
+free_hops(struct hop *hops, int n)
+{
+    for (int i = 0; i < n; i++) {
+        free(hops[i].resp);
+        free(hops[i].flying);
+        free(hops[i].hist);
+    }
+    free(hops);
+}
+
 void
 hw_trace_free(struct hw_trace *t)
 {
@@ -406,11 +471,7 @@ hw_trace_free(struct hw_trace *t)
     /* Cancels what is in flight (probe_done only does bookkeeping then)
      * and detaches lingering probes from us before we go. */
     hw_engine_release(t->e, t);
-    for (int i = 0; i < t->nhops; i++) {
-        free(t->hops[i].resp);
-        free(t->hops[i].flying);
-    }
-    free(t->hops);
+    free_hops(t->hops, t->nhops);
     free(t);
 }
 
@@ -500,4 +561,158 @@ hw_trace_snapshot_free(struct hw_trace_snapshot *s)
         free(s->hops[i].responders);
     free(s->hops);
     free(s);
+}
+
+void
+hw_trace_pause(struct hw_trace *t)
+{
+    if (t->paused)
+        return;
+    t->paused = true;
+    if (t->timer_armed)
+        hw_engine_timer_cancel(t->e, t->timer);
+    t->timer_armed = false;
+    t->generation++;
+}
+
+void
+hw_trace_resume(struct hw_trace *t)
+{
+    struct hw_time now;
+
+    if (!t->paused)
+        return;
+    t->paused = false;
+    t->generation++;
+    if (!t->started)
+        return;
+    hw_engine_now(t->e, &now);
+    t->next_round_mono_ns = now.mono_ns;
+    arm_timer(t);
+}
+
+bool
+hw_trace_paused(const struct hw_trace *t)
+{
+    return t->paused;
+}
+
+/* Drop everything learned; the caller restarts the rounds if it wants. */
+static void
+forget_all(struct hw_trace *t)
+{
+    if (t->timer_armed)
+        hw_engine_timer_cancel(t->e, t->timer);
+    t->timer_armed = false;
+    /* Cancels what is in flight (probe_done only does bookkeeping) and
+     * detaches lingering probes, whose late answers would otherwise land
+     * in the fresh statistics. */
+    hw_engine_release(t->e, t);
+    for (int i = 0; i < t->nhops; i++) {
+        hop_clear(&t->hops[i]);
+        t->hops[i].nflying = 0;
+    }
+    t->in_flight = 0;
+    t->highest = t->cfg.first_ttl - 1;
+    t->end_ttl = 0;
+    t->end = HW_END_UNKNOWN;
+    t->end_type = t->end_code = 0;
+    t->rounds = 0;
+    t->generation++;
+}
+
+static void
+restart(struct hw_trace *t)
+{
+    struct hw_time now;
+
+    if (!t->started)
+        return;
+    hw_engine_now(t->e, &now);
+    t->start_real_ns = now.real_ns;
+    if (!t->paused) {
+        start_round(t);
+        arm_timer(t);
+    }
+}
+
+void
+hw_trace_reset(struct hw_trace *t)
+{
+    forget_all(t);
+    restart(t);
+}
+
+int
+hw_trace_set_interval(struct hw_trace *t, int64_t interval_ns)
+{
+    if (interval_ns <= 0)
+        return HW_EINVAL;
+    /* The next round is one new interval after the last one. */
+    t->next_round_mono_ns += interval_ns - t->cfg.interval_ns;
+    t->cfg.interval_ns = interval_ns;
+    if (t->timer_armed) {
+        hw_engine_timer_cancel(t->e, t->timer);
+        t->timer_armed = false;
+        arm_timer(t);
+    }
+    t->generation++;
+    return 0;
+}
+
+int
+hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl)
+{
+    struct hop *nh;
+    int n;
+
+    if (first_ttl < 1 || first_ttl > 255 || max_ttl < first_ttl || max_ttl > 255)
+        return HW_EINVAL;
+    n = max_ttl - first_ttl + 1;
+    nh = calloc((size_t)n, sizeof(*nh));
+    if (nh == NULL)
+        return -ENOMEM;
+    forget_all(t);
+    free_hops(t->hops, t->nhops);
+    t->hops = nh;
+    t->nhops = n;
+    for (int i = 0; i < n; i++)
+        hw_stats_init(&t->hops[i].stats);
+    t->cfg.first_ttl = first_ttl;
+    t->cfg.max_ttl = max_ttl;
+    t->highest = first_ttl - 1;
+    restart(t);
+    return 0;
+}
+
+const struct hw_trace_config *
+hw_trace_config(const struct hw_trace *t)
+{
+    return &t->cfg;
+}
+
+uint64_t
+hw_trace_generation(const struct hw_trace *t)
+{
+    return t->generation;
+}
+
+size_t
+hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
+{
+    const struct hop *h;
+    uint64_t n, first;
+
+    if (ttl < t->cfg.first_ttl || ttl > t->cfg.max_ttl)
+        return 0;
+    h = &t->hops[ttl - t->cfg.first_ttl];
+    if (h->hist == NULL)
+        return 0;
+    n = h->stats.sent < t->cfg.history_len ? h->stats.sent : t->cfg.history_len;
+    if (n > max)
+        n = max;
+    first = h->stats.sent - n;
+    for (uint64_t i = 0; i < n; i++)
+        out[i] = h->hist[(first + i) % t->cfg.history_len];
+    return (size_t)n;
 }

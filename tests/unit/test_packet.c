@@ -126,7 +126,7 @@ static void assert_big_payload(const uint8_t *p, size_t n)
 }
 
 /* Asserts one MPLS label stack entry. */
-static void assert_mpls(const struct hw__mpls *m, uint32_t label, uint8_t tc, bool bottom,
+static void assert_mpls(const struct hw_mpls *m, uint32_t label, uint8_t tc, bool bottom,
                         uint8_t ttl)
 {
     assert_int_equal(m->label, label);

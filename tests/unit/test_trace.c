@@ -406,6 +406,174 @@ test_trace_rejects_bad_config(void **state)
     assert_int_equal(st, HW_EINVAL);
 }
 
+/* Run the fake clock to mono time `until` (ns since the fake start). */
+static void
+run_until(struct fx *f, int64_t until)
+{
+    for (int i = 0; i < 100000 && f->net.mono_ns < 1000LL * S + until; i++) {
+        int64_t left = 1000LL * S + until - f->net.mono_ns;
+        if (!fakenet_step(&f->net, f->e, left))
+            fakenet_advance(&f->net, left);
+    }
+}
+
+static struct hw_trace *
+start_trace(struct fx *f)
+{
+    int st;
+
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[f->path.nhops - 1];
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_non_null(f->t);
+    assert_int_equal(hw_trace_start(f->t), 0);
+    return f->t;
+}
+
+static void
+test_trace_history_records_outcomes(void **state)
+{
+    struct fx *f = *state;
+    int32_t h[16];
+    size_t n;
+
+    f->path.silent[2] = true;
+    start_trace(f);
+    run_until(f, 500 * MS);
+    /* TTL 3's first probe is still in flight. */
+    assert_int_equal(hw_trace_history(f->t, 3, h, 16), 1);
+    assert_int_equal(h[0], HW_HIST_PENDING);
+    run_until(f, 10 * S);
+    assert_true(hw_trace_done(f->t));
+    n = hw_trace_history(f->t, 1, h, 16);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(h[i], 1000); /* 1 ms in microseconds */
+    assert_int_equal(hw_trace_history(f->t, 2, h, 16), 3);
+    assert_int_equal(h[2], 2000);
+    n = hw_trace_history(f->t, 3, h, 16);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(h[i], HW_HIST_LOST);
+    /* Asking for fewer gives the newest ones; outside the trace, none. */
+    assert_int_equal(hw_trace_history(f->t, 1, h, 2), 2);
+    assert_int_equal(hw_trace_history(f->t, 40, h, 16), 0);
+}
+
+static void
+test_trace_history_ring_keeps_latest(void **state)
+{
+    struct fx *f = *state;
+    int32_t h[8];
+
+    f->cfg.history_len = 4;
+    f->cfg.cycles = 10;
+    f->cfg.interval_ns = 100 * MS;
+    f->path.drop_every[0] = 5; /* probes 5 and 10 of every TTL are lost */
+    start_trace(f);
+    run_until(f, 10 * S);
+    assert_true(hw_trace_done(f->t));
+    assert_int_equal(hw_trace_history(f->t, 1, h, 8), 4);
+    assert_int_equal(h[0], 1000);  /* probe 7 */
+    assert_int_equal(h[1], 1000);  /* probe 8 */
+    assert_int_equal(h[2], 1000);  /* probe 9 */
+    assert_int_equal(h[3], HW_HIST_LOST); /* probe 10 */
+}
+
+static void
+test_trace_pause_and_resume(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    size_t sent;
+
+    f->cfg.cycles = 0; /* endless */
+    start_trace(f);
+    run_until(f, 500 * MS);
+    hw_trace_pause(f->t);
+    assert_true(hw_trace_paused(f->t));
+    sent = f->net.nsent;
+    run_until(f, 5 * S);
+    assert_int_equal(f->net.nsent, sent); /* no round while paused */
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->rounds, 1);
+    assert_int_equal(s->hops[0].stats.received, 1); /* the round in flight finished */
+    hw_trace_snapshot_free(s);
+    hw_trace_resume(f->t);
+    fakenet_pump(&f->net, f->e);
+    assert_int_equal(f->net.nsent, sent + 8); /* a round at once */
+    run_until(f, 5 * S + 1500 * MS);
+    assert_int_equal(f->net.nsent, sent + 16); /* then one per interval */
+}
+
+static void
+test_trace_reset_forgets_everything(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    uint64_t gen;
+
+    start_trace(f);
+    run_until(f, 10 * S);
+    assert_true(hw_trace_done(f->t));
+    gen = hw_trace_generation(f->t);
+    hw_trace_reset(f->t);
+    assert_int_not_equal(hw_trace_generation(f->t), gen);
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->rounds, 1);
+    assert_int_equal(s->end, HW_END_UNKNOWN);
+    for (size_t i = 0; i < s->n_hops; i++) {
+        assert_int_equal(s->hops[i].stats.received, 0);
+        assert_int_equal(s->hops[i].n_responders, 0);
+    }
+    hw_trace_snapshot_free(s);
+    run_until(f, 30 * S);
+    assert_true(hw_trace_done(f->t));
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->n_hops, 8);
+    assert_int_equal(s->hops[7].stats.sent, 3);
+    assert_int_equal(s->hops[7].stats.received, 3);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_set_interval_takes_effect(void **state)
+{
+    struct fx *f = *state;
+    size_t sent;
+
+    f->cfg.cycles = 0;
+    start_trace(f);
+    run_until(f, 100 * MS);
+    sent = f->net.nsent;
+    assert_int_equal(hw_trace_set_interval(f->t, 200 * MS), 0);
+    assert_int_equal(hw_trace_config(f->t)->interval_ns, 200 * MS);
+    /* Rounds at 0.2, 0.4, 0.6, 0.8, 1.0 s. */
+    run_until(f, 1000 * MS);
+    assert_int_equal(f->net.nsent, sent + 5 * 8);
+    assert_int_equal(hw_trace_set_interval(f->t, 0), HW_EINVAL);
+}
+
+static void
+test_trace_set_ttl_range_restarts(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    start_trace(f);
+    run_until(f, 500 * MS);
+    assert_int_equal(hw_trace_set_ttl_range(f->t, 2, 4), 0);
+    assert_int_equal(hw_trace_set_ttl_range(f->t, 5, 4), HW_EINVAL);
+    run_until(f, 20 * S);
+    assert_true(hw_trace_done(f->t));
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->first_ttl, 2);
+    assert_int_equal(s->n_hops, 3);
+    assert_int_equal(s->end, HW_END_MAX_TTL);
+    assert_hop(&s->hops[0], 2, &f->path.hop[1], 3, 3);
+    hw_trace_snapshot_free(s);
+}
+
 int
 main(void)
 {
@@ -426,6 +594,12 @@ main(void)
         T(test_trace_late_answers_are_not_received),
         T(test_trace_free_mid_run),
         T(test_trace_rejects_bad_config),
+        T(test_trace_history_records_outcomes),
+        T(test_trace_history_ring_keeps_latest),
+        T(test_trace_pause_and_resume),
+        T(test_trace_reset_forgets_everything),
+        T(test_trace_set_interval_takes_effect),
+        T(test_trace_set_ttl_range_restarts),
     };
 #undef T
 
