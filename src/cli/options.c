@@ -89,9 +89,9 @@ static const struct option long_options[] = {
 void
 cli_usage(FILE *f)
 {
-    fputs("Usage: hopwatch [OPTIONS] TARGET\n"
-          "Trace the route to TARGET and keep measuring loss and round-trip time\n"
-          "at every hop.\n"
+    fputs("Usage: hopwatch [OPTIONS] TARGET...\n"
+          "Trace the route to each TARGET and keep measuring loss and round-trip\n"
+          "time at every hop.\n"
           "\n"
           "Output:\n"
           "  -r, --report            run for the cycles, then print an mtr-style table\n"
@@ -125,11 +125,11 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
     long long n;
     int c;
 
-    /* '+': stop at the first non-option, as POSIX wants; ':' to tell a
-     * missing argument from an unknown option. */
+    /* Options may come after the targets (GNU order, as fping and mtr
+     * accept); ':' tells a missing argument from an unknown option. */
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+:rjc:i:Z:f:m:U:46nws:Q:hv", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":rjc:i:Z:f:m:U:46nws:Q:hv", long_options, NULL)) != -1) {
         switch (c) {
         case 'r':
             o->output = CLI_OUT_TEXT;
@@ -215,15 +215,13 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
         snprintf(err, errlen, "no target given (try --help)");
         return CLI_EXIT_USAGE;
     }
-    if (argc - optind > 1) {
-        snprintf(err, errlen, "one target expected, got %d: '%s' is extra", argc - optind,
-                 argv[optind + 1]);
-        return CLI_EXIT_USAGE;
-    }
-    o->target = argv[optind];
-    if (o->target[0] == '\0') {
-        snprintf(err, errlen, "the target is an empty string");
-        return CLI_EXIT_USAGE;
+    o->targets = argv + optind;
+    o->ntargets = (size_t)(argc - optind);
+    for (size_t i = 0; i < o->ntargets; i++) {
+        if (o->targets[i][0] == '\0') {
+            snprintf(err, errlen, "target %zu is an empty string", i + 1);
+            return CLI_EXIT_USAGE;
+        }
     }
     return 0;
 }

@@ -28,7 +28,8 @@ struct cli_options {
     bool wide;                /* -w: never truncate host names */
     size_t payload_size;      /* -s: ICMP payload bytes */
     int tos;                  /* -Q: TOS / traffic class */
-    const char *target;       /* the one target (argv) */
+    char **targets;           /* the targets (pointers into argv) */
+    size_t ntargets;          /* how many */
     bool help;                /* -h */
     bool version;             /* -v */
 };

@@ -285,6 +285,37 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
     return e;
 }
 
+enum hw_sock_mode
+hw_engine_mode(const struct hw_engine *e, int family)
+{
+    int i = fam_index(family);
+
+    return i < 0 || e->fam[i].status != 0 ? HW_MODE_NONE : HW_MODE_RAW;
+}
+
+const char *
+hw_sock_mode_name(enum hw_sock_mode m)
+{
+    switch (m) {
+    case HW_MODE_RAW: return "raw";
+    case HW_MODE_DGRAM: return "unprivileged";
+    case HW_MODE_NONE: break;
+    }
+    return "none";
+}
+
+const char *
+hw_method_name(enum hw_method m)
+{
+    switch (m) {
+    case HW_METHOD_ICMP: return "icmp";
+    case HW_METHOD_UDP: return "udp";
+    case HW_METHOD_UDP_PARIS: return "udp-paris";
+    case HW_METHOD_TCP: return "tcp";
+    }
+    return "unknown";
+}
+
 int
 hw_engine_family_status(const struct hw_engine *e, int family)
 {
@@ -405,6 +436,9 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
     size_t len;
 
     fi = fam_index(spec->dst.family);
+    /* UDP and TCP probes arrive with the sockets that carry them. */
+    if (spec->method != HW_METHOD_ICMP)
+        return HW_EINVAL;
     if (fi < 0 || spec->cb == NULL || spec->ttl < 0 || spec->ttl > 255 || spec->tos < 0 ||
         spec->tos > 255 || spec->payload_size > PAYLOAD_MAX || spec->timeout_ns <= 0)
         return HW_EINVAL;
@@ -898,4 +932,12 @@ hw_engine_free(struct hw_engine *e)
     free(e->txbuf);
     free(e->rxbuf);
     free(e);
+}
+
+bool
+hw_engine_can_send(const struct hw_engine *e, enum hw_method method, int family)
+{
+    int i = fam_index(family);
+
+    return i >= 0 && e->fam[i].status == 0 && method == HW_METHOD_ICMP;
 }

@@ -132,6 +132,8 @@ send_probe(struct hw_trace *t, int ttl)
         h->capflying = ncap;
     }
     memset(&spec, 0, sizeof(spec));
+    spec.method = t->cfg.method;
+    spec.port = t->cfg.port;
     spec.dst = t->cfg.target;
     spec.ttl = ttl;
     spec.tos = t->cfg.tos;
@@ -681,6 +683,18 @@ hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl)
     t->cfg.first_ttl = first_ttl;
     t->cfg.max_ttl = max_ttl;
     t->highest = first_ttl - 1;
+    restart(t);
+    return 0;
+}
+
+int
+hw_trace_set_method(struct hw_trace *t, enum hw_method method, uint16_t port)
+{
+    if (!hw_engine_can_send(t->e, method, t->cfg.target.family))
+        return HW_EINVAL;
+    forget_all(t);
+    t->cfg.method = method;
+    t->cfg.port = port;
     restart(t);
     return 0;
 }

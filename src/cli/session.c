@@ -1,0 +1,269 @@
+/* session.c - start-up in the right order, target resolution, and the
+ * poll loop of the report modes.  See session.h.
+ *
+ * The order is the OpenBSD ping order: sockets are opened while we still
+ * hold privilege, privilege is dropped, and only then is anything risky
+ * done (names resolved, files read, packets parsed).  Socket-open errors
+ * are remembered per family and reported once a target needs that family.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/exitcode.h"
+#include "cli/session.h"
+
+#define NS_PER_S 1000000000LL
+/* Descriptors polled at once: two probe sockets and the resolver's. */
+#define MAX_POLLFDS 64
+
+volatile sig_atomic_t cli_signal;
+
+static void
+on_signal(int sig)
+{
+    cli_signal = sig;
+}
+
+/* Block the signals we handle; they are let through only inside ppoll, so
+ * a signal can never be lost between checking the flag and sleeping. */
+static void
+setup_signals(struct cli_session *s)
+{
+    struct sigaction sa;
+    sigset_t block;
+
+    memset(&sa, 0, sizeof(sa));
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    /* A closed output pipe is reported as a write error, not a crash. */
+    sa.sa_handler = SIG_IGN;
+    sigaction(SIGPIPE, &sa, NULL);
+
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    sigaddset(&block, SIGTERM);
+    sigaddset(&block, SIGHUP);
+    sigprocmask(SIG_BLOCK, &block, &s->poll_mask);
+    sigdelset(&s->poll_mask, SIGINT);
+    sigdelset(&s->poll_mask, SIGTERM);
+    sigdelset(&s->poll_mask, SIGHUP);
+}
+
+int
+cli_session_open(struct cli_session *s)
+{
+    struct hw_engine_config ecfg;
+    char err[512];
+    int st;
+
+    /* 1. Privileged: open the sockets. */
+    hw_engine_config_init(&ecfg);
+    ecfg.families = s->opt.family == AF_INET    ? HW_FAMILY_V4
+                    : s->opt.family == AF_INET6 ? HW_FAMILY_V6
+                                                : HW_FAMILY_V4 | HW_FAMILY_V6;
+    s->engine = hw_engine_new(&ecfg, &st);
+    if (s->engine == NULL) {
+        fprintf(stderr, "hopwatch: cannot start the probe engine: %s\n", hw_strerror(st));
+        return CLI_EXIT_SYSTEM;
+    }
+
+    /* 2. Drop every privilege before touching anything else. */
+    st = hw_privs_drop(err, sizeof(err));
+    if (st < 0) {
+        fprintf(stderr, "hopwatch: cannot drop privileges: %s\n", err);
+        return CLI_EXIT_SYSTEM;
+    }
+
+    /* 3. Unprivileged from here on. */
+    setup_signals(s);
+    s->resolver = hw_resolver_new(0, 0, &st);
+    if (s->resolver == NULL) {
+        fprintf(stderr, "hopwatch: cannot start the resolver: %s\n", hw_strerror(st));
+        return CLI_EXIT_SYSTEM;
+    }
+    s->names = hw_names_new(s->resolver);
+    s->targets = calloc(s->opt.ntargets, sizeof(*s->targets));
+    if (s->names == NULL || s->targets == NULL) {
+        fprintf(stderr, "hopwatch: out of memory\n");
+        return CLI_EXIT_SYSTEM;
+    }
+    s->ntargets = s->opt.ntargets;
+    for (size_t i = 0; i < s->ntargets; i++) {
+        s->targets[i].name = s->opt.targets[i];
+        s->targets[i].status = 1;
+    }
+    if (gethostname(s->local_host, sizeof(s->local_host)) < 0)
+        snprintf(s->local_host, sizeof(s->local_host), "localhost");
+    s->local_host[sizeof(s->local_host) - 1] = '\0';
+    return 0;
+}
+
+static int
+min_timeout(int a, int b)
+{
+    if (a < 0)
+        return b;
+    if (b < 0)
+        return a;
+    return a < b ? a : b;
+}
+
+void
+cli_session_poll(struct cli_session *s, int max_ms)
+{
+    struct pollfd fds[MAX_POLLFDS];
+    struct timespec ts, *tsp = NULL;
+    size_t ne, nr;
+    int ms;
+
+    ne = hw_engine_pollfds(s->engine, fds, MAX_POLLFDS);
+    if (ne > MAX_POLLFDS)
+        ne = MAX_POLLFDS;
+    nr = hw_resolver_pollfds(s->resolver, fds + ne, MAX_POLLFDS - ne);
+    if (nr > MAX_POLLFDS - ne)
+        nr = MAX_POLLFDS - ne;
+    ms = min_timeout(hw_engine_timeout_ms(s->engine, max_ms),
+                     hw_resolver_timeout_ms(s->resolver, max_ms));
+    if (ms >= 0) {
+        ts.tv_sec = ms / 1000;
+        ts.tv_nsec = (long)(ms % 1000) * 1000000;
+        tsp = &ts;
+    }
+    if (ppoll(fds, ne + nr, tsp, &s->poll_mask) < 0) {
+        if (errno != EINTR) {
+            fprintf(stderr, "hopwatch: ppoll: %s\n", strerror(errno));
+            exit(CLI_EXIT_SYSTEM);
+        }
+        return;
+    }
+    hw_engine_process(s->engine, fds, ne);
+    hw_resolver_process(s->resolver, fds + ne, nr);
+}
+
+/* A lookup's answer: the first address of a family we have a socket for. */
+struct lookup_ctx {
+    struct cli_session *s;     /* the session */
+    struct cli_target *t;      /* the target looked up */
+    int family_failed;         /* a family whose socket is missing, or 0 */
+};
+
+static void
+resolved(void *arg, int status, const struct hw_addr *addrs, size_t n)
+{
+    struct lookup_ctx *lc = arg;
+    struct cli_target *t = lc->t;
+
+    if (status < 0) {
+        t->status = status;
+        return;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (hw_engine_family_status(lc->s->engine, addrs[i].family) == 0) {
+            t->addr = addrs[i];
+            t->status = 0;
+            return;
+        }
+    }
+    lc->family_failed = addrs[0].family;
+    t->status = HW_EFAMILY;
+}
+
+int
+cli_session_resolve(struct cli_session *s)
+{
+    struct lookup_ctx *lcs = calloc(s->ntargets, sizeof(*lcs));
+    size_t pending = 0;
+    int rc = 0;
+
+    if (lcs == NULL) {
+        fprintf(stderr, "hopwatch: out of memory\n");
+        return CLI_EXIT_SYSTEM;
+    }
+    for (size_t i = 0; i < s->ntargets; i++) {
+        lcs[i].s = s;
+        lcs[i].t = &s->targets[i];
+        if (hw_resolver_lookup(s->resolver, s->targets[i].name, s->opt.family, resolved,
+                               &lcs[i]) < 0)
+            s->targets[i].status = -ENOMEM;
+    }
+    for (;;) {
+        pending = 0;
+        for (size_t i = 0; i < s->ntargets; i++)
+            pending += s->targets[i].status == 1;
+        if (pending == 0 || cli_signal)
+            break;
+        cli_session_poll(s, -1);
+    }
+    for (size_t i = 0; i < s->ntargets && !cli_signal; i++) {
+        struct cli_target *t = &s->targets[i];
+
+        if (t->status == HW_EFAMILY) {
+            fprintf(stderr, "hopwatch: %s\n",
+                    hw_engine_family_errmsg(s->engine, lcs[i].family_failed));
+            rc = CLI_EXIT_SYSTEM;
+        } else if (t->status < 0) {
+            const char *why = hw_strerror(t->status);
+
+            if (t->status == HW_ENOADDR && s->opt.family != AF_UNSPEC)
+                why = s->opt.family == AF_INET ? "it has no IPv4 address"
+                                               : "it has no IPv6 address";
+            fprintf(stderr, "hopwatch: cannot resolve %s: %s\n", t->name, why);
+            if (rc == 0)
+                rc = CLI_EXIT_NAME;
+        }
+    }
+    free(lcs);
+    if (cli_signal)
+        return CLI_EXIT_NAME;
+    return rc;
+}
+
+int
+cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, void *arg)
+{
+    struct hw_trace_config tcfg;
+    int st;
+
+    hw_trace_config_init(&tcfg);
+    tcfg.first_ttl = s->opt.first_ttl;
+    tcfg.max_ttl = s->opt.max_ttl;
+    tcfg.max_unknown = s->opt.max_unknown;
+    tcfg.interval_ns = (int64_t)(s->opt.interval_s * NS_PER_S);
+    tcfg.timeout_ns = (int64_t)(s->opt.timeout_s * NS_PER_S);
+    tcfg.cycles = s->opt.output == CLI_OUT_TUI ? 0 : s->opt.cycles;
+    tcfg.payload_size = s->opt.payload_size;
+    tcfg.tos = s->opt.tos;
+    tcfg.on_result = on_result;
+    tcfg.arg = arg;
+    for (size_t i = 0; i < s->ntargets; i++) {
+        struct cli_target *t = &s->targets[i];
+
+        if (t->status != 0)
+            continue;
+        tcfg.target = t->addr;
+        t->trace = hw_trace_new(s->engine, &tcfg, &st);
+        if (t->trace == NULL || (st = hw_trace_start(t->trace)) < 0) {
+            fprintf(stderr, "hopwatch: cannot trace %s: %s\n", t->name, hw_strerror(st));
+            return CLI_EXIT_SYSTEM;
+        }
+    }
+    return 0;
+}
+
+void
+cli_session_close(struct cli_session *s)
+{
+    for (size_t i = 0; i < s->ntargets; i++)
+        hw_trace_free(s->targets[i].trace);
+    free(s->targets);
+    hw_names_free(s->names);
+    hw_resolver_free(s->resolver);
+    hw_engine_free(s->engine);
+    memset(s, 0, sizeof(*s));
+}
