@@ -43,19 +43,47 @@ struct hw_time {
 
 /* ---- The transport seam -------------------------------------------------
  * The engine sends and receives only through these functions.  The default
- * (config.transport == NULL) uses raw sockets; unit tests plug in a fake
- * network with a fake clock. */
+ * (config.transport == NULL) uses the kernel's sockets; unit tests plug in a
+ * fake network with a fake clock. */
 
-/* Where a received packet starts. */
+/* The sockets an engine can ask for, per family. */
+enum hw_sock_kind {
+    HW_SOCK_ICMP_RAW = 1,   /* raw ICMP/ICMPv6: sends echo requests, receives
+                               echo replies and every ICMP error */
+    HW_SOCK_ICMP_DGRAM,     /* unprivileged ICMP datagram socket: one echo
+                               identifier (the kernel's choice), errors from
+                               its error queue */
+    HW_SOCK_UDP_RAW,        /* raw UDP: sends UDP probes (errors come to the
+                               ICMP socket) */
+    HW_SOCK_TCP_RAW,        /* raw TCP: sends SYNs, receives SYN-ACK / RST */
+};
+
+/* Options applied to every socket when it is opened (some need privilege,
+ * which is why they are set at open time). */
+struct hw_sock_opts {
+    struct hw_addr source;  /* bind to this address (AF_UNSPEC: any) */
+    const char *device;     /* SO_BINDTODEVICE, NULL or "": none */
+    uint32_t mark;          /* SO_MARK, 0: none */
+    bool dont_fragment;     /* set DF / IPV6_DONTFRAG */
+    bool broadcast;         /* SO_BROADCAST: allow broadcast destinations */
+};
+
+/* What a received packet is, when the socket's kind does not say it. */
 enum hw_rx_layer {
-    HW_RX_IP4 = 1,   /* an IPv4 header, then ICMP (raw IPv4 socket) */
-    HW_RX_ICMP = 2,  /* the ICMP / ICMPv6 header (raw IPv6 or datagram socket) */
+    HW_RX_NORMAL = 0, /* what the socket kind delivers: raw IPv4 sockets an
+                         IPv4 header first, raw IPv6 and datagram sockets the
+                         ICMP / TCP header */
+    HW_RX_QUOTE = 1,  /* an error from a datagram socket's error queue: buf
+                         holds the quoted probe from its transport header on;
+                         err_* say what the ICMP error was (err_type 0 and
+                         len 0: a local error without ICMP behind it) */
 };
 
 /* One packet to send. */
 struct hw_tx {
     int family;             /* AF_INET or AF_INET6 */
-    const uint8_t *buf;     /* the ICMP message: header and payload, no IP header */
+    const uint8_t *buf;     /* the transport message (ICMP, UDP or TCP header
+                               and payload), no IP header */
     size_t len;             /* bytes in buf */
     struct hw_addr dst;     /* destination */
     int ttl;                /* TTL / hop limit, 1..255; 0 for the system default */
@@ -70,28 +98,45 @@ struct hw_rx {
     size_t len;             /* out: bytes stored */
     bool truncated;         /* out: the packet was longer than cap */
     enum hw_rx_layer layer; /* out: where the packet starts */
-    struct hw_addr from;    /* out: source address of the packet */
+    struct hw_addr from;    /* out: source of the packet (HW_RX_QUOTE: the
+                               router or host that sent the ICMP error) */
+    struct hw_addr to;      /* out: its destination (our address) when known */
     struct hw_time received;/* out: read right after the receive call, with the
                                kernel's stamp in kernel_ns when available */
     int ttl;                /* out: TTL / hop limit it arrived with, -1 if unknown */
+    uint8_t err_type;       /* out, HW_RX_QUOTE: ICMP type of the error */
+    uint8_t err_code;       /* out, HW_RX_QUOTE: ICMP code of the error */
+    uint32_t err_info;      /* out, HW_RX_QUOTE: e.g. the MTU of "too big" */
+    struct hw_addr err_dst; /* out, HW_RX_QUOTE: the probe's destination */
 };
 
 struct hw_transport {
-    /* Open the socket for family (AF_INET or AF_INET6).  On success store a
-     * descriptor to poll for input in *fd and return 0; else return a
-     * negative status and optionally write a detailed message into
-     * errbuf (errlen bytes), naming the failing call. */
-    int (*open)(void *ctx, int family, int *fd, char *errbuf, size_t errlen);
+    /* Open a socket of kind for family (AF_INET or AF_INET6) with opts.  On
+     * success store the descriptor to poll in *fd (for ICMP_DGRAM also the
+     * echo identifier the kernel gave it in *ident) and return 0; else
+     * return a negative status (HW_ENOPERM for permission problems) and
+     * write a one-line message into errbuf naming the failing call and,
+     * for permissions, the fix. */
+    int (*open)(void *ctx, int family, enum hw_sock_kind kind, const struct hw_sock_opts *opts,
+                int *fd, uint16_t *ident, char *errbuf, size_t errlen);
     /* Close a descriptor returned by open. */
     void (*close)(void *ctx, int fd);
     /* Send one packet on fd; fill tx->sent.  Returns 0 or a negative
      * status (-errno for system errors). */
     int (*send)(void *ctx, int fd, struct hw_tx *tx);
-    /* Receive one packet from fd without blocking.  Returns 1 with rx
-     * filled, 0 when nothing is waiting, or a negative status. */
+    /* Receive one packet from fd without blocking (for ICMP_DGRAM sockets,
+     * from the error queue too).  Returns 1 with rx filled, 0 when nothing
+     * is waiting, or a negative status. */
     int (*recv)(void *ctx, int fd, struct hw_rx *rx);
+    /* The source address the system would use toward dst (no packet is
+     * sent).  Returns 0 or a negative status. */
+    int (*source_for)(void *ctx, const struct hw_addr *dst, struct hw_addr *src);
     /* Read the clocks. */
     void (*now)(void *ctx, struct hw_time *t);
+    /* Optional: wait like poll(2) for fds or timeout_ms (-1: no limit);
+     * NULL: poll(2).  Used by hw_engine_wait(), so that blocking loops run
+     * on a fake clock in tests. */
+    int (*wait)(void *ctx, struct pollfd *fds, size_t n, int timeout_ms);
 };
 
 /* ---- Configuration ---------------------------------------------------- */
@@ -100,13 +145,32 @@ struct hw_transport {
 #define HW_FAMILY_V4 0x1u
 #define HW_FAMILY_V6 0x2u
 
+/* Which sockets to use (icmplib's "privileged"). */
+enum hw_privilege {
+    HW_PRIV_AUTO = 0,  /* raw sockets when permitted, else unprivileged ICMP */
+    HW_PRIV_RAW,       /* raw sockets only (root or CAP_NET_RAW) */
+    HW_PRIV_DGRAM,     /* unprivileged ICMP datagram sockets only (ICMP
+                          probes; needs net.ipv4.ping_group_range to include
+                          one of our groups) */
+};
+
 struct hw_engine_config {
-    const struct hw_transport *transport; /* NULL: the built-in raw sockets */
+    const struct hw_transport *transport; /* NULL: the kernel's sockets */
     void *transport_ctx;                  /* passed to every transport call */
     unsigned families;                    /* HW_FAMILY_* to open; 0 means both */
+    enum hw_privilege privilege;          /* raw, unprivileged or automatic */
+    struct hw_addr source4;               /* IPv4 source (AF_UNSPEC: routing's) */
+    struct hw_addr source6;               /* IPv6 source (AF_UNSPEC: routing's) */
+    const char *device;                   /* interface to bind to, NULL: none */
+    uint32_t mark;                        /* socket mark (SO_MARK), 0: none */
+    bool dont_fragment;                   /* set DF / IPV6_DONTFRAG */
+    bool broadcast;                       /* allow broadcast destinations */
     const uint8_t *key;                   /* 16-byte cookie key; NULL: random */
-    int ident;                            /* first ICMP identifier; -1: random */
-    unsigned idents;                      /* identifiers to use, 1..4096; 0: 64 */
+    int ident;                            /* first ICMP identifier (raw mode);
+                                             -1: random */
+    unsigned idents;                      /* identifiers (raw) or datagram
+                                             sockets (unprivileged) to use,
+                                             1..4096; 0: 64 raw, 4 unprivileged */
     int64_t linger_ns;                    /* how long a finished probe is kept to
                                              recognise late and duplicate answers;
                                              0: as long as its timeout, >= 1 s */
@@ -126,6 +190,33 @@ struct hw_engine *hw_engine_new(const struct hw_engine_config *cfg, int *status)
  * HW_OUTCOME_CANCELLED and must not send), close the sockets and free the
  * engine.  Must not be called from inside a callback.  NULL is accepted. */
 void hw_engine_free(struct hw_engine *e);
+
+/* What a probe is. */
+enum hw_method {
+    HW_METHOD_ICMP = 0,     /* ICMP / ICMPv6 echo request */
+    HW_METHOD_UDP,          /* UDP, destination port varied per probe (classic) */
+    HW_METHOD_UDP_PARIS,    /* UDP, one fixed flow; the probe id in the checksum */
+    HW_METHOD_TCP,          /* TCP SYN to a fixed port */
+};
+
+/* "icmp", "udp", "udp-paris", "tcp"; static. */
+const char *hw_method_name(enum hw_method m);
+
+/* How an engine's socket for a family probes. */
+enum hw_sock_mode {
+    HW_MODE_NONE = 0,  /* no socket for this family */
+    HW_MODE_RAW,       /* raw sockets (root or CAP_NET_RAW) */
+    HW_MODE_DGRAM,     /* unprivileged ICMP datagram sockets (ping_group_range) */
+};
+
+/* The mode of the engine's socket for family. */
+enum hw_sock_mode hw_engine_mode(const struct hw_engine *e, int family);
+
+/* True when the engine can send probes of method to family. */
+bool hw_engine_can_send(const struct hw_engine *e, enum hw_method method, int family);
+
+/* "raw", "unprivileged" or "none"; static. */
+const char *hw_sock_mode_name(enum hw_sock_mode m);
 
 /* 0 when the socket for family (AF_INET / AF_INET6) is open, else the status
  * of the failed open (for example HW_ENOPERM). */
@@ -196,13 +287,30 @@ const char *hw_outcome_name(enum hw_outcome o);
 struct hw_probe_result;
 typedef void (*hw_probe_cb)(void *arg, const struct hw_probe_result *r);
 
+/* How the engine fills a probe's payload after the cookie. */
+enum hw_fill {
+    HW_FILL_COUNT = 0,      /* byte i is i mod 256 (as ping) */
+    HW_FILL_BYTE,           /* every byte is fill_byte (ping -p) */
+    HW_FILL_RANDOM,         /* random bytes, new for each probe */
+};
+
 /* What to send.  The engine copies it. */
 struct hw_probe_spec {
+    enum hw_method method;  /* what kind of probe (default ICMP) */
+    uint16_t port;          /* UDP/TCP destination port (classic UDP: the
+                               first of the ports used); 0: the method's
+                               default (33434 UDP, 80 TCP) */
     struct hw_addr dst;     /* destination; its family picks the socket */
     int ttl;                /* 1..255; 0: system default */
     int tos;                /* 0..255 */
-    size_t payload_size;    /* ICMP payload bytes, 0..65000; 16 or more carry
-                               the cookie that authenticates answers */
+    size_t payload_size;    /* payload bytes, 0..65000; 16 or more carry the
+                               cookie that authenticates answers (Paris UDP
+                               needs 18: two bytes steer the checksum) */
+    const uint8_t *payload; /* NULL: the engine's payload (cookie, then fill);
+                               else exactly these payload_size bytes, copied
+                               (no cookie: answers match on id and sequence) */
+    enum hw_fill fill;      /* how the engine's payload is filled */
+    uint8_t fill_byte;      /* the byte for HW_FILL_BYTE */
     int64_t timeout_ns;     /* > 0 */
     hw_probe_cb cb;         /* fires exactly once; required */
     hw_probe_cb on_extra;   /* optional: fires for each late answer (after the
@@ -242,6 +350,9 @@ struct hw_probe_result {
     size_t reply_bytes;       /* size of the answer as received */
     int status;               /* SEND_ERROR: the negative status; else 0 */
     enum hw_extra extra;      /* on_extra: late or duplicate; else NONE */
+    uint32_t icmp_info;       /* MTU of "too big" / "fragmentation needed",
+                               pointer of "parameter problem", else 0 */
+    uint8_t tcp_flags;        /* TCP answers: the segment's flags, else 0 */
     size_t n_mpls;            /* MPLS entries in mpls */
     struct hw_mpls mpls[HW_MPLS_MAX]; /* the answer's MPLS label stack, top first */
 };

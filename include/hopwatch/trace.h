@@ -33,6 +33,8 @@ typedef void (*hw_trace_result_cb)(void *arg, int ttl, const struct hw_probe_res
 
 struct hw_trace_config {
     struct hw_addr target;   /* destination (numeric; resolve names first) */
+    enum hw_method method;   /* probe kind (default ICMP echo) */
+    uint16_t port;           /* UDP/TCP destination port, 0: the default */
     int first_ttl;           /* first TTL probed, 1..255 (default 1) */
     int max_ttl;             /* last TTL probed, first_ttl..255 (default 30) */
     int max_unknown;         /* silent hops in a row after which probing stops
@@ -42,6 +44,8 @@ struct hw_trace_config {
     uint64_t cycles;         /* probes per hop, 0 for endless (default 10) */
     size_t payload_size;     /* ICMP payload bytes (default 56) */
     int tos;                 /* TOS / traffic class (default 0) */
+    enum hw_fill fill;       /* payload fill after the cookie (default COUNT) */
+    uint8_t fill_byte;       /* the byte for HW_FILL_BYTE */
     size_t history_len;      /* probe outcomes kept per hop for
                                 hw_trace_history(), 0..65536 (default 512) */
     hw_trace_result_cb on_result; /* optional observer, NULL for none */
@@ -90,6 +94,11 @@ int hw_trace_set_interval(struct hw_trace *t, int64_t interval_ns);
 /* Change the TTLs probed (as in the config); this resets the trace.
  * Returns 0, HW_EINVAL, or -ENOMEM (the trace is then unchanged). */
 int hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl);
+
+/* Switch to another probe method (and port, 0 for its default); this
+ * resets the trace.  Returns 0, or HW_EINVAL when the engine cannot send
+ * that kind of probe. */
+int hw_trace_set_method(struct hw_trace *t, enum hw_method method, uint16_t port);
 
 /* The current config (with any changes made since creation). */
 const struct hw_trace_config *hw_trace_config(const struct hw_trace *t);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <hopwatch/engine.h>
+
 #include "cli/exitcode.h"
 #include "cli/options.h"
 
@@ -26,6 +28,9 @@ cli_options_init(struct cli_options *o)
     o->max_unknown = 5;
     o->family = AF_UNSPEC;
     o->payload_size = 56;
+    o->method = HW_METHOD_ICMP;
+    o->privilege = HW_PRIV_AUTO;
+    o->pattern = -2;
 }
 
 int
@@ -64,6 +69,14 @@ cli_parse_int(const char *s, long long min, long long max, const char *what, lon
     return 0;
 }
 
+/* Long options without a letter. */
+enum {
+    OPT_PARIS = 256,
+    OPT_DF,
+    OPT_PRIV,
+    OPT_UNPRIV,
+};
+
 static const struct option long_options[] = {
     {"report", no_argument, NULL, 'r'},
     {"json", no_argument, NULL, 'j'},
@@ -81,6 +94,17 @@ static const struct option long_options[] = {
     {"wide", no_argument, NULL, 'w'},
     {"size", required_argument, NULL, 's'},
     {"tos", required_argument, NULL, 'Q'},
+    {"udp", no_argument, NULL, 'u'},
+    {"tcp", no_argument, NULL, 'T'},
+    {"paris", no_argument, NULL, OPT_PARIS},
+    {"port", required_argument, NULL, 'P'},
+    {"address", required_argument, NULL, 'a'},
+    {"interface", required_argument, NULL, 'I'},
+    {"mark", required_argument, NULL, 'M'},
+    {"bitpattern", required_argument, NULL, 'B'},
+    {"dont-fragment", no_argument, NULL, OPT_DF},
+    {"privileged", no_argument, NULL, OPT_PRIV},
+    {"unprivileged", no_argument, NULL, OPT_UNPRIV},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'v'},
     {NULL, 0, NULL, 0},
@@ -107,6 +131,17 @@ cli_usage(FILE *f)
           "  -U, --max-unknown N     stop after N silent hops in a row (default 5)\n"
           "  -s, --size BYTES        ICMP payload size (default 56)\n"
           "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (default 0)\n"
+          "  -u, --udp               UDP probes, destination port varied (classic)\n"
+          "      --paris             UDP probes on one fixed flow (Paris traceroute)\n"
+          "  -T, --tcp               TCP SYN probes\n"
+          "  -P, --port PORT         UDP/TCP destination port (33434 UDP, 80 TCP)\n"
+          "  -a, --address ADDRESS   source address\n"
+          "  -I, --interface NAME    send through this interface\n"
+          "  -M, --mark MARK         socket mark (policy routing)\n"
+          "  -B, --bitpattern N      payload byte 0-255, or -1 for random bytes\n"
+          "      --dont-fragment     set don't-fragment\n"
+          "      --privileged        raw sockets only (root or CAP_NET_RAW)\n"
+          "      --unprivileged      ICMP datagram sockets only (ping_group_range)\n"
           "  -4, --ipv4              use IPv4 only\n"
           "  -6, --ipv6              use IPv6 only\n"
           "  -n, --no-dns            show addresses, do not look up names\n"
@@ -129,7 +164,8 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
      * accept); ':' tells a missing argument from an unknown option. */
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, ":rjc:i:Z:f:m:U:46nws:Q:hv", long_options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, ":rjc:i:Z:f:m:U:46nws:Q:uTP:a:I:M:B:hv", long_options,
+                            NULL)) != -1) {
         switch (c) {
         case 'r':
             o->output = CLI_OUT_TEXT;
@@ -189,6 +225,47 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
                 return CLI_EXIT_USAGE;
             o->tos = (int)n;
             break;
+        case 'u':
+            o->method = o->method == HW_METHOD_UDP_PARIS ? HW_METHOD_UDP_PARIS : HW_METHOD_UDP;
+            break;
+        case OPT_PARIS:
+            o->method = HW_METHOD_UDP_PARIS;
+            break;
+        case 'T':
+            o->method = HW_METHOD_TCP;
+            break;
+        case 'P':
+            if (cli_parse_int(optarg, 1, 65535, "-P", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->port = (int)n;
+            break;
+        case 'a':
+            o->source = optarg;
+            break;
+        case 'I':
+            if (optarg[0] == '\0' || strlen(optarg) > 15) {
+                snprintf(err, errlen, "invalid interface name '%s' for -I", optarg);
+                return CLI_EXIT_USAGE;
+            }
+            o->device = optarg;
+            break;
+        case 'M':
+            if (cli_parse_int(optarg, 0, 4294967295LL, "-M", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->mark = (unsigned long)n;
+            break;
+        case 'B':
+            if (cli_parse_int(optarg, -1, 255, "-B", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->pattern = (int)n;
+            break;
+        case OPT_DF:
+            o->dont_fragment = true;
+            break;
+        case OPT_PRIV:
+        case OPT_UNPRIV:
+            o->privilege = c == OPT_PRIV ? HW_PRIV_RAW : HW_PRIV_DGRAM;
+            break;
         case 'h':
             o->help = true;
             return 0;
@@ -205,6 +282,15 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
                 snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
             return CLI_EXIT_USAGE;
         }
+    }
+    if (o->privilege == HW_PRIV_DGRAM && o->method != HW_METHOD_ICMP) {
+        snprintf(err, errlen, "UDP and TCP probes need raw sockets: --unprivileged is ICMP only");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->method == HW_METHOD_UDP && o->port > 65535 - 1024) {
+        snprintf(err, errlen, "-P %d: classic UDP walks 1024 ports up from -P: use at most 64511, "
+                              "or --paris", o->port);
+        return CLI_EXIT_USAGE;
     }
     if (o->first_ttl > o->max_ttl) {
         snprintf(err, errlen, "first TTL (-f %d) is larger than max TTL (-m %d)", o->first_ttl,

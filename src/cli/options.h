@@ -28,6 +28,14 @@ struct cli_options {
     bool wide;                /* -w: never truncate host names */
     size_t payload_size;      /* -s: ICMP payload bytes */
     int tos;                  /* -Q: TOS / traffic class */
+    int method;               /* enum hw_method: -u, -T, --paris (ICMP default) */
+    int port;                 /* -P: UDP/TCP port, 0: the method's default */
+    int privilege;            /* enum hw_privilege: --privileged/--unprivileged */
+    const char *source;       /* -a: source address */
+    const char *device;       /* -I: interface */
+    unsigned long mark;       /* -M: socket mark */
+    int pattern;              /* -B: payload byte, -1 random, -2 counting */
+    bool dont_fragment;       /* --dont-fragment */
     char **targets;           /* the targets (pointers into argv) */
     size_t ntargets;          /* how many */
     bool help;                /* -h */

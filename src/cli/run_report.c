@@ -44,7 +44,15 @@ static void
 fill_settings(const struct cli_session *s, struct report_settings *st)
 {
     memset(st, 0, sizeof(*st));
-    st->protocol = "icmp";
+    st->protocol = hw_method_name((enum hw_method)s->opt.method);
+    st->port = s->opt.port;
+    st->mode = "none";
+    for (size_t i = 0; i < s->ntargets; i++) {
+        if (s->targets[i].status == 0) {
+            st->mode = hw_sock_mode_name(hw_engine_mode(s->engine, s->targets[i].addr.family));
+            break;
+        }
+    }
     st->cycles = s->opt.cycles;
     st->interval_s = s->opt.interval_s;
     st->timeout_s = s->opt.timeout_s;

@@ -59,6 +59,7 @@ int
 cli_session_open(struct cli_session *s)
 {
     struct hw_engine_config ecfg;
+    struct hw_addr src;
     char err[512];
     int st;
 
@@ -67,6 +68,28 @@ cli_session_open(struct cli_session *s)
     ecfg.families = s->opt.family == AF_INET    ? HW_FAMILY_V4
                     : s->opt.family == AF_INET6 ? HW_FAMILY_V6
                                                 : HW_FAMILY_V4 | HW_FAMILY_V6;
+    ecfg.privilege = (enum hw_privilege)s->opt.privilege;
+    if (s->opt.source != NULL) {
+        /* A numeric address only: resolving a name must wait until the
+         * privileges are gone. */
+        if (hw_addr_parse(s->opt.source, &src) < 0) {
+            fprintf(stderr, "hopwatch: invalid source address '%s' for -a: a numeric IPv4 "
+                            "or IPv6 address is needed\n", s->opt.source);
+            return CLI_EXIT_USAGE;
+        }
+        if (src.family == AF_INET)
+            ecfg.source4 = src;
+        else
+            ecfg.source6 = src;
+        /* The source picks the family when -4/-6 did not. */
+        if (s->opt.family == AF_UNSPEC) {
+            s->opt.family = src.family;
+            ecfg.families = src.family == AF_INET ? HW_FAMILY_V4 : HW_FAMILY_V6;
+        }
+    }
+    ecfg.device = s->opt.device;
+    ecfg.mark = (uint32_t)s->opt.mark;
+    ecfg.dont_fragment = s->opt.dont_fragment;
     s->engine = hw_engine_new(&ecfg, &st);
     if (s->engine == NULL) {
         fprintf(stderr, "hopwatch: cannot start the probe engine: %s\n", hw_strerror(st));
@@ -239,6 +262,14 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
     tcfg.cycles = s->opt.output == CLI_OUT_TUI ? 0 : s->opt.cycles;
     tcfg.payload_size = s->opt.payload_size;
     tcfg.tos = s->opt.tos;
+    tcfg.method = (enum hw_method)s->opt.method;
+    tcfg.port = (uint16_t)s->opt.port;
+    if (s->opt.pattern >= 0) {
+        tcfg.fill = HW_FILL_BYTE;
+        tcfg.fill_byte = (uint8_t)s->opt.pattern;
+    } else if (s->opt.pattern == -1) {
+        tcfg.fill = HW_FILL_RANDOM;
+    }
     tcfg.on_result = on_result;
     tcfg.arg = arg;
     for (size_t i = 0; i < s->ntargets; i++) {
@@ -247,6 +278,15 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
         if (t->status != 0)
             continue;
         tcfg.target = t->addr;
+        if (!hw_engine_can_send(s->engine, tcfg.method, t->addr.family)) {
+            fprintf(stderr, "hopwatch: cannot send %s probes to %s: %s\n",
+                    hw_method_name(tcfg.method), t->name,
+                    hw_engine_mode(s->engine, t->addr.family) == HW_MODE_DGRAM
+                        ? "UDP and TCP probes need raw sockets (run as root, or "
+                          "'setcap cap_net_raw+ep' the program)"
+                        : "the raw socket for them could not be opened");
+            return CLI_EXIT_SYSTEM;
+        }
         t->trace = hw_trace_new(s->engine, &tcfg, &st);
         if (t->trace == NULL || (st = hw_trace_start(t->trace)) < 0) {
             fprintf(stderr, "hopwatch: cannot trace %s: %s\n", t->name, hw_strerror(st));

@@ -1,5 +1,5 @@
-/* engine.c - the poll-driven probe core: probes in flight, their matching,
- * and every deadline.  See include/hopwatch/engine.h for the contract.
+/* engine.c - the poll-driven probe core: sockets, probes in flight, their
+ * matching, and every deadline.  See include/hopwatch/engine.h.
  *
  * Costs: sending, matching an answer and expiring a timeout are O(1) plus an
  * O(log n) heap operation; nothing scans the probes in flight.
@@ -7,9 +7,17 @@
  * A probe lives in a pool slot from send until its linger time ends: first
  * IN_FLIGHT (its timeout pending), then LINGER (outcome delivered, kept in
  * the index so that a late or duplicate answer is recognised as such rather
- * than as foreign).  Its (family, ident, seq) key is not reused while the
- * slot lives, so sequence numbers wrap at 65536 without mismatching, and the
- * 64-bit serial and keyed MAC in the payload tell a reused key apart anyway.
+ * than as foreign).  Its key (what an answer carries back: ICMP identifier
+ * and sequence, UDP ports or checksum, TCP sequence number) is not reused
+ * while the slot lives, so 16-bit sequence numbers wrap without
+ * mismatching, and the 64-bit serial and keyed MAC in the payload tell a
+ * reused key apart anyway.
+ *
+ * Sockets per family: in raw mode one raw ICMP socket shared by every
+ * probe (with 64 identifiers by default), plus raw UDP and TCP sockets for
+ * those methods; in unprivileged mode a few ICMP datagram sockets, each
+ * with the identifier the kernel gave it, whose error queues bring back
+ * time-exceeded and unreachable answers.
  */
 #include <errno.h>
 #include <poll.h>
@@ -21,6 +29,7 @@
 #include <hopwatch/engine.h>
 #include <hopwatch/error.h>
 
+#include "core/addrmap.h"
 #include "core/packet.h"
 #include "core/probemap.h"
 #include "core/rtt.h"
@@ -29,11 +38,13 @@
 #include "core/timerq.h"
 
 /* Payload layout of a probe with room for a cookie: the probe's 64-bit
- * serial, then the MAC over (family, ident, seq, serial), both big-endian,
- * then a fill pattern. */
+ * serial, then the MAC over (family, key, serial), both big-endian, then
+ * the fill; Paris UDP keeps its last two bytes to steer the checksum. */
 #define COOKIE_LEN 16
-/* Largest ICMP payload we build: fits IPv4 (65535 - 20 - 8). */
+/* Largest payload we build: fits IPv4 (65535 - 20 - 8). */
 #define PAYLOAD_MAX 65000
+/* Room for the transport header in front of the payload. */
+#define HDR_MAX 64
 /* Answers read per socket per hw_engine_process call, so one flooded socket
  * cannot starve the timers; more waiting makes the next timeout 0. */
 #define RX_BUDGET 512
@@ -41,6 +52,17 @@
 #define RX_CAP 65536
 /* Shortest linger time (see hw_engine_config.linger_ns). */
 #define LINGER_MIN_NS 1000000000LL
+/* Identifiers in raw mode, datagram sockets in unprivileged mode. */
+#define IDENTS_RAW 64
+#define IDENTS_DGRAM 4
+#define IDENTS_MAX 4096
+/* Classic UDP: destination ports port .. port + 1023, source ports
+ * sport_base .. sport_base + 63: 65536 distinct (sport, dport) pairs. */
+#define UDP_DPORTS 1024
+#define UDP_SPORTS 64
+/* Default ports. */
+#define UDP_PORT 33434
+#define TCP_PORT 80
 
 enum probe_state {
     PROBE_FREE = 0,
@@ -56,6 +78,14 @@ enum timer_kind {
     TIMER_USER,         /* fn/arg: a hw_engine_timer_add() timer */
 };
 
+/* What part of a key space a probe's key lives in. */
+enum key_class {
+    KEY_ICMP = 1,   /* ident << 16 | seq */
+    KEY_UDP,        /* sport << 16 | dport */
+    KEY_PARIS,      /* sport << 16 | UDP checksum */
+    KEY_TCP,        /* TCP sequence number */
+};
+
 struct probe {
     uint32_t gen;              /* slot generation, part of the probe id */
     uint8_t state;             /* enum probe_state */
@@ -63,8 +93,11 @@ struct probe {
     bool in_map;               /* its key is in the index */
     bool cookie;               /* payload carries serial + MAC */
     int family;                /* AF_INET / AF_INET6 */
+    uint64_t key;              /* its key in the index */
     uint16_t ident;            /* ICMP identifier sent */
     uint16_t seq;              /* ICMP sequence number sent */
+    uint16_t sport;            /* UDP/TCP source port sent */
+    uint16_t dport;            /* UDP/TCP destination port sent */
     uint64_t serial;           /* unique per engine, in the payload */
     uint64_t mac;              /* keyed MAC in the payload */
     uint64_t timer;            /* handle of its pending timer */
@@ -74,22 +107,38 @@ struct probe {
     uint32_t next_free;        /* free list link */
 };
 
-/* One socket, per family. */
-struct family_sock {
-    int fd;                    /* descriptor, -1 if not open */
-    int status;                /* 0, or why it could not be opened */
+/* One descriptor the engine polls. */
+struct pfd {
+    int fd;                    /* the descriptor */
+    int family;                /* AF_INET / AF_INET6 */
+    enum hw_sock_kind kind;    /* what it is */
     bool more;                 /* the last read stopped at its budget */
-    char errmsg[256];          /* detail of a failed open */
+};
+
+/* The sockets of one family. */
+struct family_sock {
+    int status;                /* 0, or why ICMP probing cannot work */
+    enum hw_sock_mode mode;    /* raw or unprivileged */
+    char errmsg[512];          /* detail of a failed open */
+    int icmp_fd;               /* raw ICMP socket, -1 */
+    int udp_fd;                /* raw UDP socket, -1 (UDP methods unavailable) */
+    int tcp_fd;                /* raw TCP socket, -1 (TCP unavailable) */
+    uint32_t nidents;          /* identifier slots */
+    uint16_t idents[IDENTS_MAX];/* the identifier of each slot */
+    int slot_fd[IDENTS_MAX];   /* the socket that sends each slot's probes */
 };
 
 struct hw_engine {
     const struct hw_transport *tp;  /* transport functions */
     void *tp_ctx;                   /* their context */
     struct family_sock fam[2];      /* [0] IPv4, [1] IPv6 */
+    struct pfd *pfds;               /* every descriptor to poll */
+    size_t npfds;                   /* entries in pfds */
+    struct hw_addr source[2];       /* configured source per family */
     uint8_t key[16];                /* cookie key, random per engine */
-    uint16_t ident_base;            /* first ICMP identifier */
-    uint32_t idents;                /* identifiers in use from ident_base */
+    uint16_t sport_base;            /* first UDP/TCP source port */
     uint64_t next_serial;           /* serial of the next probe */
+    uint64_t rng;                   /* xorshift state for random fill */
     int64_t linger_ns;              /* configured linger, 0: per timeout */
     struct probe *pool;             /* probe slots */
     uint32_t pool_cap;              /* slots allocated */
@@ -98,6 +147,9 @@ struct hw_engine {
     uint32_t user_timers;           /* pending hw_engine_timer_add() timers */
     struct hw__probemap map;        /* key -> slot of every live probe */
     struct hw__timerq tq;           /* every deadline */
+    struct hw__addrmap srcmap;      /* destination -> index in srcs */
+    struct hw_addr *srcs;           /* source address toward each destination */
+    uint32_t nsrcs;                 /* entries in srcs */
     struct hw_engine_counters ctr;  /* what was seen */
     uint8_t *paybuf;                /* payload of the probe being built */
     uint8_t *txbuf;                 /* packet being built */
@@ -111,9 +163,9 @@ fam_index(int family)
 }
 
 static uint64_t
-probe_key(int family, uint16_t ident, uint16_t seq)
+make_key(int family, enum key_class c, uint32_t id)
 {
-    return ((uint64_t)(fam_index(family) + 1) << 40) | ((uint64_t)ident << 16) | seq;
+    return ((uint64_t)(fam_index(family) + 1) << 36) | ((uint64_t)c << 32) | id;
 }
 
 static uint64_t
@@ -142,18 +194,15 @@ put_be64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)v;
 }
 
+/* The keyed MAC of a probe: over its family, key and serial. */
 static uint64_t
-cookie_mac(const struct hw_engine *e, int family, uint16_t ident, uint16_t seq,
-           uint64_t serial)
+cookie_mac(const struct hw_engine *e, int family, uint64_t key, uint64_t serial)
 {
-    uint8_t msg[13];
+    uint8_t msg[17];
 
     msg[0] = (uint8_t)family;
-    msg[1] = (uint8_t)(ident >> 8);
-    msg[2] = (uint8_t)ident;
-    msg[3] = (uint8_t)(seq >> 8);
-    msg[4] = (uint8_t)seq;
-    put_be64(msg + 5, serial);
+    put_be64(msg + 1, key);
+    put_be64(msg + 9, serial);
     return hw__siphash24(e->key, msg, sizeof(msg));
 }
 
@@ -165,7 +214,7 @@ cookie_ok(const struct probe *p, const uint8_t *payload, size_t len)
     uint8_t want[COOKIE_LEN];
     uint8_t diff = 0;
 
-    if (len < COOKIE_LEN)
+    if (payload == NULL || len < COOKIE_LEN)
         return false;
     put_be64(want, p->serial);
     put_be64(want + 8, p->mac);
@@ -179,6 +228,8 @@ hw_engine_config_init(struct hw_engine_config *cfg)
 {
     memset(cfg, 0, sizeof(*cfg));
     cfg->ident = -1;
+    cfg->source4.family = AF_UNSPEC;
+    cfg->source6.family = AF_UNSPEC;
 }
 
 const char *
@@ -196,101 +247,16 @@ hw_outcome_name(enum hw_outcome o)
     return "unknown";
 }
 
-static int
-open_family(struct hw_engine *e, int family)
+const char *
+hw_method_name(enum hw_method m)
 {
-    struct family_sock *fs = &e->fam[fam_index(family)];
-    int fd = -1;
-
-    fs->errmsg[0] = '\0';
-    fs->status = e->tp->open(e->tp_ctx, family, &fd, fs->errmsg, sizeof(fs->errmsg));
-    if (fs->status == 0)
-        fs->fd = fd;
-    else if (fs->errmsg[0] == '\0')
-        snprintf(fs->errmsg, sizeof(fs->errmsg), "%s", hw_strerror(fs->status));
-    return fs->status;
-}
-
-struct hw_engine *
-hw_engine_new(const struct hw_engine_config *cfg, int *status)
-{
-    struct hw_engine_config defaults;
-    struct hw_engine *e;
-    unsigned fams;
-
-    if (cfg == NULL) {
-        hw_engine_config_init(&defaults);
-        cfg = &defaults;
+    switch (m) {
+    case HW_METHOD_ICMP: return "icmp";
+    case HW_METHOD_UDP: return "udp";
+    case HW_METHOD_UDP_PARIS: return "udp-paris";
+    case HW_METHOD_TCP: return "tcp";
     }
-    *status = 0;
-    if (cfg->idents > 4096 || cfg->ident > 65535 || cfg->linger_ns < 0) {
-        *status = HW_EINVAL;
-        return NULL;
-    }
-    e = calloc(1, sizeof(*e));
-    if (e == NULL) {
-        *status = -ENOMEM;
-        return NULL;
-    }
-    e->paybuf = malloc(PAYLOAD_MAX);
-    e->txbuf = malloc(HW_ICMP_HDR + PAYLOAD_MAX);
-    e->rxbuf = malloc(RX_CAP);
-    if (e->paybuf == NULL || e->txbuf == NULL || e->rxbuf == NULL) {
-        free(e->paybuf);
-        free(e->txbuf);
-        free(e->rxbuf);
-        free(e);
-        *status = -ENOMEM;
-        return NULL;
-    }
-    e->tp = cfg->transport != NULL ? cfg->transport : hw__socket_transport();
-    e->tp_ctx = cfg->transport_ctx;
-    e->linger_ns = cfg->linger_ns;
-    e->idents = cfg->idents != 0 ? cfg->idents : 64;
-    e->free_head = UINT32_MAX;
-    hw__probemap_init(&e->map);
-    hw__timerq_init(&e->tq);
-    for (int i = 0; i < 2; i++) {
-        e->fam[i].fd = -1;
-        e->fam[i].status = HW_EFAMILY;
-        snprintf(e->fam[i].errmsg, sizeof(e->fam[i].errmsg), "%s",
-                 "no socket was requested for this address family");
-    }
-
-    /* The key and the identifiers come from the kernel's random pool, so
-     * another process cannot predict them (they are not the PID). */
-    if (cfg->key != NULL)
-        memcpy(e->key, cfg->key, sizeof(e->key));
-    else if (getrandom(e->key, sizeof(e->key), 0) != sizeof(e->key)) {
-        *status = -EIO;
-        hw_engine_free(e);
-        return NULL;
-    }
-    if (cfg->ident >= 0) {
-        e->ident_base = (uint16_t)cfg->ident;
-    } else if (getrandom(&e->ident_base, sizeof(e->ident_base), 0) != sizeof(e->ident_base)) {
-        *status = -EIO;
-        hw_engine_free(e);
-        return NULL;
-    }
-
-    fams = cfg->families != 0 ? cfg->families : (HW_FAMILY_V4 | HW_FAMILY_V6);
-    /* A socket that cannot be opened is not fatal here: the caller learns
-     * which family it needs only later (after resolving), and then asks
-     * hw_engine_family_status() for the reason. */
-    if (fams & HW_FAMILY_V4)
-        open_family(e, AF_INET);
-    if (fams & HW_FAMILY_V6)
-        open_family(e, AF_INET6);
-    return e;
-}
-
-enum hw_sock_mode
-hw_engine_mode(const struct hw_engine *e, int family)
-{
-    int i = fam_index(family);
-
-    return i < 0 || e->fam[i].status != 0 ? HW_MODE_NONE : HW_MODE_RAW;
+    return "unknown";
 }
 
 const char *
@@ -304,16 +270,239 @@ hw_sock_mode_name(enum hw_sock_mode m)
     return "none";
 }
 
-const char *
-hw_method_name(enum hw_method m)
+/* ---- opening sockets -------------------------------------------------- */
+
+static int
+add_pfd(struct hw_engine *e, int fd, int family, enum hw_sock_kind kind)
 {
-    switch (m) {
-    case HW_METHOD_ICMP: return "icmp";
-    case HW_METHOD_UDP: return "udp";
-    case HW_METHOD_UDP_PARIS: return "udp-paris";
-    case HW_METHOD_TCP: return "tcp";
+    struct pfd *np = realloc(e->pfds, (e->npfds + 1) * sizeof(*np));
+
+    if (np == NULL)
+        return -ENOMEM;
+    e->pfds = np;
+    e->pfds[e->npfds++] = (struct pfd){.fd = fd, .family = family, .kind = kind};
+    return 0;
+}
+
+static int
+open_one(struct hw_engine *e, const struct hw_engine_config *cfg, int family,
+         enum hw_sock_kind kind, int *fd, uint16_t *ident, char *errbuf, size_t errlen)
+{
+    struct hw_sock_opts o;
+    int st;
+
+    memset(&o, 0, sizeof(o));
+    o.source = e->source[fam_index(family)];
+    o.device = cfg->device;
+    o.mark = cfg->mark;
+    o.dont_fragment = cfg->dont_fragment;
+    o.broadcast = cfg->broadcast;
+    errbuf[0] = '\0';
+    st = e->tp->open(e->tp_ctx, family, kind, &o, fd, ident, errbuf, errlen);
+    if (st == 0 && add_pfd(e, *fd, family, kind) < 0) {
+        e->tp->close(e->tp_ctx, *fd);
+        *fd = -1;
+        st = -ENOMEM;
     }
-    return "unknown";
+    if (st != 0 && errbuf[0] == '\0')
+        snprintf(errbuf, errlen, "%s", hw_strerror(st));
+    return st;
+}
+
+/* Raw mode: one ICMP socket (it must open), UDP and TCP if they can. */
+static int
+open_raw(struct hw_engine *e, const struct hw_engine_config *cfg, int family, uint16_t base,
+         unsigned nidents)
+{
+    struct family_sock *fs = &e->fam[fam_index(family)];
+    char scratch[256];
+    uint16_t dummy;
+    int st;
+
+    st = open_one(e, cfg, family, HW_SOCK_ICMP_RAW, &fs->icmp_fd, &dummy, fs->errmsg,
+                  sizeof(fs->errmsg));
+    if (st != 0)
+        return st;
+    /* UDP and TCP methods are extras: without their sockets only they are
+     * unavailable (hw_engine_can_send says so). */
+    if (open_one(e, cfg, family, HW_SOCK_UDP_RAW, &fs->udp_fd, &dummy, scratch,
+                 sizeof(scratch)) != 0)
+        fs->udp_fd = -1;
+    if (open_one(e, cfg, family, HW_SOCK_TCP_RAW, &fs->tcp_fd, &dummy, scratch,
+                 sizeof(scratch)) != 0)
+        fs->tcp_fd = -1;
+    fs->nidents = nidents;
+    for (unsigned i = 0; i < nidents; i++) {
+        fs->idents[i] = (uint16_t)(base + i);
+        fs->slot_fd[i] = fs->icmp_fd;
+    }
+    fs->mode = HW_MODE_RAW;
+    return 0;
+}
+
+/* Unprivileged mode: nidents ICMP datagram sockets, each with the
+ * identifier the kernel assigns (its port). */
+static int
+open_dgram(struct hw_engine *e, const struct hw_engine_config *cfg, int family, unsigned nidents)
+{
+    struct family_sock *fs = &e->fam[fam_index(family)];
+
+    fs->nidents = 0;
+    for (unsigned i = 0; i < nidents; i++) {
+        int fd;
+        uint16_t ident = 0;
+        int st = open_one(e, cfg, family, HW_SOCK_ICMP_DGRAM, &fd, &ident, fs->errmsg,
+                          sizeof(fs->errmsg));
+
+        if (st != 0) {
+            if (i > 0)
+                break; /* fewer sockets than asked for still work */
+            return st;
+        }
+        fs->idents[i] = ident;
+        fs->slot_fd[i] = fd;
+        fs->nidents++;
+    }
+    fs->mode = HW_MODE_DGRAM;
+    return 0;
+}
+
+static void
+open_family(struct hw_engine *e, const struct hw_engine_config *cfg, int family, uint16_t base)
+{
+    struct family_sock *fs = &e->fam[fam_index(family)];
+    char rawmsg[sizeof(fs->errmsg)];
+    unsigned n;
+    int st;
+
+    fs->icmp_fd = fs->udp_fd = fs->tcp_fd = -1;
+    switch (cfg->privilege) {
+    case HW_PRIV_RAW:
+        n = cfg->idents ? cfg->idents : IDENTS_RAW;
+        st = open_raw(e, cfg, family, base, n);
+        break;
+    case HW_PRIV_DGRAM:
+        n = cfg->idents ? cfg->idents : IDENTS_DGRAM;
+        st = open_dgram(e, cfg, family, n);
+        break;
+    default:
+        /* Raw when permitted, else unprivileged; when both fail, say why
+         * for both, since either fix works. */
+        n = cfg->idents ? cfg->idents : IDENTS_RAW;
+        st = open_raw(e, cfg, family, base, n);
+        if (st == HW_ENOPERM) {
+            snprintf(rawmsg, sizeof(rawmsg), "%s", fs->errmsg);
+            st = open_dgram(e, cfg, family, cfg->idents ? cfg->idents : IDENTS_DGRAM);
+            if (st != 0) {
+                char both[sizeof(fs->errmsg)];
+
+                snprintf(both, sizeof(both), "%.200s; and %.300s", rawmsg, fs->errmsg);
+                snprintf(fs->errmsg, sizeof(fs->errmsg), "%s", both);
+            }
+        }
+        break;
+    }
+    fs->status = st;
+    if (st != 0)
+        fs->mode = HW_MODE_NONE;
+    else
+        fs->errmsg[0] = '\0';
+}
+
+static uint64_t
+random64(void)
+{
+    uint64_t v = 0;
+
+    if (getrandom(&v, sizeof(v), 0) != sizeof(v))
+        return 0;
+    return v;
+}
+
+struct hw_engine *
+hw_engine_new(const struct hw_engine_config *cfg, int *status)
+{
+    struct hw_engine_config defaults;
+    struct hw_engine *e;
+    unsigned fams;
+    uint16_t base;
+
+    if (cfg == NULL) {
+        hw_engine_config_init(&defaults);
+        cfg = &defaults;
+    }
+    *status = 0;
+    if (cfg->idents > IDENTS_MAX || cfg->ident > 65535 || cfg->linger_ns < 0 ||
+        (cfg->source4.family != AF_UNSPEC && cfg->source4.family != AF_INET) ||
+        (cfg->source6.family != AF_UNSPEC && cfg->source6.family != AF_INET6)) {
+        *status = HW_EINVAL;
+        return NULL;
+    }
+    e = calloc(1, sizeof(*e));
+    if (e == NULL) {
+        *status = -ENOMEM;
+        return NULL;
+    }
+    e->paybuf = malloc(PAYLOAD_MAX);
+    e->txbuf = malloc(HDR_MAX + PAYLOAD_MAX);
+    e->rxbuf = malloc(RX_CAP);
+    if (e->paybuf == NULL || e->txbuf == NULL || e->rxbuf == NULL) {
+        free(e->paybuf);
+        free(e->txbuf);
+        free(e->rxbuf);
+        free(e);
+        *status = -ENOMEM;
+        return NULL;
+    }
+    e->tp = cfg->transport != NULL ? cfg->transport : hw__socket_transport();
+    e->tp_ctx = cfg->transport_ctx;
+    e->linger_ns = cfg->linger_ns;
+    e->free_head = UINT32_MAX;
+    e->source[0] = cfg->source4;
+    e->source[1] = cfg->source6;
+    hw__probemap_init(&e->map);
+    hw__timerq_init(&e->tq);
+    hw__addrmap_init(&e->srcmap);
+    for (int i = 0; i < 2; i++) {
+        e->fam[i].icmp_fd = e->fam[i].udp_fd = e->fam[i].tcp_fd = -1;
+        e->fam[i].status = HW_EFAMILY;
+        snprintf(e->fam[i].errmsg, sizeof(e->fam[i].errmsg), "%s",
+                 "no socket was requested for this address family");
+    }
+
+    /* The key, identifiers and ports come from the kernel's random pool,
+     * so another process cannot predict them (they are not the PID). */
+    if (cfg->key != NULL) {
+        memcpy(e->key, cfg->key, sizeof(e->key));
+    } else if (getrandom(e->key, sizeof(e->key), 0) != sizeof(e->key)) {
+        *status = -EIO;
+        hw_engine_free(e);
+        return NULL;
+    }
+    e->rng = random64() | 1;
+    base = cfg->ident >= 0 ? (uint16_t)cfg->ident : (uint16_t)random64();
+    /* Source ports from the upper half, clear of the 1024 + 64 the
+     * classic UDP method walks through. */
+    e->sport_base = (uint16_t)(cfg->ident >= 0 ? (uint64_t)(40000 + cfg->ident % 20000)
+                                               : 32768 + random64() % 30000);
+
+    fams = cfg->families != 0 ? cfg->families : (HW_FAMILY_V4 | HW_FAMILY_V6);
+    /* A socket that cannot be opened is not fatal here: the caller learns
+     * which family it needs only later (after resolving), and then asks
+     * hw_engine_family_status() for the reason. */
+    if (fams & HW_FAMILY_V4)
+        open_family(e, cfg, AF_INET, base);
+    if (fams & HW_FAMILY_V6)
+        open_family(e, cfg, AF_INET6, base);
+    return e;
+}
+
+enum hw_sock_mode
+hw_engine_mode(const struct hw_engine *e, int family)
+{
+    int i = fam_index(family);
+
+    return i < 0 || e->fam[i].status != 0 ? HW_MODE_NONE : e->fam[i].mode;
 }
 
 int
@@ -332,6 +521,22 @@ hw_engine_family_errmsg(const struct hw_engine *e, int family)
     if (i < 0)
         return "unknown address family";
     return e->fam[i].status == 0 ? "" : e->fam[i].errmsg;
+}
+
+bool
+hw_engine_can_send(const struct hw_engine *e, enum hw_method method, int family)
+{
+    int i = fam_index(family);
+
+    if (i < 0 || e->fam[i].status != 0)
+        return false;
+    switch (method) {
+    case HW_METHOD_ICMP: return true;
+    case HW_METHOD_UDP:
+    case HW_METHOD_UDP_PARIS: return e->fam[i].udp_fd >= 0;
+    case HW_METHOD_TCP: return e->fam[i].tcp_fd >= 0;
+    }
+    return false;
 }
 
 /* ---- probe slots ------------------------------------------------------ */
@@ -369,7 +574,7 @@ slot_free(struct hw_engine *e, uint32_t idx)
     struct probe *p = &e->pool[idx];
 
     if (p->in_map)
-        hw__probemap_del(&e->map, probe_key(p->family, p->ident, p->seq));
+        hw__probemap_del(&e->map, p->key);
     p->in_map = false;
     p->state = PROBE_FREE;
     p->gen++;
@@ -379,72 +584,187 @@ slot_free(struct hw_engine *e, uint32_t idx)
     e->free_head = idx;
 }
 
-/* Pick the next (ident, seq) whose key is not held by a live probe.  Each
- * live probe can make us skip one key, so count + 1 tries always suffice
- * when a free key exists. */
-static int
-next_key(struct hw_engine *e, int family, uint16_t *ident, uint16_t *seq, uint64_t *serial)
+/* Derive the probe's identity from serial s for its method. */
+static void
+identity(struct hw_engine *e, struct probe *p, uint64_t s)
 {
-    uint64_t space = (uint64_t)e->idents << 16;
+    const struct family_sock *fs = &e->fam[fam_index(p->family)];
+    uint16_t port = p->spec.port;
+
+    p->serial = s;
+    switch (p->spec.method) {
+    case HW_METHOD_ICMP:
+        p->ident = fs->idents[(s >> 16) % fs->nidents];
+        p->seq = (uint16_t)s;
+        p->key = make_key(p->family, KEY_ICMP, (uint32_t)p->ident << 16 | p->seq);
+        break;
+    case HW_METHOD_UDP:
+        p->dport = (uint16_t)((port ? port : UDP_PORT) + s % UDP_DPORTS);
+        p->sport = (uint16_t)(e->sport_base + (s / UDP_DPORTS) % UDP_SPORTS);
+        p->key = make_key(p->family, KEY_UDP, (uint32_t)p->sport << 16 | p->dport);
+        break;
+    case HW_METHOD_UDP_PARIS:
+        /* One flow: fixed ports; the checksum (never 0 or 0xffff) names
+         * the probe. */
+        p->sport = e->sport_base;
+        p->dport = port ? port : UDP_PORT;
+        p->seq = (uint16_t)(1 + s % 65534);
+        p->key = make_key(p->family, KEY_PARIS, (uint32_t)p->sport << 16 | p->seq);
+        break;
+    case HW_METHOD_TCP: {
+        /* The sequence number is keyed: answers must echo 32 bits nobody
+         * else can predict. */
+        uint32_t seq32 = (uint32_t)cookie_mac(e, p->family, KEY_TCP, s);
+
+        p->sport = e->sport_base;
+        p->dport = port ? port : TCP_PORT;
+        p->key = make_key(p->family, KEY_TCP, seq32);
+        break;
+    }
+    }
+}
+
+/* Pick the next serial whose key is not held by a live probe.  Each live
+ * probe can make us skip one key, so count + 1 tries always suffice when a
+ * free key exists. */
+static int
+next_identity(struct hw_engine *e, struct probe *p)
+{
     uint64_t tries = (uint64_t)e->map.count + 1;
+    uint32_t dummy;
 
-    if (e->map.count >= space)
-        return HW_EBUSY;
     for (uint64_t t = 0; t < tries; t++) {
-        uint64_t s = e->next_serial++;
-        uint16_t id = (uint16_t)(e->ident_base + (uint16_t)((s >> 16) % e->idents));
-        uint16_t sq = (uint16_t)s;
-        uint32_t dummy;
-
-        if (!hw__probemap_get(&e->map, probe_key(family, id, sq), &dummy)) {
-            *ident = id;
-            *seq = sq;
-            *serial = s;
+        identity(e, p, e->next_serial++);
+        if (!hw__probemap_get(&e->map, p->key, &dummy))
             return 0;
-        }
     }
     return HW_EBUSY;
 }
 
-static size_t
-build_probe(struct hw_engine *e, struct probe *p)
+static uint64_t
+xorshift(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* The payload: the caller's bytes, or cookie + fill. */
+static void
+build_payload(struct hw_engine *e, struct probe *p)
 {
     size_t plen = p->spec.payload_size;
     uint8_t *payload = e->paybuf;
 
-    for (size_t i = 0; i < plen; i++)
-        payload[i] = (uint8_t)i;
+    if (p->spec.payload != NULL) {
+        memcpy(payload, p->spec.payload, plen);
+        p->cookie = false;
+        return;
+    }
+    for (size_t i = 0; i < plen; i++) {
+        switch (p->spec.fill) {
+        case HW_FILL_BYTE: payload[i] = p->spec.fill_byte; break;
+        case HW_FILL_RANDOM: payload[i] = (uint8_t)xorshift(&e->rng); break;
+        default: payload[i] = (uint8_t)i; break;
+        }
+    }
     p->cookie = plen >= COOKIE_LEN;
     if (p->cookie) {
-        p->mac = cookie_mac(e, p->family, p->ident, p->seq, p->serial);
+        p->mac = cookie_mac(e, p->family, p->key, p->serial);
         put_be64(payload, p->serial);
         put_be64(payload + 8, p->mac);
     }
-    return hw__build_echo(p->family, e->txbuf, HW_ICMP_HDR + PAYLOAD_MAX, p->ident, p->seq,
-                          payload, plen);
+}
+
+/* The source address toward dst: configured, or asked once per
+ * destination (UDP and TCP checksums cover it). */
+static int
+source_for(struct hw_engine *e, const struct hw_addr *dst, struct hw_addr *src)
+{
+    const struct hw_addr *cfg = &e->source[fam_index(dst->family)];
+    uint32_t idx;
+    int st;
+
+    if (cfg->family == dst->family) {
+        *src = *cfg;
+        return 0;
+    }
+    if (hw__addrmap_get(&e->srcmap, dst, &idx)) {
+        *src = e->srcs[idx];
+        return 0;
+    }
+    if (e->tp->source_for == NULL)
+        return HW_EINVAL;
+    st = e->tp->source_for(e->tp_ctx, dst, src);
+    if (st < 0)
+        return st;
+    struct hw_addr *ns = realloc(e->srcs, (e->nsrcs + 1) * sizeof(*ns));
+    if (ns == NULL)
+        return 0; /* works, just not cached */
+    e->srcs = ns;
+    e->srcs[e->nsrcs] = *src;
+    if (hw__addrmap_put(&e->srcmap, dst, e->nsrcs) == 0)
+        e->nsrcs++;
+    return 0;
+}
+
+/* Build the probe into txbuf; returns its length (0: cannot) and the fd
+ * to send it on. */
+static size_t
+build_probe(struct hw_engine *e, struct probe *p, int *fd, int *st)
+{
+    const struct family_sock *fs = &e->fam[fam_index(p->family)];
+    size_t plen = p->spec.payload_size, cap = HDR_MAX + PAYLOAD_MAX;
+    struct hw_addr src;
+
+    build_payload(e, p);
+    *st = 0;
+    switch (p->spec.method) {
+    case HW_METHOD_ICMP:
+        *fd = fs->slot_fd[(p->serial >> 16) % fs->nidents];
+        return hw__build_echo(p->family, e->txbuf, cap, p->ident, p->seq, e->paybuf, plen);
+    case HW_METHOD_UDP:
+    case HW_METHOD_UDP_PARIS:
+    case HW_METHOD_TCP:
+        *st = source_for(e, &p->spec.dst, &src);
+        if (*st < 0)
+            return 0;
+        if (p->spec.method == HW_METHOD_TCP) {
+            *fd = fs->tcp_fd;
+            return hw__build_tcp_syn(e->txbuf, cap, &src, &p->spec.dst, p->sport, p->dport,
+                                     (uint32_t)p->key);
+        }
+        *fd = fs->udp_fd;
+        if (p->spec.method == HW_METHOD_UDP)
+            return hw__build_udp(e->txbuf, cap, &src, &p->spec.dst, p->sport, p->dport,
+                                 e->paybuf, plen);
+        return hw__build_udp_paris(e->txbuf, cap, &src, &p->spec.dst, p->sport, p->dport,
+                                   e->paybuf, plen, p->seq);
+    }
+    return 0;
 }
 
 int
 hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t *id)
 {
     struct hw__timer_payload tp = {0};
-    struct family_sock *fs;
     struct probe *p;
     struct hw_tx tx;
     uint32_t idx;
-    int fi, st;
+    int fi, st, fd = -1;
     size_t len;
 
     fi = fam_index(spec->dst.family);
-    /* UDP and TCP probes arrive with the sockets that carry them. */
-    if (spec->method != HW_METHOD_ICMP)
-        return HW_EINVAL;
     if (fi < 0 || spec->cb == NULL || spec->ttl < 0 || spec->ttl > 255 || spec->tos < 0 ||
-        spec->tos > 255 || spec->payload_size > PAYLOAD_MAX || spec->timeout_ns <= 0)
+        spec->tos > 255 || spec->payload_size > PAYLOAD_MAX || spec->timeout_ns <= 0 ||
+        (spec->method == HW_METHOD_UDP_PARIS && spec->payload_size < 2) ||
+        (spec->method == HW_METHOD_UDP && spec->port > 65535 - UDP_DPORTS))
         return HW_EINVAL;
-    fs = &e->fam[fi];
-    if (fs->status != 0)
+    if (e->fam[fi].status != 0)
         return HW_EFAMILY;
+    if (!hw_engine_can_send(e, spec->method, spec->dst.family))
+        return HW_EINVAL;
 
     st = slot_alloc(e, &idx);
     if (st < 0)
@@ -455,38 +775,41 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
     p->answered = false;
     p->in_map = false;
     p->send_status = 0;
-    st = next_key(e, p->family, &p->ident, &p->seq, &p->serial);
+    st = next_identity(e, p);
     if (st < 0) {
         slot_free(e, idx);
         return st;
     }
-    len = build_probe(e, p);
-    if (len == 0) {
-        slot_free(e, idx);
-        return HW_EINVAL;
+    len = build_probe(e, p, &fd, &st);
+    /* The caller's payload is in the packet now; its buffer is not ours
+     * to keep a pointer to. */
+    p->spec.payload = NULL;
+    if (len == 0 && st == 0)
+        st = HW_EINVAL;
+    if (st == 0) {
+        /* Index the probe before sending: keeping the order obvious costs
+         * nothing. */
+        st = hw__probemap_put(&e->map, p->key, idx);
+        if (st < 0) {
+            slot_free(e, idx);
+            return st;
+        }
+        p->in_map = true;
+        memset(&tx, 0, sizeof(tx));
+        tx.family = p->family;
+        tx.buf = e->txbuf;
+        tx.len = len;
+        tx.dst = spec->dst;
+        tx.ttl = spec->ttl;
+        tx.tos = spec->tos;
+        st = e->tp->send(e->tp_ctx, fd, &tx);
+        p->sent = tx.sent;
     }
-    /* Index the probe before sending: an answer cannot arrive before we
-     * read the socket again, but keeping the order obvious costs nothing. */
-    st = hw__probemap_put(&e->map, probe_key(p->family, p->ident, p->seq), idx);
-    if (st < 0) {
-        slot_free(e, idx);
-        return st;
-    }
-    p->in_map = true;
-
-    memset(&tx, 0, sizeof(tx));
-    tx.family = p->family;
-    tx.buf = e->txbuf;
-    tx.len = len;
-    tx.dst = spec->dst;
-    tx.ttl = spec->ttl;
-    tx.tos = spec->tos;
-    st = e->tp->send(e->tp_ctx, fs->fd, &tx);
-    p->sent = tx.sent;
     if (st < 0) {
         /* The callback must not fire from inside this call: report the
-         * failed send from the next process() through a due timer. */
-        hw__probemap_del(&e->map, probe_key(p->family, p->ident, p->seq));
+         * failure from the next process() through a due timer. */
+        if (p->in_map)
+            hw__probemap_del(&e->map, p->key);
         p->in_map = false;
         p->send_status = st;
         e->ctr.send_errors++;
@@ -571,19 +894,143 @@ finish(struct hw_engine *e, uint32_t idx, bool answered)
 
 /* ---- answers ------------------------------------------------------------ */
 
+/* The kind of an error read from a datagram socket's error queue. */
+static enum hw__pkt_kind
+quote_kind(int family, uint8_t type)
+{
+    if (family == AF_INET) {
+        switch (type) {
+        case 3: return HW_PKT_DEST_UNREACH;
+        case 4: return HW_PKT_SOURCE_QUENCH;
+        case 11: return HW_PKT_TIME_EXCEEDED;
+        case 12: return HW_PKT_PARAM_PROBLEM;
+        }
+    } else {
+        switch (type) {
+        case 1: return HW_PKT_DEST_UNREACH;
+        case 2: return HW_PKT_PACKET_TOO_BIG;
+        case 3: return HW_PKT_TIME_EXCEEDED;
+        case 4: return HW_PKT_PARAM_PROBLEM;
+        }
+    }
+    return HW_PKT_IGNORED;
+}
+
+/* Parse what fd's kind of socket delivers. */
+static enum hw__pkt_kind
+parse(const struct pfd *pf, const struct hw_rx *rx, struct hw__parsed *pk)
+{
+    bool v6 = pf->family == AF_INET6;
+
+    if (rx->layer == HW_RX_QUOTE) {
+        memset(pk, 0, sizeof(*pk));
+        pk->ip_ttl = -1;
+        pk->probe.quoted_ttl = -1;
+        pk->kind = quote_kind(pf->family, rx->err_type);
+        pk->type = rx->err_type;
+        pk->code = rx->err_code;
+        pk->mtu = rx->err_info;
+        pk->pointer = rx->err_info;
+        if (pk->kind == HW_PKT_IGNORED || rx->len == 0)
+            return pk->kind = HW_PKT_IGNORED;
+        if (!hw__parse_quoted_l4(v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP, rx->buf, rx->len, &pk->probe))
+            return pk->kind = HW_PKT_IGNORED;
+        pk->probe.dst = rx->err_dst;
+        return pk->kind;
+    }
+    switch (pf->kind) {
+    case HW_SOCK_ICMP_RAW:
+        return v6 ? hw__parse_icmp6(rx->buf, rx->len, pk) : hw__parse_ip4(rx->buf, rx->len, pk);
+    case HW_SOCK_ICMP_DGRAM:
+        return v6 ? hw__parse_icmp6(rx->buf, rx->len, pk) : hw__parse_icmp4(rx->buf, rx->len, pk);
+    case HW_SOCK_TCP_RAW:
+        if (!v6)
+            return hw__parse_tcp_ip4(rx->buf, rx->len, pk);
+        if (rx->from.family != AF_INET6 || rx->to.family != AF_INET6) {
+            memset(pk, 0, sizeof(*pk));
+            return pk->kind = HW_PKT_IGNORED;
+        }
+        return hw__parse_tcp6(rx->buf, rx->len, &rx->from.u.v6, &rx->to.u.v6, pk);
+    case HW_SOCK_UDP_RAW:
+        break;
+    }
+    memset(pk, 0, sizeof(*pk));
+    return pk->kind = HW_PKT_IGNORED;
+}
+
+/* The live probe an answer refers to, by what it carries. */
+static bool
+lookup(struct hw_engine *e, int family, const struct hw__probe_id *id, uint32_t *idx)
+{
+    switch (id->proto) {
+    case IPPROTO_ICMP:
+    case IPPROTO_ICMPV6:
+        return hw__probemap_get(&e->map,
+                                make_key(family, KEY_ICMP, (uint32_t)id->ident << 16 | id->seq),
+                                idx);
+    case IPPROTO_UDP:
+        /* Classic or Paris: the quote says which only through the key. */
+        return hw__probemap_get(&e->map,
+                                make_key(family, KEY_UDP, (uint32_t)id->sport << 16 | id->dport),
+                                idx) ||
+               hw__probemap_get(&e->map,
+                                make_key(family, KEY_PARIS,
+                                         (uint32_t)id->sport << 16 | id->udp_checksum),
+                                idx);
+    case IPPROTO_TCP:
+        return hw__probemap_get(&e->map, make_key(family, KEY_TCP, id->tcp_seq), idx);
+    }
+    return false;
+}
+
+/* True when an answer really belongs to probe p (beyond the key). */
+static bool
+plausible(const struct probe *p, enum hw__pkt_kind kind, const struct hw__parsed *pk,
+          const struct hw_rx *rx)
+{
+    uint8_t want = p->spec.method == HW_METHOD_ICMP
+                       ? (p->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6)
+                   : p->spec.method == HW_METHOD_TCP ? IPPROTO_TCP
+                                                     : IPPROTO_UDP;
+
+    if (pk->probe.proto != want)
+        return false;
+    if (kind == HW_PKT_TCP_SYNACK || kind == HW_PKT_TCP_RST)
+        return hw_addr_equal(&rx->from, &p->spec.dst) && pk->probe.sport == p->sport &&
+               pk->probe.dport == p->dport;
+    /* An error must quote a datagram we sent to this probe's destination. */
+    if (kind != HW_PKT_ECHO_REPLY && !hw_addr_equal(&pk->probe.dst, &p->spec.dst))
+        return false;
+    if (want == IPPROTO_TCP || (want == IPPROTO_UDP && kind != HW_PKT_ECHO_REPLY))
+        return pk->probe.sport == p->sport && pk->probe.dport == p->dport;
+    return true;
+}
+
 static enum hw_outcome
-outcome_of(enum hw__pkt_kind k)
+outcome_of(const struct probe *p, enum hw__pkt_kind k, const struct hw__parsed *pk,
+           const struct hw_addr *responder)
 {
     switch (k) {
-    case HW_PKT_ECHO_REPLY: return HW_OUTCOME_REPLY;
-    case HW_PKT_TIME_EXCEEDED: return HW_OUTCOME_TIME_EXCEEDED;
-    case HW_PKT_DEST_UNREACH: return HW_OUTCOME_UNREACHABLE;
-    default: return HW_OUTCOME_ICMP_ERROR;
+    case HW_PKT_ECHO_REPLY:
+    case HW_PKT_TCP_SYNACK:
+    case HW_PKT_TCP_RST:
+        return HW_OUTCOME_REPLY;
+    case HW_PKT_TIME_EXCEEDED:
+        return HW_OUTCOME_TIME_EXCEEDED;
+    case HW_PKT_DEST_UNREACH:
+        /* A UDP probe's "port unreachable" from the destination itself is
+         * how a UDP trace reaches its end, as in traceroute. */
+        if ((p->spec.method == HW_METHOD_UDP || p->spec.method == HW_METHOD_UDP_PARIS) &&
+            pk->code == (p->family == AF_INET ? 3 : 4) && hw_addr_equal(responder, &p->spec.dst))
+            return HW_OUTCOME_REPLY;
+        return HW_OUTCOME_UNREACHABLE;
+    default:
+        return HW_OUTCOME_ICMP_ERROR;
     }
 }
 
 static void
-handle_packet(struct hw_engine *e, int family, const struct hw_rx *rx)
+handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
 {
     struct hw__parsed pk;
     enum hw__pkt_kind kind;
@@ -592,33 +1039,25 @@ handle_packet(struct hw_engine *e, int family, const struct hw_rx *rx)
     uint32_t idx;
     bool short_quote = false;
 
-    if (rx->layer == HW_RX_IP4)
-        kind = hw__parse_ip4(rx->buf, rx->len, &pk);
-    else if (family == AF_INET)
-        kind = hw__parse_icmp4(rx->buf, rx->len, &pk);
-    else
-        kind = hw__parse_icmp6(rx->buf, rx->len, &pk);
-
+    kind = parse(pf, rx, &pk);
     if (kind == HW_PKT_MALFORMED || kind == HW_PKT_BAD_CHECKSUM) {
         e->ctr.malformed++;
         return;
     }
-    if (kind == HW_PKT_IGNORED ||
-        pk.probe.proto != (family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6) ||
-        !hw__probemap_get(&e->map, probe_key(family, pk.probe.ident, pk.probe.seq), &idx)) {
+    if (kind == HW_PKT_IGNORED || !lookup(e, pf->family, &pk.probe, &idx)) {
         e->ctr.foreign++;
         return;
     }
     p = &e->pool[idx];
-    /* An error must quote a datagram we sent to this probe's destination;
-     * an echo reply must carry the probe's cookie.  A quote too short to
-     * hold the cookie (RFC 792 routers quote 8 bytes) is matched on
-     * identifier, sequence and destination alone, and counted. */
-    if (kind != HW_PKT_ECHO_REPLY && !hw_addr_equal(&pk.probe.dst, &p->spec.dst)) {
+    if (!plausible(p, kind, &pk, rx)) {
         e->ctr.foreign++;
         return;
     }
-    if (p->cookie) {
+    /* An echo reply must carry the probe's cookie; so must an error that
+     * quotes enough of the probe.  A quote too short to hold it (RFC 792
+     * routers quote 8 bytes) is matched on the key and destination alone,
+     * and counted. */
+    if (p->cookie && kind != HW_PKT_TCP_SYNACK && kind != HW_PKT_TCP_RST) {
         if (kind != HW_PKT_ECHO_REPLY && pk.probe.payload_len < COOKIE_LEN) {
             short_quote = true;
         } else if (!cookie_ok(p, pk.probe.payload, pk.probe.payload_len)) {
@@ -628,10 +1067,13 @@ handle_packet(struct hw_engine *e, int family, const struct hw_rx *rx)
         }
     }
 
-    result_init(e, idx, outcome_of(kind), &r);
-    r.responder = (rx->from.family != AF_UNSPEC) ? rx->from : pk.ip_src;
-    r.icmp_type = pk.type;
-    r.icmp_code = pk.code;
+    result_init(e, idx, HW_OUTCOME_REPLY, &r);
+    r.responder = rx->from.family != AF_UNSPEC ? rx->from : pk.ip_src;
+    r.outcome = outcome_of(p, kind, &pk, &r.responder);
+    r.icmp_type = kind == HW_PKT_TCP_SYNACK || kind == HW_PKT_TCP_RST ? -1 : pk.type;
+    r.icmp_code = kind == HW_PKT_TCP_SYNACK || kind == HW_PKT_TCP_RST ? -1 : pk.code;
+    r.icmp_info = kind == HW_PKT_PARAM_PROBLEM ? pk.pointer : pk.mtu;
+    r.tcp_flags = pk.probe.tcp_flags;
     r.received = rx->received;
     r.rtt_ns = hw__rtt(&p->sent, &rx->received, &r.kernel_ts);
     r.reply_ttl = rx->ttl >= 0 ? rx->ttl : pk.ip_ttl;
@@ -665,22 +1107,22 @@ handle_packet(struct hw_engine *e, int family, const struct hw_rx *rx)
     cb(r.arg, &r);
 }
 
-/* Read what one socket has, up to the budget. */
+/* Read what one socket has, up to the budget.  pfds may be reallocated by
+ * nothing here (sockets are only opened in hw_engine_new), so pf stays
+ * valid across callbacks. */
 static void
-read_family(struct hw_engine *e, int fi)
+read_fd(struct hw_engine *e, struct pfd *pf)
 {
-    struct family_sock *fs = &e->fam[fi];
-    int family = fi == 0 ? AF_INET : AF_INET6;
     struct hw_rx rx;
     int n = 0, st;
 
-    fs->more = false;
+    pf->more = false;
     for (; n < RX_BUDGET; n++) {
         memset(&rx, 0, sizeof(rx));
         rx.buf = e->rxbuf;
         rx.cap = RX_CAP;
         rx.ttl = -1;
-        st = e->tp->recv(e->tp_ctx, fs->fd, &rx);
+        st = e->tp->recv(e->tp_ctx, pf->fd, &rx);
         if (st <= 0)
             return;
         e->ctr.rx_packets++;
@@ -688,9 +1130,9 @@ read_family(struct hw_engine *e, int fi)
             e->ctr.malformed++;
             continue;
         }
-        handle_packet(e, family, &rx);
+        handle_packet(e, pf, &rx);
     }
-    fs->more = true;
+    pf->more = true;
 }
 
 /* ---- deadlines ------------------------------------------------------------ */
@@ -748,19 +1190,12 @@ run_timers(struct hw_engine *e)
 size_t
 hw_engine_pollfds(const struct hw_engine *e, struct pollfd *fds, size_t n)
 {
-    size_t k = 0;
-
-    for (int i = 0; i < 2; i++) {
-        if (e->fam[i].fd < 0)
-            continue;
-        if (k < n) {
-            fds[k].fd = e->fam[i].fd;
-            fds[k].events = POLLIN;
-            fds[k].revents = 0;
-        }
-        k++;
+    for (size_t k = 0; k < e->npfds && k < n; k++) {
+        fds[k].fd = e->pfds[k].fd;
+        fds[k].events = POLLIN;
+        fds[k].revents = 0;
     }
-    return k;
+    return e->npfds;
 }
 
 int
@@ -769,8 +1204,10 @@ hw_engine_timeout_ms(struct hw_engine *e, int max_ms)
     struct hw_time now;
     int64_t when, wait_ns, ms;
 
-    if (e->fam[0].more || e->fam[1].more)
-        return 0;
+    for (size_t k = 0; k < e->npfds; k++) {
+        if (e->pfds[k].more)
+            return 0;
+    }
     if (!hw__timerq_peek(&e->tq, &when))
         return max_ms;
     e->tp->now(e->tp_ctx, &now);
@@ -790,15 +1227,14 @@ hw_engine_process(struct hw_engine *e, const struct pollfd *fds, size_t n)
     /* Loop order, as mtr-packet writes it down: read answers first (their
      * timestamps are closest to arrival), then expire timeouts, then run
      * timers, which send. */
-    for (int i = 0; i < 2; i++) {
-        bool ready = e->fam[i].more;
+    for (size_t k = 0; k < e->npfds; k++) {
+        struct pfd *pf = &e->pfds[k];
+        bool ready = pf->more;
 
-        if (e->fam[i].fd < 0)
-            continue;
-        for (size_t k = 0; k < n && !ready; k++)
-            ready = fds[k].fd == e->fam[i].fd && (fds[k].revents & (POLLIN | POLLERR));
+        for (size_t i = 0; i < n && !ready; i++)
+            ready = fds[i].fd == pf->fd && (fds[i].revents & (POLLIN | POLLERR));
         if (ready)
-            read_family(e, i);
+            read_fd(e, pf);
     }
     run_timers(e);
 }
@@ -806,16 +1242,27 @@ hw_engine_process(struct hw_engine *e, const struct pollfd *fds, size_t n)
 int
 hw_engine_wait(struct hw_engine *e, int max_ms)
 {
-    struct pollfd fds[2];
-    size_t n = hw_engine_pollfds(e, fds, 2);
-    int ms = hw_engine_timeout_ms(e, max_ms);
+    struct pollfd stackfds[16], *fds = stackfds;
+    size_t n = e->npfds;
+    int rc = 0;
 
-    if (poll(fds, n, ms) < 0) {
-        int err = errno;
-        return -err;
+    if (n > 16) {
+        fds = calloc(n, sizeof(*fds));
+        if (fds == NULL)
+            return -ENOMEM;
     }
-    hw_engine_process(e, fds, n);
-    return 0;
+    hw_engine_pollfds(e, fds, n);
+    if (e->tp->wait != NULL)
+        rc = e->tp->wait(e->tp_ctx, fds, n, hw_engine_timeout_ms(e, max_ms));
+    else if (poll(fds, n, hw_engine_timeout_ms(e, max_ms)) < 0)
+        rc = -errno;
+    if (rc >= 0) {
+        hw_engine_process(e, fds, n);
+        rc = 0;
+    }
+    if (fds != stackfds)
+        free(fds);
+    return rc;
 }
 
 bool
@@ -921,23 +1368,16 @@ hw_engine_free(struct hw_engine *e)
         if (e->pool[i].state == PROBE_IN_FLIGHT)
             hw_engine_cancel(e, probe_id(e, i));
     }
-    for (int i = 0; i < 2; i++) {
-        if (e->fam[i].fd >= 0)
-            e->tp->close(e->tp_ctx, e->fam[i].fd);
-    }
+    for (size_t k = 0; k < e->npfds; k++)
+        e->tp->close(e->tp_ctx, e->pfds[k].fd);
     hw__timerq_fini(&e->tq);
     hw__probemap_fini(&e->map);
+    hw__addrmap_fini(&e->srcmap);
+    free(e->srcs);
+    free(e->pfds);
     free(e->pool);
     free(e->paybuf);
     free(e->txbuf);
     free(e->rxbuf);
     free(e);
-}
-
-bool
-hw_engine_can_send(const struct hw_engine *e, enum hw_method method, int family)
-{
-    int i = fam_index(family);
-
-    return i >= 0 && e->fam[i].status == 0 && method == HW_METHOD_ICMP;
 }

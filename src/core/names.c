@@ -1,9 +1,9 @@
 /* names.c - a cache of reverse names filled asynchronously through a
  * resolver.  See the hw_names part of resolve.h.
  *
- * Entries live in an array that only grows; an open-addressing index over
- * them (hash of the address) makes a lookup O(1), which matters when a hosts
- * panel asks for thousands of names on every redraw.
+ * Entries live in an array that only grows; an address map over them makes
+ * a lookup O(1), which matters when a hosts panel asks for thousands of
+ * names on every redraw.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -11,6 +11,8 @@
 
 #include <hopwatch/error.h>
 #include <hopwatch/resolve.h>
+
+#include "core/addrmap.h"
 
 enum name_state {
     NAME_PENDING = 0,  /* lookup in flight */
@@ -38,33 +40,21 @@ struct hw_names {
     struct entry *ents;     /* entries, in the order first asked for */
     uint32_t nents;         /* entries used */
     uint32_t capents;       /* entries allocated */
-    uint32_t *index;        /* open addressing: entry index + 1, 0 empty */
-    uint32_t capindex;      /* buckets, a power of two, >= 2 * nents */
+    struct hw__addrmap index; /* address -> entry index */
     struct ticket *tickets; /* pending lookups */
     size_t pending;         /* their number */
     uint64_t generation;    /* bumped when a lookup completes */
 };
-
-static uint32_t
-addr_hash(const struct hw_addr *a)
-{
-    const uint8_t *p = a->family == AF_INET ? (const uint8_t *)&a->u.v4
-                                            : (const uint8_t *)&a->u.v6;
-    size_t len = a->family == AF_INET ? 4 : 16;
-    uint32_t h = 2166136261u; /* FNV-1a */
-
-    for (size_t i = 0; i < len; i++)
-        h = (h ^ p[i]) * 16777619u;
-    return h ^ (uint32_t)a->family ^ a->scope_id;
-}
 
 struct hw_names *
 hw_names_new(struct hw_resolver *r)
 {
     struct hw_names *n = calloc(1, sizeof(*n));
 
-    if (n != NULL)
+    if (n != NULL) {
         n->r = r;
+        hw__addrmap_init(&n->index);
+    }
     return n;
 }
 
@@ -78,29 +68,8 @@ hw_names_free(struct hw_names *n)
     for (uint32_t i = 0; i < n->nents; i++)
         free(n->ents[i].name);
     free(n->ents);
-    free(n->index);
+    hw__addrmap_fini(&n->index);
     free(n);
-}
-
-static int
-grow_index(struct hw_names *n)
-{
-    uint32_t ncap = n->capindex ? n->capindex * 2 : 64;
-    uint32_t *ni = calloc(ncap, sizeof(*ni));
-
-    if (ni == NULL)
-        return -ENOMEM;
-    for (uint32_t i = 0; i < n->nents; i++) {
-        uint32_t b = addr_hash(&n->ents[i].addr) & (ncap - 1);
-
-        while (ni[b] != 0)
-            b = (b + 1) & (ncap - 1);
-        ni[b] = i + 1;
-    }
-    free(n->index);
-    n->index = ni;
-    n->capindex = ncap;
-    return 0;
 }
 
 static void
@@ -130,16 +99,11 @@ reverse_done(void *arg, int status, const char *name)
 static struct entry *
 entry_for(struct hw_names *n, const struct hw_addr *a)
 {
-    uint32_t b;
     struct ticket *t;
+    uint32_t found;
 
-    if (n->capindex != 0) {
-        for (b = addr_hash(a) & (n->capindex - 1); n->index[b] != 0;
-             b = (b + 1) & (n->capindex - 1)) {
-            if (hw_addr_equal(&n->ents[n->index[b] - 1].addr, a))
-                return &n->ents[n->index[b] - 1];
-        }
-    }
+    if (hw__addrmap_get(&n->index, a, &found))
+        return &n->ents[found];
     if (n->nents == n->capents) {
         uint32_t ncap = n->capents ? n->capents * 2 : 32;
         struct entry *ne = realloc(n->ents, ncap * sizeof(*ne));
@@ -149,11 +113,13 @@ entry_for(struct hw_names *n, const struct hw_addr *a)
         n->ents = ne;
         n->capents = ncap;
     }
-    if ((n->nents + 1) * 2 > n->capindex && grow_index(n) < 0)
-        return NULL;
     t = calloc(1, sizeof(*t));
     if (t == NULL)
         return NULL;
+    if (hw__addrmap_put(&n->index, a, n->nents) < 0) {
+        free(t);
+        return NULL;
+    }
 
     uint32_t idx = n->nents;
     struct entry *e = &n->ents[idx];
@@ -161,9 +127,6 @@ entry_for(struct hw_names *n, const struct hw_addr *a)
     memset(e, 0, sizeof(*e));
     e->addr = *a;
     e->state = NAME_PENDING;
-    for (b = addr_hash(a) & (n->capindex - 1); n->index[b] != 0; b = (b + 1) & (n->capindex - 1))
-        ;
-    n->index[b] = idx + 1;
     t->owner = n;
     t->index = idx;
     n->nents++;

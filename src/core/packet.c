@@ -1,7 +1,9 @@
-/* packet.c - building ICMP echo requests and parsing ICMP/ICMPv6 replies.
+/* packet.c - building ICMP echo, UDP and TCP SYN probes and parsing what
+ * comes back: ICMP/ICMPv6 replies and errors, and TCP answers.
  *
  * One small function per layer: outer IPv4, ICMPv4, ICMPv6, quoted IPv4,
- * quoted IPv6 (with its extension header walk), and RFC 4884 extensions.
+ * quoted IPv6 (with its extension header walk), the quoted transport header,
+ * RFC 4884 extensions, and TCP.
  *
  * MALFORMED versus IGNORED.  A packet is MALFORMED when a structure it claims
  * to contain does not fit in the bytes received or contradicts itself, up to
@@ -13,15 +15,22 @@
  *     bytes, the IHL for IPv4, 40 bytes for IPv6), a quoted IP version that
  *     does not match the family, a quoted IHL < 5, a quoted total length
  *     smaller than the quoted IHL, or a quoted IPv6 extension header that
- *     runs past the quoted payload length or past the quote.
+ *     runs past the quoted payload length or past the quote;
+ *   - a TCP answer shorter than the 20-byte TCP header, or whose data offset
+ *     is below 5 or beyond the segment (checked after its checksum).
  * A packet is IGNORED when it is well formed but cannot be a probe of ours:
- * ICMP types we do not track, a non-ICMP or non-first-fragment outer IPv4
- * packet, and errors whose quoted datagram is a non-first fragment, carries
- * another protocol (UDP, TCP, ESP, no next header, ...), has more than
- * IP6_EXT_MAX extension headers, is not an echo request, or stops before the
- * 8-byte ICMP header is complete.  The last case is IGNORED rather than
- * MALFORMED because nothing in it claims more bytes than were sent: the
- * router simply quoted too little to match a probe.
+ * ICMP types we do not track, an outer IPv4 packet that is a non-first
+ * fragment or of the wrong protocol (not ICMP for hw__parse_ip4, not TCP for
+ * hw__parse_tcp_ip4), a TCP segment that is neither SYN+ACK nor RST, and
+ * errors whose quoted datagram is a non-first fragment, carries a protocol
+ * other than ICMP(v6), UDP and TCP (ESP, SCTP, no next header, ...), has more
+ * than IP6_EXT_MAX extension headers, quotes an ICMP message that is not an
+ * echo request, or stops before the 8 transport bytes that identify a probe
+ * (the echo header; UDP ports, length and checksum; TCP ports and sequence
+ * number).  The last case is IGNORED rather than MALFORMED because nothing in
+ * it claims more bytes than were sent: the router simply quoted too little to
+ * match a probe.  Nothing past the IP layer of a quote is validated: a quoted
+ * UDP length or TCP header is reported as it is, not checked.
  *
  * RFC 4884 extensions never change the kind: a length field that is below
  * the 128-byte minimum or points past the message is treated as absent (the
@@ -71,6 +80,28 @@
  * is IGNORED (the length checks alone would also end the walk). */
 #define IP6_EXT_MAX 16
 
+/* The transport bytes that identify a probe: the ICMP echo header, the UDP
+ * header, or the TCP ports and sequence number.  RFC 792 routers quote
+ * exactly this much after the IP header. */
+#define L4_ID_LEN 8
+
+/* UDP header length; the largest datagram its 16-bit length field allows. */
+#define UDP_HDR 8
+#define UDP_MAX 0xffff
+
+/* TCP header sizes, flags and the fields of our SYN.  MSS 1460 and window
+ * 64240 (44 * 1460) are what a Linux host on Ethernet sends, so the SYN
+ * looks like an ordinary connection attempt to middleboxes. */
+#define TCP_HDR_MIN 20
+#define TCP_SYN_LEN 24
+#define TCP_SYN 0x02
+#define TCP_RST 0x04
+#define TCP_ACK 0x10
+#define TCP_OPT_MSS 2
+#define TCP_OPT_MSS_LEN 4
+#define TCP_MSS 1460
+#define TCP_WINDOW 64240
+
 /* Loads a 16-bit big-endian value; the caller has checked 2 bytes remain. */
 static uint16_t rd16(const uint8_t *p)
 {
@@ -98,13 +129,63 @@ static uint64_t sum_words(uint64_t sum, const uint8_t *p, size_t len)
     return sum;
 }
 
+/* Folds a running sum to 16 bits (end-around carry), not complemented, in
+ * host order.  Any non-zero sum folds to 1..0xffff, never to 0. */
+static uint16_t fold16(uint64_t sum)
+{
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
 /* Folds a running sum to 16 bits, complements it and returns it in network
  * byte order, ready to be stored with memcpy. */
 static uint16_t fold_checksum(uint64_t sum)
 {
-    while (sum >> 16)
-        sum = (sum & 0xffff) + (sum >> 16);
-    return htons((uint16_t)~sum);
+    return htons((uint16_t)~fold16(sum));
+}
+
+/* Stores a 16-bit value big-endian. */
+static void wr16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v >> 8);
+    p[1] = (uint8_t)v;
+}
+
+/* Stores a 32-bit value big-endian. */
+static void wr32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24);
+    p[1] = (uint8_t)(v >> 16);
+    p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* The running sum of a transport pseudo-header: source and destination
+ * (alen bytes each: 4 for IPv4, 16 for IPv6), then the protocol and the
+ * upper-layer length.  IPv4 (RFC 768/793) has a zero byte, the protocol and
+ * a 16-bit length; IPv6 (RFC 8200 section 8.1) a 32-bit length, three zero
+ * bytes and the next header.  The zero bytes add nothing and a 32-bit
+ * length adds its two halves, so one formula serves both as long as len
+ * fits in 32 bits (a TCP or UDP length always does). */
+static uint64_t pseudo_sum(const uint8_t *src, const uint8_t *dst, size_t alen, uint8_t proto,
+                           size_t len)
+{
+    uint64_t sum = sum_words(0, src, alen);
+
+    sum = sum_words(sum, dst, alen);
+    return sum + proto + ((uint64_t)len >> 16 & 0xffff) + ((uint64_t)len & 0xffff);
+}
+
+/* The pseudo-header sum for a probe from src to dst; the families have been
+ * checked to be equal and AF_INET or AF_INET6. */
+static uint64_t addr_pseudo_sum(const struct hw_addr *src, const struct hw_addr *dst,
+                                uint8_t proto, size_t len)
+{
+    if (src->family == AF_INET)
+        return pseudo_sum((const uint8_t *)&src->u.v4.s_addr,
+                          (const uint8_t *)&dst->u.v4.s_addr, 4, proto, len);
+    return pseudo_sum(src->u.v6.s6_addr, dst->u.v6.s6_addr, 16, proto, len);
 }
 
 uint16_t hw__inet_checksum(const void *data, size_t len)
@@ -161,6 +242,129 @@ size_t hw__build_echo(int family, uint8_t *buf, size_t cap, uint16_t ident, uint
     return HW_ICMP_HDR + plen;
 }
 
+/* True when a transport header of hlen bytes plus plen payload bytes can be
+ * built from src to dst: one supported family, room in cap (checked without
+ * overflow), and a total that fits a 16-bit length field. */
+static bool l4_fits(const struct hw_addr *src, const struct hw_addr *dst, size_t cap,
+                    size_t hlen, size_t plen)
+{
+    if (src->family != dst->family || (src->family != AF_INET && src->family != AF_INET6))
+        return false;
+    if (cap < hlen || plen > cap - hlen)
+        return false;
+    return plen <= UDP_MAX - hlen;
+}
+
+/* Writes the UDP header (checksum 0) and copies the first copy of the plen
+ * payload bytes (the Paris builder leaves the last two to fill in); the
+ * caller has checked the sizes. */
+static void udp_write(uint8_t *buf, uint16_t sport, uint16_t dport, const uint8_t *payload,
+                      size_t copy, size_t plen)
+{
+    wr16(buf, sport);
+    wr16(buf + 2, dport);
+    wr16(buf + 4, (uint16_t)(UDP_HDR + plen));
+    wr16(buf + 6, 0);
+    /* memcpy with a NULL source is undefined even for 0 bytes. */
+    if (copy > 0)
+        memcpy(buf + UDP_HDR, payload, copy);
+}
+
+size_t hw__build_udp(uint8_t *buf, size_t cap, const struct hw_addr *src,
+                     const struct hw_addr *dst, uint16_t sport, uint16_t dport,
+                     const uint8_t *payload, size_t plen)
+{
+    size_t len = UDP_HDR + plen;
+    uint16_t sum;
+
+    if (!l4_fits(src, dst, cap, UDP_HDR, plen))
+        return 0;
+    udp_write(buf, sport, dport, payload, plen, plen);
+    sum = fold_checksum(sum_words(addr_pseudo_sum(src, dst, IPPROTO_UDP, len), buf, len));
+    /* RFC 768: a computed 0 is sent as its one's complement twin 0xffff,
+     * because 0 on the wire means "no checksum" (and is not allowed at all
+     * over IPv6, RFC 8200 section 8.1). */
+    if (sum == 0)
+        sum = 0xffff;
+    memcpy(buf + 6, &sum, sizeof(sum));
+    return len;
+}
+
+/* Paris checksum.  Let S be the folded sum of the pseudo-header and the
+ * datagram with the checksum field and the two adjustable bytes zero, T =
+ * ~want, and X the 16-bit value the two bytes add to the sum.  The checksum
+ * comes out as want when fold(S + X) == T, so X = T - S in one's complement
+ * arithmetic, i.e. fold(T + ~S).  That is never 0 (T is not 0); it can be
+ * 0xffff, the "negative zero" that adds the same as 0x0000, and then 0x0000
+ * is stored as the plainer of the two equivalent choices.  fold(S + X) is
+ * then congruent to T modulo 0xffff and non-zero, and since want is neither
+ * 0 nor 0xffff, T lies in 1..0xfffe, so it is exactly T: the checksum is
+ * ~T = want, which is not 0 and so needs no RFC 768 substitution.
+ *
+ * Alignment: the pseudo-header (12 or 40 bytes) and the UDP header are of
+ * even length, so the datagram's byte i is the high byte of a sum word when
+ * i is even.  With an even plen the two last payload bytes form one word and
+ * hold X big-endian.  With an odd plen the second-to-last byte is the low
+ * byte of one word and the last byte the high byte of the zero-padded final
+ * word, so they hold X byte-swapped: low byte first, high byte last.  Both
+ * parities therefore work and plen needs only be >= 2. */
+size_t hw__build_udp_paris(uint8_t *buf, size_t cap, const struct hw_addr *src,
+                           const struct hw_addr *dst, uint16_t sport, uint16_t dport,
+                           const uint8_t *payload, size_t plen, uint16_t want)
+{
+    size_t len = UDP_HDR + plen;
+    uint16_t s, x;
+    uint8_t *adj;
+
+    if (want == 0 || want == 0xffff || plen < 2 || !l4_fits(src, dst, cap, UDP_HDR, plen))
+        return 0;
+    /* Only the payload bytes that are kept are read: the caller may pass a
+     * buffer of plen - 2 bytes. */
+    udp_write(buf, sport, dport, payload, plen - 2, plen);
+    adj = buf + len - 2;
+    adj[0] = 0;
+    adj[1] = 0;
+    s = fold16(sum_words(addr_pseudo_sum(src, dst, IPPROTO_UDP, len), buf, len));
+    x = fold16((uint64_t)(uint16_t)~want + (uint16_t)~s);
+    if (x == 0xffff)
+        x = 0;
+    if (plen % 2 == 0) {
+        adj[0] = (uint8_t)(x >> 8);
+        adj[1] = (uint8_t)x;
+    } else {
+        adj[0] = (uint8_t)x;
+        adj[1] = (uint8_t)(x >> 8);
+    }
+    wr16(buf + 6, want);
+    return len;
+}
+
+size_t hw__build_tcp_syn(uint8_t *buf, size_t cap, const struct hw_addr *src,
+                         const struct hw_addr *dst, uint16_t sport, uint16_t dport,
+                         uint32_t seq)
+{
+    uint16_t sum;
+
+    if (!l4_fits(src, dst, cap, TCP_SYN_LEN, 0))
+        return 0;
+    wr16(buf, sport);
+    wr16(buf + 2, dport);
+    wr32(buf + 4, seq);
+    wr32(buf + 8, 0);                          /* acknowledgment number */
+    buf[12] = (TCP_SYN_LEN / 4) << 4;          /* data offset 6, reserved 0 */
+    buf[13] = TCP_SYN;
+    wr16(buf + 14, TCP_WINDOW);
+    wr16(buf + 16, 0);                         /* checksum, filled in below */
+    wr16(buf + 18, 0);                         /* urgent pointer */
+    buf[20] = TCP_OPT_MSS;
+    buf[21] = TCP_OPT_MSS_LEN;
+    wr16(buf + 22, TCP_MSS);
+    sum = fold_checksum(sum_words(addr_pseudo_sum(src, dst, IPPROTO_TCP, TCP_SYN_LEN), buf,
+                                  TCP_SYN_LEN));
+    memcpy(buf + 16, &sum, sizeof(sum));
+    return TCP_SYN_LEN;
+}
+
 /* Puts *out in its "nothing known yet" state. */
 static void parsed_init(struct hw__parsed *out)
 {
@@ -203,6 +407,57 @@ static bool quoted_echo(const uint8_t *p, size_t len, uint8_t echo_type,
     probe->payload_len = len - HW_ICMP_HDR;
     probe->payload = probe->payload_len > 0 ? p + HW_ICMP_HDR : NULL;
     return true;
+}
+
+/* Reads the transport header of a quoted probe (len bytes at p, the end of
+ * the quoted datagram already applied) into the probe: for icmp_proto (the
+ * family's ICMP) an echo request of type echo_type, for UDP the ports,
+ * length, checksum and payload, for TCP the ports and sequence number.
+ * Returns false for any other protocol or ICMP type, or fewer than the 8
+ * bytes that identify a probe; nothing is written then. */
+static bool quoted_l4(uint8_t proto, uint8_t icmp_proto, uint8_t echo_type, const uint8_t *p,
+                      size_t len, struct hw__probe_id *probe)
+{
+    if (len < L4_ID_LEN)
+        return false;
+    if (proto == icmp_proto)
+        return quoted_echo(p, len, echo_type, probe);
+    switch (proto) {
+    case IPPROTO_UDP:
+        probe->sport = rd16(p);
+        probe->dport = rd16(p + 2);
+        probe->udp_len = rd16(p + 4);
+        probe->udp_checksum = rd16(p + 6);
+        probe->payload_len = len - UDP_HDR;
+        probe->payload = probe->payload_len > 0 ? p + UDP_HDR : NULL;
+        return true;
+    case IPPROTO_TCP:
+        probe->sport = rd16(p);
+        probe->dport = rd16(p + 2);
+        probe->tcp_seq = rd32(p + 4);
+        return true;
+    default:
+        return false;
+    }
+}
+
+/* Puts a probe id in its "nothing known yet" state. */
+static void probe_init(struct hw__probe_id *probe)
+{
+    memset(probe, 0, sizeof(*probe));
+    probe->src.family = AF_UNSPEC;
+    probe->dst.family = AF_UNSPEC;
+    probe->payload = NULL;
+    probe->quoted_ttl = -1;
+}
+
+bool hw__parse_quoted_l4(uint8_t proto, const uint8_t *buf, size_t len, struct hw__probe_id *out)
+{
+    probe_init(out);
+    out->proto = proto;
+    if (proto == IPPROTO_ICMPV6)
+        return quoted_l4(proto, IPPROTO_ICMPV6, ICMP6_ECHO_REQUEST, buf, len, out);
+    return quoted_l4(proto, IPPROTO_ICMP, ICMP4_ECHO_REQUEST, buf, len, out);
 }
 
 /* Takes the MPLS label stack entries out of one class 1 / c-type 1 object
@@ -285,7 +540,8 @@ static size_t ext_split(const uint8_t *p, size_t len, unsigned words, unsigned u
 }
 
 /* Parses the datagram quoted by an ICMPv4 error into out->probe; kind is the
- * error's kind, returned when the quote is one of our echo requests. */
+ * error's kind, returned when the quote can be one of our probes (an echo
+ * request, a UDP datagram or a TCP segment with its first 8 bytes). */
 static enum hw__pkt_kind quote4_parse(const uint8_t *q, size_t qlen, enum hw__pkt_kind kind,
                                       struct hw__parsed *out)
 {
@@ -301,12 +557,13 @@ static enum hw__pkt_kind quote4_parse(const uint8_t *q, size_t qlen, enum hw__pk
     addr4_set(&out->probe.dst, q + 16);
     out->probe.quoted_ttl = q[8];
     out->probe.proto = q[9];
-    if ((rd16(q + 6) & 0x1fff) != 0 || q[9] != IPPROTO_ICMP)
+    /* Only the first fragment has the transport header. */
+    if ((rd16(q + 6) & 0x1fff) != 0)
         return HW_PKT_IGNORED;
     /* The quote is usually shorter than the datagram; when it is longer the
-     * rest is RFC 4884 zero padding and not part of the echo payload. */
+     * rest is RFC 4884 zero padding and not part of the probe's payload. */
     end = tot < qlen ? tot : qlen;
-    if (!quoted_echo(q + ihl, end - ihl, ICMP4_ECHO_REQUEST, &out->probe))
+    if (!quoted_l4(q[9], IPPROTO_ICMP, ICMP4_ECHO_REQUEST, q + ihl, end - ihl, &out->probe))
         return HW_PKT_IGNORED;
     return kind;
 }
@@ -341,7 +598,7 @@ static bool ext6_walk(const uint8_t *q, size_t end, size_t *off, uint8_t *nh,
         case NH_FRAGMENT:
             if (end - *off < 8)
                 return false;
-            /* Only the first fragment has the ICMP header. */
+            /* Only the first fragment has the transport header. */
             if ((rd16(q + *off + 2) & 0xfff8) != 0) {
                 *stop = HW_PKT_IGNORED;
                 return false;
@@ -363,7 +620,8 @@ static bool ext6_walk(const uint8_t *q, size_t end, size_t *off, uint8_t *nh,
 }
 
 /* Parses the datagram quoted by an ICMPv6 error into out->probe; kind is the
- * error's kind, returned when the quote is one of our echo requests. */
+ * error's kind, returned when the quote can be one of our probes (as for
+ * quote4_parse). */
 static enum hw__pkt_kind quote6_parse(const uint8_t *q, size_t qlen, enum hw__pkt_kind kind,
                                       struct hw__parsed *out)
 {
@@ -386,9 +644,7 @@ static enum hw__pkt_kind quote6_parse(const uint8_t *q, size_t qlen, enum hw__pk
     if (!ext6_walk(q, end, &off, &nh, &stop))
         return stop;
     out->probe.proto = nh;
-    if (nh != IPPROTO_ICMPV6)
-        return HW_PKT_IGNORED;
-    if (!quoted_echo(q + off, end - off, ICMP6_ECHO_REQUEST, &out->probe))
+    if (!quoted_l4(nh, IPPROTO_ICMPV6, ICMP6_ECHO_REQUEST, q + off, end - off, &out->probe))
         return HW_PKT_IGNORED;
     return kind;
 }
@@ -454,22 +710,34 @@ enum hw__pkt_kind hw__parse_icmp4(const uint8_t *buf, size_t len, struct hw__par
     return out->kind;
 }
 
+/* Checks the outer IPv4 header of len bytes at p (raw socket) and records
+ * its TTL and source.  Returns true with *ihl and *tot set when the packet
+ * is a first fragment (or unfragmented) of protocol proto; otherwise false
+ * with *stop set to HW_PKT_MALFORMED or HW_PKT_IGNORED. */
+static bool ip4_outer(const uint8_t *p, size_t len, uint8_t proto, size_t *ihl, size_t *tot,
+                      enum hw__pkt_kind *stop, struct hw__parsed *out)
+{
+    *stop = HW_PKT_MALFORMED;
+    if (len < HW_IP4_HDR_MIN || p[0] >> 4 != 4)
+        return false;
+    *ihl = (size_t)(p[0] & 0x0f) * 4;
+    *tot = rd16(p + 2);
+    if (*ihl < HW_IP4_HDR_MIN || *ihl > len || *tot < *ihl || *tot > len)
+        return false;
+    out->ip_ttl = p[8];
+    addr4_set(&out->ip_src, p + 12);
+    *stop = HW_PKT_IGNORED;
+    return (rd16(p + 6) & 0x1fff) == 0 && p[9] == proto;
+}
+
 /* The outer IPv4 layer, *out already initialised. */
 static enum hw__pkt_kind ip4_parse(const uint8_t *p, size_t len, struct hw__parsed *out)
 {
     enum hw__pkt_kind kind;
     size_t ihl, tot;
 
-    if (len < HW_IP4_HDR_MIN || p[0] >> 4 != 4)
-        return HW_PKT_MALFORMED;
-    ihl = (size_t)(p[0] & 0x0f) * 4;
-    tot = rd16(p + 2);
-    if (ihl < HW_IP4_HDR_MIN || ihl > len || tot < ihl || tot > len)
-        return HW_PKT_MALFORMED;
-    out->ip_ttl = p[8];
-    addr4_set(&out->ip_src, p + 12);
-    if ((rd16(p + 6) & 0x1fff) != 0 || p[9] != IPPROTO_ICMP)
-        return HW_PKT_IGNORED;
+    if (!ip4_outer(p, len, IPPROTO_ICMP, &ihl, &tot, &kind, out))
+        return kind;
     kind = icmp4_parse(p + ihl, tot - ihl, out);
     /* Our probe's source is where the reply was sent to. */
     if (kind == HW_PKT_ECHO_REPLY)
@@ -481,6 +749,80 @@ enum hw__pkt_kind hw__parse_ip4(const uint8_t *buf, size_t len, struct hw__parse
 {
     parsed_init(out);
     out->kind = ip4_parse(buf, len, out);
+    return out->kind;
+}
+
+/* The TCP layer of an answer to a SYN probe (len bytes at p), *out already
+ * initialised with the probe's addresses; psum is the pseudo-header sum for
+ * len bytes.  The probe id is filled in once the checksum and data offset
+ * are good.  RST wins over SYN+ACK (RFC 9293 section 3.10.7.3: in SYN-SENT
+ * a RST is checked before SYN), and a bare SYN, an ACK, a FIN, ... are not
+ * answers to a SYN, so IGNORED.
+ *
+ * tcp_seq: a SYN-ACK or RST+ACK acknowledges our SYN, so ack - 1 is our
+ * sequence number (wrapping modulo 2^32).  A RST without ACK carries no
+ * acknowledgment; RFC 9293 section 3.10.7.1 has the reset for a segment
+ * without ACK (such as our SYN) be <SEQ=0><ACK=SEG.SEQ+SEG.LEN><RST,ACK>, so
+ * a bare RST comes from a stack or middlebox that does not follow that and
+ * its seq is usually 0 or arbitrary.  tcp_seq is then that seq as it is: it
+ * cannot reliably be matched to a SYN (only the ports and addresses can). */
+static enum hw__pkt_kind tcp_parse(const uint8_t *p, size_t len, uint64_t psum,
+                                   struct hw__parsed *out)
+{
+    size_t doff;
+    uint8_t flags;
+
+    if (len < TCP_HDR_MIN)
+        return HW_PKT_MALFORMED;
+    out->probe.proto = IPPROTO_TCP;
+    if (fold_checksum(sum_words(psum, p, len)) != 0)
+        return HW_PKT_BAD_CHECKSUM;
+    doff = (size_t)(p[12] >> 4) * 4;
+    if (doff < TCP_HDR_MIN || doff > len)
+        return HW_PKT_MALFORMED;
+    flags = p[13];
+    /* As seen from the probe: our port is where the answer was sent. */
+    out->probe.sport = rd16(p + 2);
+    out->probe.dport = rd16(p);
+    out->probe.tcp_flags = flags;
+    out->probe.tcp_seq = (flags & TCP_ACK) != 0 ? rd32(p + 8) - 1 : rd32(p + 4);
+    if ((flags & TCP_RST) != 0)
+        return HW_PKT_TCP_RST;
+    if ((flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK))
+        return HW_PKT_TCP_SYNACK;
+    return HW_PKT_IGNORED;
+}
+
+/* The outer IPv4 layer of a TCP answer, *out already initialised. */
+static enum hw__pkt_kind tcp_ip4_parse(const uint8_t *p, size_t len, struct hw__parsed *out)
+{
+    enum hw__pkt_kind kind;
+    size_t ihl, tot;
+
+    if (!ip4_outer(p, len, IPPROTO_TCP, &ihl, &tot, &kind, out))
+        return kind;
+    /* The probe went from the answer's destination to its source. */
+    addr4_set(&out->probe.src, p + 16);
+    addr4_set(&out->probe.dst, p + 12);
+    return tcp_parse(p + ihl, tot - ihl, pseudo_sum(p + 12, p + 16, 4, IPPROTO_TCP, tot - ihl),
+                     out);
+}
+
+enum hw__pkt_kind hw__parse_tcp_ip4(const uint8_t *buf, size_t len, struct hw__parsed *out)
+{
+    parsed_init(out);
+    out->kind = tcp_ip4_parse(buf, len, out);
+    return out->kind;
+}
+
+enum hw__pkt_kind hw__parse_tcp6(const uint8_t *buf, size_t len, const struct in6_addr *src,
+                                 const struct in6_addr *dst, struct hw__parsed *out)
+{
+    parsed_init(out);
+    addr6_set(&out->probe.src, dst->s6_addr);
+    addr6_set(&out->probe.dst, src->s6_addr);
+    out->kind = tcp_parse(buf, len, pseudo_sum(src->s6_addr, dst->s6_addr, 16, IPPROTO_TCP, len),
+                          out);
     return out->kind;
 }
 

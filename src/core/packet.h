@@ -21,35 +21,47 @@
 #define HW_ICMP_HDR 8
 
 /* What a received packet is.  Only the kinds from HW_PKT_ECHO_REPLY on can
- * carry a probe of ours. */
+ * carry a probe of ours.  ICMP errors report the quoted probe whatever its
+ * protocol (ICMP echo, UDP, TCP): probe.proto says which. */
 enum hw__pkt_kind {
     HW_PKT_MALFORMED = 0,    /* truncated or inconsistent lengths/fields */
-    HW_PKT_BAD_CHECKSUM,     /* the ICMP checksum does not verify (IPv4) */
+    HW_PKT_BAD_CHECKSUM,     /* the ICMPv4 or TCP checksum does not verify */
     HW_PKT_IGNORED,          /* well formed, but nothing a probe causes: echo
                                 requests, redirects, router adverts, errors
-                                quoting something that is not an echo request,
-                                non-first fragments, ... */
+                                quoting neither an echo request nor UDP nor
+                                TCP, non-first fragments, ... */
     HW_PKT_ECHO_REPLY,       /* ICMP(v6) echo reply */
     HW_PKT_TIME_EXCEEDED,    /* time exceeded, quoting a datagram */
     HW_PKT_DEST_UNREACH,     /* destination unreachable, quoting a datagram */
     HW_PKT_PARAM_PROBLEM,    /* parameter problem, quoting a datagram */
     HW_PKT_PACKET_TOO_BIG,   /* ICMPv6 packet too big, quoting a datagram */
     HW_PKT_SOURCE_QUENCH,    /* ICMPv4 source quench (obsolete), quoting */
+    HW_PKT_TCP_SYNACK,       /* a TCP segment with SYN and ACK: a port open */
+    HW_PKT_TCP_RST,          /* a TCP segment with RST: a port closed */
 };
 
 /* The probe a packet refers to: for an echo reply the reply itself, for an
- * ICMP error the datagram it quotes. */
+ * ICMP error the datagram it quotes, for a TCP answer the segment. */
 struct hw__probe_id {
-    uint8_t proto;           /* IPPROTO_ICMP or IPPROTO_ICMPV6 for echo; other
-                                protocols are reported as IGNORED for now */
+    uint8_t proto;           /* IPPROTO_ICMP / IPPROTO_ICMPV6 (echo),
+                                IPPROTO_UDP or IPPROTO_TCP */
     struct hw_addr src;      /* errors: source of the quoted datagram;
                                 echo reply over IPv4 with header: outer dst */
     struct hw_addr dst;      /* errors: destination of the quoted datagram
                                 (AF_UNSPEC for an echo reply) */
     uint16_t ident;          /* ICMP echo identifier */
     uint16_t seq;            /* ICMP echo sequence number */
-    const uint8_t *payload;  /* echo payload bytes present (pointer into the
-                                parsed buffer), NULL if none */
+    uint16_t sport;          /* UDP/TCP source port of the probe (for a TCP
+                                answer: its destination port) */
+    uint16_t dport;          /* UDP/TCP destination port of the probe (for a
+                                TCP answer: its source port) */
+    uint16_t udp_len;        /* quoted UDP length field */
+    uint16_t udp_checksum;   /* quoted UDP checksum, as sent (Paris id) */
+    uint32_t tcp_seq;        /* TCP: the probe's sequence number: the quoted
+                                one, or ack - 1 of a SYN-ACK / RST+ACK */
+    uint8_t tcp_flags;       /* TCP answer: its flags */
+    const uint8_t *payload;  /* echo or UDP payload bytes present (pointer
+                                into the parsed buffer), NULL if none */
     size_t payload_len;      /* bytes at payload actually received/quoted */
     int quoted_ttl;          /* errors: TTL / hop limit left in the quoted
                                 header, else -1 */
@@ -91,6 +103,52 @@ uint16_t hw__icmp6_checksum(const struct in6_addr *src, const struct in6_addr *d
 size_t hw__build_echo(int family, uint8_t *buf, size_t cap, uint16_t ident, uint16_t seq,
                       const uint8_t *payload, size_t plen);
 
+/* Build a UDP datagram (header + payload, no IP header) from src to dst
+ * with the checksum computed over the family's pseudo-header.  Returns its
+ * length, or 0 when cap is too small or the families differ. */
+size_t hw__build_udp(uint8_t *buf, size_t cap, const struct hw_addr *src,
+                     const struct hw_addr *dst, uint16_t sport, uint16_t dport,
+                     const uint8_t *payload, size_t plen);
+
+/* The same, Paris-traceroute style: the last two payload bytes are chosen
+ * so that the UDP checksum comes out as want (which must not be 0 or
+ * 0xffff: both mean "no checksum" in some form), so a flow keeps one
+ * 5-tuple while each probe stays identifiable from the 8 quoted bytes.
+ * plen must be >= 2.  Returns the length, or 0. */
+size_t hw__build_udp_paris(uint8_t *buf, size_t cap, const struct hw_addr *src,
+                           const struct hw_addr *dst, uint16_t sport, uint16_t dport,
+                           const uint8_t *payload, size_t plen, uint16_t want);
+
+/* Build a TCP SYN (header with an MSS option, no payload) from src to dst
+ * with sequence number seq and a valid checksum.  Returns its length, or 0. */
+size_t hw__build_tcp_syn(uint8_t *buf, size_t cap, const struct hw_addr *src,
+                         const struct hw_addr *dst, uint16_t sport, uint16_t dport,
+                         uint32_t seq);
+
+/* Parse a TCP segment from a raw IPv4 TCP socket (IPv4 header first; TCP
+ * checksum verified with the pseudo-header): SYN+ACK is HW_PKT_TCP_SYNACK,
+ * RST is HW_PKT_TCP_RST (probe.tcp_seq = ack - 1 when ACK is set, else the
+ * segment's seq), anything else IGNORED; probe ports as seen from the
+ * probe (sport = our port = the segment's destination port). */
+enum hw__pkt_kind hw__parse_tcp_ip4(const uint8_t *buf, size_t len, struct hw__parsed *out);
+
+/* The same for a raw IPv6 TCP socket (no IPv6 header); src and dst are the
+ * segment's addresses (from recvmsg and our source), for the checksum.
+ * For TCP answers probe.src is our address and probe.dst the one that
+ * answered, like the ports (seen from the probe). */
+enum hw__pkt_kind hw__parse_tcp6(const uint8_t *buf, size_t len, const struct in6_addr *src,
+                                 const struct in6_addr *dst, struct hw__parsed *out);
+
+/* Parse the quoted transport header of a probe with no IP header in front,
+ * as an unprivileged ICMP socket's error queue hands it over: proto says
+ * what it is (IPPROTO_ICMP / IPPROTO_ICMPV6 echo request, UDP or TCP).
+ * Resets *out (addresses AF_UNSPEC: the caller fills them) and fills the
+ * probe's ident/seq/payload, or ports/checksum/seq; true when the bytes hold
+ * at least the 8 bytes that identify a probe.  (Unprivileged UDP sockets
+ * hand over only the bytes after the UDP header, so this suits ICMP
+ * datagram sockets, the only unprivileged kind the engine uses.) */
+bool hw__parse_quoted_l4(uint8_t proto, const uint8_t *buf, size_t len, struct hw__probe_id *out);
+
 /* Parse a packet that starts with an IPv4 header (raw IPv4 socket).  The IP
  * header length is honoured (options), the total length is checked against
  * len (trailing bytes beyond it are ignored, a shorter len is MALFORMED),
@@ -100,16 +158,16 @@ enum hw__pkt_kind hw__parse_ip4(const uint8_t *buf, size_t len, struct hw__parse
 
 /* Parse an ICMPv4 message (no IP header: datagram socket).  The checksum is
  * verified.  Errors have their quoted datagram parsed: IPv4 header with
- * options, then the first 8 bytes or more of an ICMP echo request; an RFC
- * 4884 length field limits the quote and the extension structure after it
- * is parsed for MPLS label stacks. */
+ * options, then the first 8 bytes or more of an ICMP echo request, UDP
+ * datagram or TCP segment; an RFC 4884 length field limits the quote and
+ * the extension structure after it is parsed for MPLS label stacks. */
 enum hw__pkt_kind hw__parse_icmp4(const uint8_t *buf, size_t len, struct hw__parsed *out);
 
 /* Parse an ICMPv6 message (raw or datagram ICMPv6 socket: the kernel has
  * verified the checksum).  Errors have their quoted datagram parsed: the
  * IPv6 header, extension headers walked (hop-by-hop, routing, fragment,
  * destination options, AH; ESP or a non-first fragment stops it), then an
- * ICMPv6 echo request. */
+ * ICMPv6 echo request, UDP datagram or TCP segment. */
 enum hw__pkt_kind hw__parse_icmp6(const uint8_t *buf, size_t len, struct hw__parsed *out);
 
 #endif

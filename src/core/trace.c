@@ -138,6 +138,8 @@ send_probe(struct hw_trace *t, int ttl)
     spec.ttl = ttl;
     spec.tos = t->cfg.tos;
     spec.payload_size = t->cfg.payload_size;
+    spec.fill = t->cfg.fill;
+    spec.fill_byte = t->cfg.fill_byte;
     spec.timeout_ns = t->cfg.timeout_ns;
     spec.cb = probe_done;
     spec.on_extra = probe_extra;
@@ -429,6 +431,10 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     }
     if (hw_engine_family_status(e, c->target.family) != 0) {
         *status = HW_EFAMILY;
+        return NULL;
+    }
+    if (!hw_engine_can_send(e, c->method, c->target.family)) {
+        *status = HW_EINVAL;
         return NULL;
     }
     t = calloc(1, sizeof(*t));

@@ -15,7 +15,9 @@ typedef const char *(*report_name_fn)(void *arg, const struct hw_addr *a);
 
 /* The probe settings of a run, echoed into reports. */
 struct report_settings {
-    const char *protocol;      /* "icmp" */
+    const char *protocol;      /* "icmp", "udp", "udp-paris", "tcp" */
+    int port;                  /* UDP/TCP port asked for, 0: default */
+    const char *mode;          /* "raw" or "unprivileged" */
     unsigned long long cycles; /* probes per hop, 0 endless */
     double interval_s;         /* between rounds */
     double timeout_s;          /* per probe */

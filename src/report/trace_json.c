@@ -150,6 +150,13 @@ report_trace_json(FILE *f, const struct report_trace *r)
     json_object_begin(&j);
     json_key(&j, "protocol");
     json_string(&j, st->protocol);
+    json_key(&j, "port");
+    if (st->port > 0)
+        json_int(&j, st->port);
+    else
+        json_null(&j);
+    json_key(&j, "sockets");
+    json_string(&j, st->mode);
     json_key(&j, "cycles");
     json_uint(&j, st->cycles);
     json_key(&j, "interval_ms");

@@ -21,7 +21,7 @@ PAYLOAD = bytes(0x20 + i for i in range(56))
 
 PROTO = {1: "ICMP", 6: "TCP", 17: "UDP", 58: "ICMPv6", 0: "hop-by-hop options",
          43: "routing", 44: "fragment", 50: "ESP", 51: "AH", 59: "no next header",
-         60: "destination options"}
+         60: "destination options", 132: "SCTP"}
 
 
 def a4(s):
@@ -340,8 +340,8 @@ def gen_ip4():
     write("ip4_unreach_port_udp.hex",
           ["ip4_unreach_port_udp.hex - IPv4 destination unreachable, code 3 (port",
            "unreachable) from the target %s, quoting a UDP datagram (traceroute-style" % T4,
-           "probe to port 33434, TTL 4 left): header + 8 bytes.  Not an ICMP probe, so",
-           "IGNORED for now."],
+           "probe to port 33434, TTL 4 left): header + 8 bytes.  A UDP probe: ports",
+           "45678 -> 33434, UDP length 40, checksum 0, no payload quoted."],
           outer4(T4, 60, unreach(3)(udp)))
     frag = ip4(H4, T4, 6, 1, 100, 0x3b3b, frag=185, label="quoted IPv4 header") + [
         (b"\x08\x00\x00\x00\x48\x57\x00\x0e", "first 8 data bytes of the fragment: "
@@ -776,6 +776,333 @@ def gen_ip6():
           te6(trunc(probe6(3), 30)))
 
 
+# ---------------------------------------------------------------- UDP / TCP
+SPORT, DPORT, TPORT = 45678, 33434, 80
+TCP_SEQ = 0x9E3779B9
+TCP_NAMES = [(0x01, "FIN"), (0x02, "SYN"), (0x04, "RST"), (0x08, "PSH"), (0x10, "ACK"),
+             (0x20, "URG"), (0x40, "ECE"), (0x80, "CWR")]
+
+
+def pseudo(fam, src, dst, proto, length):
+    """Transport pseudo-header: RFC 768/793 for IPv4, RFC 8200 8.1 for IPv6."""
+    if fam == 4:
+        return a4(src) + a4(dst) + struct.pack("!BBH", 0, proto, length)
+    return a6(src) + a6(dst) + struct.pack("!I3xB", length, proto)
+
+
+def solve_last2(fam, src, dst, proto, msg, ok):
+    """Brute force: every value of the last two bytes of msg, keeping those for
+    which ok(checksum of pseudo-header + msg) holds.  The smallest wins; the
+    only tie possible is 00 00 versus ff ff (both add nothing to a one's
+    complement sum), and the C code also picks 00 00 then."""
+    head = bytes(msg[:-2])
+    ph = pseudo(fam, src, dst, proto, len(msg))
+    hits = [x for x in range(65536)
+            if ok(csum(ph + head + bytes([x >> 8, x & 0xFF])))]
+    assert hits and (len(hits) == 1 or hits == [0, 0xFFFF]), hits
+    return bytes([hits[0] >> 8, hits[0] & 0xFF])
+
+
+def udp_segs(fam, src, dst, sport, dport, payload, label="UDP", paris=None, zero_sum=False):
+    """A UDP datagram.  paris=want: the last two payload bytes are solved so
+    the checksum is want; zero_sum: solved so the sum computes to 0, which is
+    sent as 0xffff (RFC 768)."""
+    length = 8 + len(payload)
+    hdr = struct.pack("!HHHH", sport, dport, length, 0)
+    note = ""
+    if paris is not None:
+        payload = payload[:-2] + solve_last2(fam, src, dst, 17, hdr + payload,
+                                             lambda c: c == paris)
+    elif zero_sum:
+        payload = payload[:-2] + solve_last2(fam, src, dst, 17, hdr + payload,
+                                             lambda c: c == 0)
+    c = csum(pseudo(fam, src, dst, 17, length) + hdr + payload)
+    if c == 0:
+        c = 0xFFFF
+        note = ", computed 0 and sent as 0xffff (RFC 768)"
+    if paris is not None:
+        assert c == paris
+        note = ", the Paris id chosen by the last two payload bytes"
+    segs = [(struct.pack("!HH", sport, dport), "%s: source port %d, destination port %d"
+             % (label, sport, dport)),
+            (struct.pack("!HH", length, c), "UDP length %d, checksum 0x%04x (pseudo-header "
+             "%s -> %s%s)" % (length, c, src, dst, note))]
+    if paris is not None or zero_sum:
+        why = ("Paris" if paris is not None else "zero-sum")
+        segs += payload_segs(payload[:-2], "UDP payload")
+        segs.append((payload[-2:], "last two UDP payload bytes: solved by brute force for the "
+                     "%s checksum (%s)" % (why, "one 16-bit word" if len(payload) % 2 == 0
+                                           else "odd length: low byte of one word, then the "
+                                           "high byte of the zero-padded last word")))
+    else:
+        segs += payload_segs(payload, "UDP payload")
+    return segs
+
+
+def tcp_flag_names(f):
+    return "+".join(n for b, n in TCP_NAMES if f & b) or "none"
+
+
+def tcp_segs(fam, src, dst, sport, dport, seq, ack, flags, window, opts=b"", opts_comment="",
+             doff=None, bad=False, label="TCP"):
+    if doff is None:
+        doff = (20 + len(opts)) // 4
+    seg = bytearray(struct.pack("!HHIIBBHHH", sport, dport, seq, ack, doff << 4, flags, window,
+                                0, 0) + opts)
+    c = csum(pseudo(fam, src, dst, 6, len(seg)) + bytes(seg))
+    note = " (pseudo-header %s -> %s)" % (src, dst)
+    if bad:
+        c = (c + 1) & 0xFFFF
+        note += " (WRONG on purpose: the correct value plus one)"
+    seg[16:18] = struct.pack("!H", c)
+    segs = [(bytes(seg[0:4]), "%s: source port %d, destination port %d" % (label, sport, dport)),
+            (bytes(seg[4:8]), "sequence number 0x%08x" % seq),
+            (bytes(seg[8:12]), "acknowledgment number 0x%08x" % ack),
+            (bytes(seg[12:16]), "data offset %d (%d bytes), flags 0x%02x (%s), window %d"
+             % (doff, doff * 4, flags, tcp_flag_names(flags), window)),
+            (bytes(seg[16:20]), "checksum 0x%04x%s, urgent pointer 0" % (c, note))]
+    if opts:
+        segs.append((bytes(opts), opts_comment))
+    return segs
+
+
+MSS_OPT = (b"\x02\x04\x05\xb4", "TCP option: MSS 1460")
+SYNACK_OPTS = (b"\x02\x04\x05\xb4\x01\x01\x04\x02\x01\x03\x03\x07",
+               "TCP options: MSS 1460, NOP, NOP, SACK permitted, NOP, window scale 7")
+
+
+def udp_probe4(ttl=1, payload=PAYLOAD[:32], paris=None, opts=b"", opts_comment=""):
+    """Our UDP probe as sent: IPv4 header + UDP datagram."""
+    u = udp_segs(4, H4, T4, SPORT, DPORT, payload, "quoted UDP header", paris)
+    return ip4(H4, T4, ttl, 17, 20 + len(opts) + len(cat(u)), 0x2b2b, df=True, opts=opts,
+               opts_comment=opts_comment, label="quoted IPv4 header") + u
+
+
+def udp_probe6(hlim=1, payload=PAYLOAD[:32], paris=None):
+    u = udp_segs(6, H6, T6, SPORT, DPORT, payload, "quoted UDP header", paris)
+    return ip6(H6, T6, hlim, 17, len(cat(u)), label="quoted IPv6 header") + u
+
+
+def tcp_probe4(ttl=1):
+    t = tcp_segs(4, H4, T4, SPORT, TPORT, TCP_SEQ, 0, 0x02, 64240, *MSS_OPT,
+                 label="quoted TCP header")
+    return ip4(H4, T4, ttl, 6, 20 + 24, 0x3c3c, df=True, label="quoted IPv4 header") + t
+
+
+def tcp_probe6(hlim=1):
+    t = tcp_segs(6, H6, T6, SPORT, TPORT, TCP_SEQ, 0, 0x02, 64240, *MSS_OPT,
+                 label="quoted TCP header")
+    return ip6(H6, T6, hlim, 6, 24, label="quoted IPv6 header") + t
+
+
+def gen_built():
+    """Probes exactly as the hw__build_* functions must build them."""
+    pl = PAYLOAD[:32]
+    for fam, src, dst in ((4, H4, T4), (6, H6, T6)):
+        n = "udp%d_built.hex" % fam
+        write(n, ["%s - UDP datagram exactly as hw__build_udp builds it (no IP header):" % n,
+                  "%s port %d -> %s port %d, 32 payload bytes counting up from" % (src, SPORT,
+                                                                                  dst, DPORT),
+                  "0x20, checksum over the IPv%d pseudo-header." % fam],
+              udp_segs(fam, src, dst, SPORT, DPORT, pl))
+        n = "udp%d_built_zero_sum.hex" % fam
+        write(n, ["%s - a UDP datagram from %s port %d to %s port %d" % (n, src, SPORT, dst,
+                                                                          DPORT),
+                  "whose last two payload bytes (of 32) make the checksum compute to 0:",
+                  "hw__build_udp must send it as 0xffff (RFC 768; 0 means \"no checksum\")."],
+              udp_segs(fam, src, dst, SPORT, DPORT, pl, zero_sum=True))
+    for fam, src, dst, plen, want in ((4, H4, T4, 32, 0x0103), (4, H4, T4, 33, 0xFFFE),
+                                      (6, H6, T6, 32, 0x0001), (6, H6, T6, 33, 0xBEEF)):
+        n = "udp%d_paris_%s.hex" % (fam, "even" if plen % 2 == 0 else "odd")
+        write(n, ["%s - UDP datagram exactly as hw__build_udp_paris builds it:" % n,
+                  "%s port %d -> %s port %d, %d payload bytes (%s length), the" % (
+                      src, SPORT, dst, DPORT, plen, "even" if plen % 2 == 0 else "odd"),
+                  "first %d counting up from 0x20 and the last two chosen so that the" % (plen - 2),
+                  "checksum is 0x%04x." % want],
+              udp_segs(fam, src, dst, SPORT, DPORT, PAYLOAD[:plen], paris=want))
+    for fam, src, dst in ((4, H4, T4), (6, H6, T6)):
+        n = "tcp%d_syn_built.hex" % fam
+        write(n, ["%s - TCP SYN exactly as hw__build_tcp_syn builds it (no IP header):" % n,
+                  "%s port %d -> %s port %d, sequence 0x%08x, ack 0, data" % (src, SPORT, dst,
+                                                                               TPORT, TCP_SEQ),
+                  "offset 6, window 64240, MSS option 1460, checksum over the IPv%d" % fam,
+                  "pseudo-header."],
+              tcp_segs(fam, src, dst, SPORT, TPORT, TCP_SEQ, 0, 0x02, 64240, *MSS_OPT))
+
+
+def gen_l4_quotes():
+    """ICMP errors quoting UDP and TCP probes."""
+    write("ip4_time_exceeded_udp_min.hex",
+          ["ip4_time_exceeded_udp_min.hex - IPv4 time exceeded from router %s quoting" % R4,
+           "the RFC 792 minimum of a Paris UDP probe (udp4_paris_even.hex in an IPv4",
+           "header %s -> %s, TTL 1 left): ports %d -> %d, UDP length 40," % (H4, T4, SPORT, DPORT),
+           "checksum 0x0103; no payload quoted."],
+          outer4(R4, 254, te4(trunc(udp_probe4(paris=0x0103), 28))))
+    write("ip4_time_exceeded_udp_long.hex",
+          ["ip4_time_exceeded_udp_long.hex - IPv4 time exceeded from %s quoting our" % R4,
+           "whole 60-byte UDP probe (udp4_built.hex: ports %d -> %d, 32 payload" % (SPORT, DPORT),
+           "bytes counting up from 0x20)."],
+          outer4(R4, 254, te4(udp_probe4())))
+    write("ip4_time_exceeded_udp_7.hex",
+          ["ip4_time_exceeded_udp_7.hex - IPv4 time exceeded from %s quoting the IPv4" % R4,
+           "header of a UDP probe and only 7 of its 8 UDP header bytes (the checksum's",
+           "second byte is missing): too little to identify a probe, IGNORED."],
+          outer4(R4, 254, te4(trunc(udp_probe4(), 27))))
+    write("ip4_time_exceeded_udp_qopts.hex",
+          ["ip4_time_exceeded_udp_qopts.hex - IPv4 time exceeded from %s whose quoted" % R4,
+           "IPv4 header has options (IHL 6: Router Alert), quoting the UDP header (ports",
+           "%d -> %d, length 40) and the first 8 of its 32 payload bytes." % (SPORT, DPORT)],
+          outer4(R4, 254, te4(trunc(udp_probe4(opts=b"\x94\x04\x00\x00",
+                                               opts_comment="option: Router Alert (type 0x94, "
+                                               "length 4, value 0)"), 24 + 8 + 8))))
+    write("ip4_time_exceeded_tcp.hex",
+          ["ip4_time_exceeded_tcp.hex - IPv4 time exceeded from %s quoting the RFC 792" % R4,
+           "minimum of a TCP SYN probe (tcp4_syn_built.hex in an IPv4 header, TTL 1",
+           "left): ports %d -> %d and sequence number 0x%08x." % (SPORT, TPORT, TCP_SEQ)],
+          outer4(R4, 254, te4(trunc(tcp_probe4(), 28))))
+    write("ip4_time_exceeded_quote_sctp.hex",
+          ["ip4_time_exceeded_quote_sctp.hex - IPv4 time exceeded from %s quoting an" % R4,
+           "SCTP datagram (protocol 132), header + 8 bytes: not a protocol we probe",
+           "with, IGNORED."],
+          outer4(R4, 254, te4(ip4(H4, T4, 1, 132, 20 + 12, 0x4e4e, df=True,
+                                  label="quoted IPv4 header")
+                              + [(struct.pack("!HH", SPORT, TPORT), "quoted SCTP common header: "
+                                  "source port %d, destination port %d" % (SPORT, TPORT)),
+                                 (b"\x00\x00\x00\x00", "verification tag 0")])))
+    q128 = udp_probe4() + pad(128 - 60)
+    write("ip4_time_exceeded_udp_mpls.hex",
+          ["ip4_time_exceeded_udp_mpls.hex - IPv4 time exceeded from %s with an RFC" % R4,
+           "4884 length field of 32 (128 bytes) and the 2-label MPLS extension of",
+           "ip4_time_exceeded_mpls.hex (label 299792 TC 0 S 0 TTL 1, label 24005 TC 5 S 1",
+           "TTL 1).  The quote is our whole 60-byte UDP probe (udp4_built.hex, 32",
+           "payload bytes) zero-padded to 128 bytes."],
+          outer4(R4, 254, te4(q128 + ext(ext_obj(MPLS2)), b"\0\x20\0\0",
+                              "unused (0), length 32 (32-bit words of original datagram = 128 "
+                              "bytes), unused (0)")))
+
+    write("icmp6_time_exceeded_udp_min.hex",
+          ["icmp6_time_exceeded_udp_min.hex - ICMPv6 time exceeded from %s quoting our" % R6,
+           "Paris UDP probe's IPv6 header (%s -> %s, hop limit 1) and only" % (H6, T6),
+           "its UDP header (udp6_paris_even.hex: ports %d -> %d, length 40," % (SPORT, DPORT),
+           "checksum 0x0001)."],
+          te6(trunc(udp_probe6(paris=0x0001), 48)))
+    write("icmp6_time_exceeded_udp_long.hex",
+          ["icmp6_time_exceeded_udp_long.hex - ICMPv6 time exceeded from %s quoting our" % R6,
+           "whole 80-byte UDP probe (udp6_built.hex: ports %d -> %d, 32 payload" % (SPORT, DPORT),
+           "bytes counting up from 0x20)."],
+          te6(udp_probe6()))
+    write("icmp6_unreach_port_udp.hex",
+          ["icmp6_unreach_port_udp.hex - ICMPv6 destination unreachable, code 4 (port",
+           "unreachable) from the target %s, quoting our whole UDP probe" % T6,
+           "(udp6_built.hex, hop limit 60 left on arrival)."],
+          icmp6(1, 4, b"\0\0\0\0", "length 0, unused (0)", udp_probe6(hlim=60),
+                "ICMPv6 destination unreachable", T6, H6))
+    write("icmp6_time_exceeded_tcp.hex",
+          ["icmp6_time_exceeded_tcp.hex - ICMPv6 time exceeded from %s quoting our" % R6,
+           "whole TCP SYN probe (tcp6_syn_built.hex in an IPv6 header, hop limit 1):",
+           "ports %d -> %d, sequence 0x%08x, MSS option." % (SPORT, TPORT, TCP_SEQ)],
+          te6(tcp_probe6()))
+    write("icmp6_time_exceeded_tcp_7.hex",
+          ["icmp6_time_exceeded_tcp_7.hex - ICMPv6 time exceeded from %s quoting the" % R6,
+           "IPv6 header of a TCP SYN probe and only 7 bytes of its TCP header (the",
+           "sequence number's last byte is missing): IGNORED."],
+          te6(trunc(tcp_probe6(), 47)))
+    u = udp_segs(6, H6, T6, SPORT, DPORT, PAYLOAD[:32], "quoted UDP header")
+    chain = (ip6(H6, T6, 1, 0, 8 + 8 + 8 + 8, label="quoted IPv6 header")
+             + [(b"\x2c\x00", "hop-by-hop options header: next header 44 (fragment), length 0 "
+                 "(8 bytes)"),
+                (b"\x01\x04\0\0\0\0", "PadN option, 4 bytes of padding"),
+                (b"\x11\x00\x00\x01", "fragment header: next header 17 (UDP), reserved 0, "
+                 "offset 0, M=1 (first fragment)"),
+                (b"\x12\x34\x56\x7a", "fragment identification 0x1234567a")]
+             + trunc(u, 16, "rest is in later fragments"))
+    write("icmp6_time_exceeded_udp_exthdrs.hex",
+          ["icmp6_time_exceeded_udp_exthdrs.hex - ICMPv6 time exceeded from %s quoting" % R6,
+           "the first fragment (offset 0, M=1) of a UDP probe with a hop-by-hop options",
+           "header before the fragment header; the fragment holds the UDP header (ports",
+           "%d -> %d, length 40 for the whole datagram) and 8 of its 32 payload" % (SPORT, DPORT),
+           "bytes (quoted payload length 32 = 8 + 8 + 8 + 8)."],
+          te6(chain))
+
+
+def gen_tcp_answers():
+    """TCP segments answering a SYN, as raw TCP sockets receive them."""
+    def tcp4(name, lines, seg, frag=0, trailing=None, ttl=57):
+        extra = [(b"\xde\xad\xbe\xef", "trailing bytes beyond the IPv4 total length")] \
+            if trailing else []
+        write(name, lines, ip4(T4, H4, ttl, 6, 20 + len(cat(seg)), 0, df=True, frag=frag,
+                               label="IPv4 header") + seg + extra)
+
+    synack4 = tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64240,
+                       *SYNACK_OPTS)
+    tcp4("ip4_tcp_synack.hex",
+         ["ip4_tcp_synack.hex - TCP SYN-ACK from %s port %d to %s port %d with" % (T4, TPORT,
+                                                                                   H4, SPORT),
+          "its IPv4 header (raw TCP socket view, TTL 57): acknowledgment 0x%08x =" % (TCP_SEQ + 1),
+          "our SYN's sequence 0x%08x + 1; the port is open." % TCP_SEQ],
+         synack4)
+    tcp4("ip4_tcp_trailing.hex",
+         ["ip4_tcp_trailing.hex - ip4_tcp_synack.hex followed by 4 bytes that are not part",
+          "of the datagram: the TCP length (and checksum) must come from the IPv4 total",
+          "length, not from the bytes received."],
+         synack4, trailing=True)
+    tcp4("ip4_tcp_rst_ack.hex",
+         ["ip4_tcp_rst_ack.hex - TCP RST+ACK from %s port 443 to %s port %d (a" % (T4, H4,
+                                                                                    SPORT + 1),
+          "closed port answering a SYN, RFC 9293 3.10.7.1: seq 0, ack = SYN seq + 1)",
+          "acknowledging 0: our SYN's sequence number was 0xffffffff (ack - 1 wraps)."],
+         tcp_segs(4, T4, H4, 443, SPORT + 1, 0, 0, 0x14, 0))
+    tcp4("ip4_tcp_rst_noack.hex",
+         ["ip4_tcp_rst_noack.hex - a bare TCP RST (no ACK) from %s port %d to %s" % (T4, TPORT,
+                                                                                      H4),
+          "port %d with sequence number 0x%08x: still a RST, and without an" % (SPORT,
+                                                                                 TCP_SEQ + 1),
+          "acknowledgment tcp_seq is the segment's own seq."],
+         tcp_segs(4, T4, H4, TPORT, SPORT, TCP_SEQ + 1, 0, 0x04, 0))
+    tcp4("ip4_tcp_fin_ack.hex",
+         ["ip4_tcp_fin_ack.hex - TCP FIN+ACK from %s port %d to %s port %d: not" % (T4, TPORT,
+                                                                                     H4, SPORT),
+          "an answer to a SYN, IGNORED."],
+         tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE6, TCP_SEQ + 1, 0x11, 502))
+    tcp4("ip4_tcp_bad_checksum.hex",
+         ["ip4_tcp_bad_checksum.hex - ip4_tcp_synack.hex with the TCP checksum off by one:",
+          "BAD_CHECKSUM."],
+         tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64240, *SYNACK_OPTS,
+                  bad=True))
+    tcp4("ip4_tcp_doff_small.hex",
+         ["ip4_tcp_doff_small.hex - TCP SYN-ACK from %s whose data offset is 4 (16" % T4,
+          "bytes, below the 20-byte header), checksum right: MALFORMED."],
+         tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64240, doff=4))
+    tcp4("ip4_tcp_doff_beyond.hex",
+         ["ip4_tcp_doff_beyond.hex - TCP SYN-ACK from %s whose data offset is 6 (24" % T4,
+          "bytes) in a 20-byte segment, checksum right: MALFORMED."],
+         tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64240, doff=6))
+    write("ip4_tcp_nonfirst_frag.hex",
+          ["ip4_tcp_nonfirst_frag.hex - an IPv4 TCP datagram that is a non-first fragment",
+           "(offset 185 = 1480 bytes) from %s: 8 data bytes, no TCP header: IGNORED." % T4],
+          ip4(T4, H4, 57, 6, 28, 0x5f5f, frag=185, label="IPv4 header")
+          + [(bytes(range(0x40, 0x48)), "fragment data (middle of a TCP segment)")])
+
+    write("tcp6_synack.hex",
+          ["tcp6_synack.hex - TCP SYN-ACK from %s port %d to %s port %d as a" % (T6, TPORT, H6,
+                                                                                 SPORT),
+           "raw IPv6 TCP socket delivers it (no IPv6 header): acknowledgment 0x%08x" % (
+               TCP_SEQ + 1),
+           "= our SYN's sequence + 1.  The checksum covers the pseudo-header of that pair."],
+          tcp_segs(6, T6, H6, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64800, *SYNACK_OPTS))
+    write("tcp6_rst_ack.hex",
+          ["tcp6_rst_ack.hex - TCP RST+ACK from %s port %d to %s port %d (no" % (T6, TPORT, H6,
+                                                                                 SPORT),
+           "IPv6 header): seq 0, acknowledgment 0x%08x = our SYN's sequence + 1." % (
+               TCP_SEQ + 1)],
+          tcp_segs(6, T6, H6, TPORT, SPORT, 0, TCP_SEQ + 1, 0x14, 0))
+    write("tcp6_bad_checksum.hex",
+          ["tcp6_bad_checksum.hex - tcp6_synack.hex with the TCP checksum off by one:",
+           "BAD_CHECKSUM."],
+          tcp_segs(6, T6, H6, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64800, *SYNACK_OPTS,
+                   bad=True))
+
+
 def gen_hexfile_fixtures():
     with open(os.path.join(OUT, "hexfile_bad_digit.txt"), "w") as f:
         f.write("# hexfile_bad_digit.txt - loader fixture, not a packet: 'g' is no hex\n"
@@ -793,6 +1120,9 @@ def gen_hexfile_fixtures():
 
 gen_ip4()
 gen_ip6()
+gen_built()
+gen_l4_quotes()
+gen_tcp_answers()
 gen_hexfile_fixtures()
 for n, l in WRITTEN:
     print("%-45s %5d" % (n, l))

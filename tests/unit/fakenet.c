@@ -55,16 +55,68 @@ fill_time(const struct fakenet *n, struct hw_time *t)
 }
 
 static int
-fk_open(void *ctx, int family, int *fd, char *errbuf, size_t errlen)
+fk_open(void *ctx, int family, enum hw_sock_kind kind, const struct hw_sock_opts *opts, int *fd,
+        uint16_t *ident, char *errbuf, size_t errlen)
 {
     struct fakenet *n = ctx;
-    int st = n->open_status[family == AF_INET ? 0 : 1];
+    int fi = family == AF_INET ? 0 : 1;
+    int off = fi * 50, st = 0;
 
+    (void)opts;
+    switch (kind) {
+    case HW_SOCK_ICMP_RAW:
+        st = n->open_status[fi];
+        *fd = FAKE_FD_ICMP + off;
+        break;
+    case HW_SOCK_ICMP_DGRAM:
+        st = n->dgram_status[fi];
+        *fd = FAKE_FD_DGRAM + off + (int)n->ndgram[fi];
+        *ident = (uint16_t)(FAKE_DGRAM_IDENT + n->ndgram[fi]);
+        break;
+    case HW_SOCK_UDP_RAW:
+        st = n->udp_status[fi];
+        *fd = FAKE_FD_UDP + off;
+        break;
+    case HW_SOCK_TCP_RAW:
+        st = n->tcp_status[fi];
+        *fd = FAKE_FD_TCP + off;
+        break;
+    }
     if (st != 0) {
-        snprintf(errbuf, errlen, "fake open failure for family %d", family);
+        snprintf(errbuf, errlen, "fake open failure for family %d kind %d", family, (int)kind);
         return st;
     }
-    *fd = family == AF_INET ? FAKE_FD4 : FAKE_FD6;
+    if (kind == HW_SOCK_ICMP_DGRAM)
+        n->ndgram[fi]++;
+    if (n->nfds < FAKE_FDS_MAX)
+        n->fds[n->nfds++] = *fd;
+    return 0;
+}
+
+/* The kind of socket a fake descriptor stands for. */
+static enum hw_sock_kind
+fd_kind(int fd)
+{
+    switch ((fd / 100) * 100) {
+    case FAKE_FD_DGRAM: return HW_SOCK_ICMP_DGRAM;
+    case FAKE_FD_UDP: return HW_SOCK_UDP_RAW;
+    case FAKE_FD_TCP: return HW_SOCK_TCP_RAW;
+    default: return HW_SOCK_ICMP_RAW;
+    }
+}
+
+static int
+fd_family(int fd)
+{
+    return fd % 100 >= 50 ? AF_INET6 : AF_INET;
+}
+
+static int
+fk_source_for(void *ctx, const struct hw_addr *dst, struct hw_addr *src)
+{
+    struct fakenet *n = ctx;
+
+    *src = dst->family == AF_INET ? n->self4 : n->self6;
     return 0;
 }
 
@@ -85,7 +137,6 @@ fk_send(void *ctx, int fd, struct hw_tx *tx)
     struct fakenet *n = ctx;
     struct fake_sent *s;
 
-    (void)fd;
     fill_time(n, &tx->sent);
     if (n->send_status != 0)
         return n->send_status;
@@ -100,6 +151,8 @@ fk_send(void *ctx, int fd, struct hw_tx *tx)
     }
     s = &n->sent[n->nsent++];
     memset(s, 0, sizeof(*s));
+    s->fd = fd;
+    s->kind = fd_kind(fd);
     s->family = tx->family;
     s->len = tx->len < FAKE_PKT_MAX ? tx->len : FAKE_PKT_MAX;
     memcpy(s->buf, tx->buf, s->len);
@@ -116,12 +169,11 @@ static int
 fk_recv(void *ctx, int fd, struct hw_rx *rx)
 {
     struct fakenet *n = ctx;
-    int family = fd == FAKE_FD4 ? AF_INET : AF_INET6;
     size_t best = SIZE_MAX;
 
     /* The earliest due packet for this socket (queue order for ties). */
     for (size_t i = 0; i < n->nqueue; i++) {
-        if (n->queue[i].family != family || n->queue[i].due_mono_ns > n->mono_ns)
+        if (n->queue[i].fd != fd || n->queue[i].due_mono_ns > n->mono_ns)
             continue;
         if (best == SIZE_MAX || n->queue[i].due_mono_ns < n->queue[best].due_mono_ns)
             best = i;
@@ -137,6 +189,10 @@ fk_recv(void *ctx, int fd, struct hw_rx *rx)
     rx->truncated = p->len > rx->cap;
     rx->layer = p->layer;
     rx->from = p->from;
+    rx->to = p->to;
+    rx->err_type = p->err_type;
+    rx->err_code = p->err_code;
+    rx->err_dst = p->err_dst;
     rx->ttl = -1;
     fill_time(n, &rx->received);
     if (p->kernel_delay_ns > 0)
@@ -152,12 +208,35 @@ fk_now(void *ctx, struct hw_time *t)
     fill_time(ctx, t);
 }
 
+/* poll(2) on the fake clock: move time to the earlier of the timeout and
+ * the next queued packet, and call every descriptor readable. */
+static int
+fk_wait(void *ctx, struct pollfd *fds, size_t n, int timeout_ms)
+{
+    struct fakenet *f = ctx;
+    int64_t next = timeout_ms >= 0 ? f->mono_ns + (int64_t)timeout_ms * 1000000 : INT64_MAX;
+
+    for (size_t i = 0; i < f->nqueue; i++) {
+        if (f->queue[i].due_mono_ns < next)
+            next = f->queue[i].due_mono_ns;
+    }
+    if (next == INT64_MAX)
+        return -EDEADLK; /* would wait forever: a test bug */
+    if (next > f->mono_ns)
+        f->mono_ns = next;
+    for (size_t i = 0; i < n; i++)
+        fds[i].revents = POLLIN;
+    return (int)n;
+}
+
 static const struct hw_transport fake_transport = {
     .open = fk_open,
     .close = fk_close,
     .send = fk_send,
     .recv = fk_recv,
+    .source_for = fk_source_for,
     .now = fk_now,
+    .wait = fk_wait,
 };
 
 const struct hw_transport *
@@ -188,9 +267,9 @@ fakenet_step_wall(struct fakenet *n, int64_t ns)
     n->real_offset_ns += ns;
 }
 
-void
-fakenet_queue(struct fakenet *n, int family, const uint8_t *buf, size_t len,
-              enum hw_rx_layer layer, const struct hw_addr *from, int64_t delay_ns)
+static struct fake_pkt *
+queue_raw(struct fakenet *n, int fd, const uint8_t *buf, size_t len, const struct hw_addr *from,
+          int64_t delay_ns)
 {
     struct fake_pkt *p;
 
@@ -205,19 +284,28 @@ fakenet_queue(struct fakenet *n, int family, const uint8_t *buf, size_t len,
     }
     p = &n->queue[n->nqueue++];
     memset(p, 0, sizeof(*p));
-    p->family = family;
+    p->fd = fd;
     p->len = len < FAKE_PKT_MAX ? len : FAKE_PKT_MAX;
     memcpy(p->buf, buf, p->len);
-    p->layer = layer;
+    p->layer = HW_RX_NORMAL;
     p->from = *from;
+    p->to = fd_family(fd) == AF_INET ? n->self4 : n->self6;
     p->due_mono_ns = n->mono_ns + delay_ns;
+    return p;
 }
 
-/* Wrap an ICMP message in an IPv4 header from src to us, as a raw IPv4
- * socket hands it over. */
+void
+fakenet_queue(struct fakenet *n, int fd, const uint8_t *buf, size_t len,
+              const struct hw_addr *from, int64_t delay_ns)
+{
+    queue_raw(n, fd, buf, len, from, delay_ns);
+}
+
+/* Wrap a message of protocol proto in an IPv4 header from src to us, as a
+ * raw IPv4 socket hands it over. */
 static size_t
-wrap_ip4(const struct fakenet *n, const struct hw_addr *src, const uint8_t *icmp, size_t len,
-         uint8_t *out)
+wrap_ip4(const struct fakenet *n, const struct hw_addr *src, uint8_t proto, const uint8_t *icmp,
+         size_t len, uint8_t *out)
 {
     size_t total = 20 + len;
 
@@ -226,7 +314,7 @@ wrap_ip4(const struct fakenet *n, const struct hw_addr *src, const uint8_t *icmp
     out[2] = (uint8_t)(total >> 8);
     out[3] = (uint8_t)total;
     out[8] = 60; /* TTL */
-    out[9] = IPPROTO_ICMP;
+    out[9] = proto;
     memcpy(out + 12, &src->u.v4, 4);
     memcpy(out + 16, &n->self4.u.v4, 4);
     uint16_t c = hw__inet_checksum(out, 20);
@@ -235,18 +323,27 @@ wrap_ip4(const struct fakenet *n, const struct hw_addr *src, const uint8_t *icmp
     return total;
 }
 
+/* Deliver a message as socket fd would: raw IPv4 sockets with an IPv4
+ * header in front, everything else as is. */
 static void
-queue_icmp(struct fakenet *n, int family, const uint8_t *icmp, size_t len,
-           const struct hw_addr *from, int64_t delay_ns)
+deliver(struct fakenet *n, int fd, uint8_t proto, const uint8_t *msg, size_t len,
+        const struct hw_addr *from, int64_t delay_ns)
 {
     uint8_t pkt[FAKE_PKT_MAX + 64];
 
-    if (family == AF_INET) {
-        size_t total = wrap_ip4(n, from, icmp, len, pkt);
-        fakenet_queue(n, AF_INET, pkt, total, HW_RX_IP4, from, delay_ns);
+    if (fd_family(fd) == AF_INET && fd_kind(fd) != HW_SOCK_ICMP_DGRAM) {
+        size_t total = wrap_ip4(n, from, proto, msg, len, pkt);
+        queue_raw(n, fd, pkt, total, from, delay_ns);
     } else {
-        fakenet_queue(n, AF_INET6, icmp, len, HW_RX_ICMP, from, delay_ns);
+        queue_raw(n, fd, msg, len, from, delay_ns);
     }
+}
+
+/* The raw ICMP socket of a family, where errors to raw probes arrive. */
+static int
+icmp_fd(int family)
+{
+    return family == AF_INET ? FAKE_FD4 : FAKE_FD6;
 }
 
 void
@@ -265,7 +362,20 @@ fakenet_echo_reply(struct fakenet *n, size_t i, const struct hw_addr *from, int6
         msg[0] = 129;
         msg[2] = msg[3] = 0;
     }
-    queue_icmp(n, s->family, msg, s->len, from, delay_ns);
+    /* Echo replies come back on the socket the request left from. */
+    deliver(n, s->kind == HW_SOCK_ICMP_DGRAM ? s->fd : icmp_fd(s->family),
+            s->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6, msg, s->len, from, delay_ns);
+}
+
+/* The transport protocol of what a socket kind sends. */
+static uint8_t
+sent_proto(const struct fake_sent *s)
+{
+    if (s->kind == HW_SOCK_UDP_RAW)
+        return IPPROTO_UDP;
+    if (s->kind == HW_SOCK_TCP_RAW)
+        return IPPROTO_TCP;
+    return s->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6;
 }
 
 void
@@ -277,6 +387,16 @@ fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int 
     size_t q = quote_len < s->len ? quote_len : s->len;
     size_t len;
 
+    if (s->kind == HW_SOCK_ICMP_DGRAM) {
+        /* The error queue of the datagram socket: the quoted probe only. */
+        struct fake_pkt *p = queue_raw(n, s->fd, s->buf, q, from, delay_ns);
+
+        p->layer = HW_RX_QUOTE;
+        p->err_type = (uint8_t)type;
+        p->err_code = (uint8_t)code;
+        p->err_dst = s->dst;
+        return;
+    }
     memset(msg, 0, 8);
     msg[0] = (uint8_t)type;
     msg[1] = (uint8_t)code;
@@ -289,7 +409,7 @@ fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int 
         ip[2] = (uint8_t)(tot >> 8);
         ip[3] = (uint8_t)tot;
         ip[8] = 1; /* the TTL that ran out */
-        ip[9] = IPPROTO_ICMP;
+        ip[9] = sent_proto(s);
         memcpy(ip + 12, &n->self4.u.v4, 4);
         memcpy(ip + 16, &s->dst.u.v4, 4);
         memcpy(ip + 20, s->buf, q);
@@ -303,14 +423,61 @@ fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int 
         ip[0] = 0x60;
         ip[4] = (uint8_t)(s->len >> 8);
         ip[5] = (uint8_t)s->len;
-        ip[6] = IPPROTO_ICMPV6;
+        ip[6] = sent_proto(s);
         ip[7] = 1;
         memcpy(ip + 8, &n->self6.u.v6, 16);
         memcpy(ip + 24, &s->dst.u.v6, 16);
         memcpy(ip + 40, s->buf, q);
         len = 8 + 40 + q;
     }
-    queue_icmp(n, s->family, msg, len, from, delay_ns);
+    deliver(n, icmp_fd(s->family), s->family == AF_INET ? IPPROTO_ICMP : IPPROTO_ICMPV6, msg,
+            len, from, delay_ns);
+}
+
+void
+fakenet_tcp_answer(struct fakenet *n, size_t i, bool rst, int64_t delay_ns)
+{
+    const struct fake_sent *s = &n->sent[i];
+    uint8_t seg[20], pseudo[40 + 20];
+    uint32_t ack = ((uint32_t)s->buf[4] << 24 | (uint32_t)s->buf[5] << 16 |
+                    (uint32_t)s->buf[6] << 8 | s->buf[7]) + 1;
+    size_t plen;
+    uint16_t c;
+
+    memset(seg, 0, sizeof(seg));
+    memcpy(seg, s->buf + 2, 2);     /* sport = the probe's dport */
+    memcpy(seg + 2, s->buf, 2);     /* dport = the probe's sport */
+    seg[4] = 0x12;                  /* some sequence number */
+    seg[8] = (uint8_t)(ack >> 24);
+    seg[9] = (uint8_t)(ack >> 16);
+    seg[10] = (uint8_t)(ack >> 8);
+    seg[11] = (uint8_t)ack;
+    seg[12] = 5 << 4;
+    seg[13] = rst ? 0x14 : 0x12;    /* RST+ACK or SYN+ACK */
+    seg[14] = 0xfa;
+    /* Checksum over the pseudo-header: from the destination to us. */
+    if (s->family == AF_INET) {
+        memcpy(pseudo, &s->dst.u.v4, 4);
+        memcpy(pseudo + 4, &n->self4.u.v4, 4);
+        pseudo[8] = 0;
+        pseudo[9] = IPPROTO_TCP;
+        pseudo[10] = 0;
+        pseudo[11] = 20;
+        memcpy(pseudo + 12, seg, 20);
+        plen = 32;
+    } else {
+        memcpy(pseudo, &s->dst.u.v6, 16);
+        memcpy(pseudo + 16, &n->self6.u.v6, 16);
+        memset(pseudo + 32, 0, 8);
+        pseudo[35] = 20;
+        pseudo[39] = IPPROTO_TCP;
+        memcpy(pseudo + 40, seg, 20);
+        plen = 60;
+    }
+    c = hw__inet_checksum(pseudo, plen);
+    memcpy(seg + 16, &c, 2);
+    deliver(n, s->family == AF_INET ? FAKE_FD_TCP : FAKE_FD_TCP + 50, IPPROTO_TCP, seg, 20,
+            &s->dst, delay_ns);
 }
 
 void
@@ -351,22 +518,27 @@ route_answer(struct fakenet *n, size_t i)
                            p->rtt_ns[p->unreach_ttl - 1]);
         return;
     }
-    if (ttl >= p->nhops)
-        fakenet_echo_reply(n, i, &from, p->rtt_ns[idx]);
-    else
+    if (ttl < p->nhops)
         fakenet_icmp_error(n, i, &from, v4 ? 11 : 3, 0, 64, p->rtt_ns[idx]);
+    else if (s->kind == HW_SOCK_UDP_RAW)
+        fakenet_icmp_error(n, i, &from, v4 ? 3 : 1, v4 ? 3 : 4, 64, p->rtt_ns[idx]);
+    else if (s->kind == HW_SOCK_TCP_RAW)
+        fakenet_tcp_answer(n, i, p->tcp_closed, p->rtt_ns[idx]);
+    else
+        fakenet_echo_reply(n, i, &from, p->rtt_ns[idx]);
 }
 
 void
 fakenet_pump(struct fakenet *n, struct hw_engine *e)
 {
-    struct pollfd fds[2] = {
-        {.fd = FAKE_FD4, .events = POLLIN, .revents = POLLIN},
-        {.fd = FAKE_FD6, .events = POLLIN, .revents = POLLIN},
-    };
+    struct pollfd fds[FAKE_FDS_MAX];
 
-    (void)n;
-    hw_engine_process(e, fds, 2);
+    for (size_t i = 0; i < n->nfds; i++) {
+        fds[i].fd = n->fds[i];
+        fds[i].events = POLLIN;
+        fds[i].revents = POLLIN;
+    }
+    hw_engine_process(e, fds, n->nfds);
 }
 
 bool

@@ -18,11 +18,21 @@
 
 #define FAKE_PKT_MAX 2048
 #define FAKE_HOPS_MAX 64
-#define FAKE_FD4 1004
-#define FAKE_FD6 1006
+#define FAKE_FDS_MAX 64
+/* Descriptors: kind base + 0 (IPv4) or + 50 (IPv6); datagram sockets add
+ * their index (and get identifier 5000 + index). */
+#define FAKE_FD_ICMP 1000
+#define FAKE_FD_DGRAM 1100
+#define FAKE_FD_UDP 1200
+#define FAKE_FD_TCP 1300
+#define FAKE_FD4 (FAKE_FD_ICMP)
+#define FAKE_FD6 (FAKE_FD_ICMP + 50)
+#define FAKE_DGRAM_IDENT 5000
 
 /* A packet the engine sent. */
 struct fake_sent {
+    int fd;                     /* the socket it was sent on */
+    enum hw_sock_kind kind;     /* that socket's kind */
     int family;                 /* AF_INET / AF_INET6 */
     uint8_t buf[FAKE_PKT_MAX];  /* the ICMP message */
     size_t len;                 /* its length */
@@ -34,11 +44,15 @@ struct fake_sent {
 
 /* A packet waiting to be received. */
 struct fake_pkt {
-    int family;                 /* socket it arrives on */
+    int fd;                     /* socket it arrives on */
     uint8_t buf[FAKE_PKT_MAX];  /* as the socket would hand it */
     size_t len;                 /* its length */
-    enum hw_rx_layer layer;     /* where it starts */
-    struct hw_addr from;        /* its source */
+    enum hw_rx_layer layer;     /* normal, or an error-queue quote */
+    struct hw_addr from;        /* its source (a quote: the offender) */
+    struct hw_addr to;          /* its destination (our address) */
+    uint8_t err_type;           /* quote: ICMP type */
+    uint8_t err_code;           /* quote: ICMP code */
+    struct hw_addr err_dst;     /* quote: the probe's destination */
     int64_t due_mono_ns;        /* when it "arrives" */
     int64_t kernel_delay_ns;    /* kernel stamp this long before due (0: none) */
 };
@@ -57,6 +71,8 @@ struct fake_path {
     int unreach_ttl;                 /* from this TTL on, hop[unreach_ttl-1]
                                         answers unreachable (0: none) */
     int unreach_code;                /* with this code */
+    bool tcp_closed;                 /* TCP probes reaching the target get
+                                        RST (else SYN-ACK) */
 };
 
 struct fakenet {
@@ -64,7 +80,13 @@ struct fakenet {
     struct hw_addr self6;            /* our IPv6 address */
     int64_t mono_ns;                 /* fake CLOCK_MONOTONIC */
     int64_t real_offset_ns;          /* fake CLOCK_REALTIME - monotonic */
-    int open_status[2];              /* forced open result per family */
+    int open_status[2];              /* forced raw ICMP open result per family */
+    int dgram_status[2];             /* forced datagram open result */
+    int udp_status[2];               /* forced raw UDP open result */
+    int tcp_status[2];               /* forced raw TCP open result */
+    unsigned ndgram[2];              /* datagram sockets opened */
+    int fds[FAKE_FDS_MAX];           /* every descriptor opened */
+    size_t nfds;                     /* entries in fds */
     int send_status;                 /* forced send result (0: succeed) */
     struct fake_sent *sent;          /* every packet sent */
     size_t nsent;                    /* entries in sent */
@@ -91,17 +113,22 @@ void fakenet_advance(struct fakenet *n, int64_t ns);
 /* Step only the wall clock (as an NTP step would). */
 void fakenet_step_wall(struct fakenet *n, int64_t ns);
 
-/* Queue raw bytes to arrive on family's socket delay_ns from now. */
-void fakenet_queue(struct fakenet *n, int family, const uint8_t *buf, size_t len,
-                   enum hw_rx_layer layer, const struct hw_addr *from, int64_t delay_ns);
+/* Queue raw bytes to arrive on descriptor fd delay_ns from now, as that
+ * socket would deliver them. */
+void fakenet_queue(struct fakenet *n, int fd, const uint8_t *buf, size_t len,
+                   const struct hw_addr *from, int64_t delay_ns);
 
 /* Answers to sent packet i, arriving delay_ns from now. */
 void fakenet_echo_reply(struct fakenet *n, size_t i, const struct hw_addr *from,
                         int64_t delay_ns);
 /* An ICMP error (type/code of the family) from `from` quoting the first
- * quote_len bytes of sent packet i (all of it if quote_len is larger). */
+ * quote_len bytes of sent packet i (all of it if quote_len is larger):
+ * to the raw ICMP socket, or, for a probe sent on a datagram socket, into
+ * that socket's error queue. */
 void fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int type,
                         int code, size_t quote_len, int64_t delay_ns);
+/* The destination's TCP answer to SYN i: SYN+ACK, or RST+ACK when rst. */
+void fakenet_tcp_answer(struct fakenet *n, size_t i, bool rst, int64_t delay_ns);
 
 /* Answer every send from now on according to path. */
 void fakenet_route(struct fakenet *n, const struct fake_path *path);

@@ -276,7 +276,7 @@ test_engine_foreign_packets_dropped_and_counted(void **state)
     /* Truncated garbage. */
     memset(pkt, 0x45, sizeof(pkt));
     len = 11;
-    fakenet_queue(&f->net, AF_INET, pkt, len, HW_RX_IP4, &dst, 1 * MS);
+    fakenet_queue(&f->net, FAKE_FD4, pkt, len, &dst, 1 * MS);
 
     fakenet_advance(&f->net, 1 * MS);
     fakenet_pump(&f->net, f->e);
@@ -549,7 +549,8 @@ test_engine_free_cancels_and_closes(void **state)
     hw_engine_free(e);
     assert_int_equal(rc.calls, 2);
     assert_int_equal(rc.last.outcome, HW_OUTCOME_CANCELLED);
-    assert_int_equal(net.closes, 2);
+    /* Raw mode: ICMP, UDP and TCP sockets for each family. */
+    assert_int_equal(net.closes, 6);
     fakenet_fini(&net);
 }
 
@@ -613,6 +614,7 @@ test_engine_family_failure_remembered(void **state)
     fakenet_init(&net);
     net.open_status[1] = HW_ENOPERM;
     fakenet_engine_config(&net, &cfg);
+    cfg.privilege = HW_PRIV_RAW;
     e = hw_engine_new(&cfg, &st);
     assert_non_null(e);
     assert_int_equal(hw_engine_family_status(e, AF_INET), 0);
@@ -622,10 +624,12 @@ test_engine_family_failure_remembered(void **state)
     spec_init(&s, "2001:2::9", &rc);
     assert_int_equal(hw_engine_probe(e, &s, NULL), HW_EFAMILY);
     struct pollfd fds[4];
-    assert_int_equal(hw_engine_pollfds(e, fds, 4), 1);
+    assert_int_equal(hw_engine_pollfds(e, fds, 4), 3);
     assert_int_equal(fds[0].fd, FAKE_FD4);
+    assert_int_equal(hw_engine_mode(e, AF_INET), HW_MODE_RAW);
+    assert_int_equal(hw_engine_mode(e, AF_INET6), HW_MODE_NONE);
     hw_engine_free(e);
-    assert_int_equal(net.closes, 1);
+    assert_int_equal(net.closes, 3);
     fakenet_fini(&net);
 }
 
@@ -749,6 +753,231 @@ test_engine_timeout_ms_rounds_up(void **state)
     assert_int_equal(rc.calls, 1);
 }
 
+/* An engine on the fake network with a given privilege mode. */
+static struct hw_engine *
+engine_with(struct fakenet *net, enum hw_privilege priv)
+{
+    struct hw_engine_config cfg;
+    struct hw_engine *e;
+    int st;
+
+    fakenet_engine_config(net, &cfg);
+    cfg.privilege = priv;
+    e = hw_engine_new(&cfg, &st);
+    assert_non_null(e);
+    return e;
+}
+
+static uint16_t
+be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static void
+test_engine_dgram_echo_and_error_queue(void **state)
+{
+    struct fakenet net;
+    struct hw_engine *e;
+    struct rec a = {0}, b = {0}, c = {0};
+    struct hw_addr dst = fakenet_addr("198.18.9.2");
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+    struct hw_addr router6 = fakenet_addr("2001:2:0:1::2");
+
+    (void)state;
+    fakenet_init(&net);
+    e = engine_with(&net, HW_PRIV_DGRAM);
+    assert_int_equal(hw_engine_mode(e, AF_INET), HW_MODE_DGRAM);
+    assert_false(hw_engine_can_send(e, HW_METHOD_UDP, AF_INET));
+    assert_false(hw_engine_can_send(e, HW_METHOD_TCP, AF_INET6));
+    probe_to(e, "198.18.9.2", &a, 1);
+    probe_to(e, "198.18.9.2", &b, 2);
+    probe_to(e, "2001:2:0:9::2", &c, 3);
+    /* Sent on a datagram socket, with the identifier the kernel gave it. */
+    assert_int_equal(net.sent[0].kind, HW_SOCK_ICMP_DGRAM);
+    assert_int_equal(be16(net.sent[0].buf + 4), FAKE_DGRAM_IDENT);
+    fakenet_echo_reply(&net, 0, &dst, 2 * MS);
+    fakenet_icmp_error(&net, 1, &router, 11, 0, 64, 1 * MS);
+    fakenet_icmp_error(&net, 2, &router6, 3, 0, 64, 1 * MS);
+    assert_int_equal(net.queue[1].layer, HW_RX_QUOTE);
+    for (int i = 0; i < 3; i++)
+        fakenet_step(&net, e, 10 * S);
+    assert_int_equal(a.calls, 1);
+    assert_int_equal(a.last.outcome, HW_OUTCOME_REPLY);
+    assert_int_equal(a.last.rtt_ns, 2 * MS);
+    assert_int_equal(b.calls, 1);
+    assert_int_equal(b.last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    assert_true(hw_addr_equal(&b.last.responder, &router));
+    assert_int_equal(c.calls, 1);
+    assert_int_equal(c.last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    assert_true(hw_addr_equal(&c.last.responder, &router6));
+    hw_engine_free(e);
+    fakenet_fini(&net);
+}
+
+static void
+test_engine_auto_falls_back_to_dgram(void **state)
+{
+    struct fakenet net;
+    struct hw_engine *e;
+
+    (void)state;
+    fakenet_init(&net);
+    net.open_status[0] = net.open_status[1] = HW_ENOPERM;
+    e = engine_with(&net, HW_PRIV_AUTO);
+    assert_int_equal(hw_engine_family_status(e, AF_INET), 0);
+    assert_int_equal(hw_engine_mode(e, AF_INET), HW_MODE_DGRAM);
+    assert_int_equal(hw_engine_mode(e, AF_INET6), HW_MODE_DGRAM);
+    hw_engine_free(e);
+    fakenet_fini(&net);
+
+    /* Neither works: the message names both failures. */
+    fakenet_init(&net);
+    net.open_status[0] = net.dgram_status[0] = HW_ENOPERM;
+    e = engine_with(&net, HW_PRIV_AUTO);
+    assert_int_equal(hw_engine_family_status(e, AF_INET), HW_ENOPERM);
+    assert_non_null(strstr(hw_engine_family_errmsg(e, AF_INET), "kind 1"));
+    assert_non_null(strstr(hw_engine_family_errmsg(e, AF_INET), "kind 2"));
+    hw_engine_free(e);
+    fakenet_fini(&net);
+}
+
+static void
+test_engine_udp_classic_ports_and_outcomes(void **state)
+{
+    struct fx *f = *state;
+    struct rec r[4] = {{0}};
+    struct hw_probe_spec sp;
+    struct hw_addr dst = fakenet_addr("198.18.9.2");
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+
+    for (int i = 0; i < 4; i++) {
+        spec_init(&sp, "198.18.9.2", &r[i]);
+        sp.method = HW_METHOD_UDP;
+        assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+        assert_int_equal(f->net.sent[i].kind, HW_SOCK_UDP_RAW);
+    }
+    /* Destination ports walk up from 33434; the source port stays put. */
+    assert_int_equal(be16(f->net.sent[0].buf + 2), 33434);
+    assert_int_equal(be16(f->net.sent[1].buf + 2), 33435);
+    assert_int_equal(be16(f->net.sent[3].buf + 2), 33437);
+    assert_int_equal(be16(f->net.sent[1].buf), be16(f->net.sent[0].buf));
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 8, 1 * MS);  /* a router on the way */
+    fakenet_icmp_error(&f->net, 1, &dst, 3, 3, 64, 2 * MS);     /* port unreachable: reached */
+    fakenet_icmp_error(&f->net, 2, &router, 3, 3, 64, 2 * MS);  /* from a router: unreachable */
+    fakenet_icmp_error(&f->net, 3, &router, 3, 13, 64, 2 * MS); /* filtered */
+    for (int i = 0; i < 4; i++)
+        fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(r[0].last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    assert_int_equal(r[1].last.outcome, HW_OUTCOME_REPLY);
+    assert_int_equal(r[1].last.icmp_type, 3);
+    assert_int_equal(r[1].last.icmp_code, 3);
+    assert_int_equal(r[2].last.outcome, HW_OUTCOME_UNREACHABLE);
+    assert_int_equal(r[3].last.outcome, HW_OUTCOME_UNREACHABLE);
+    for (int i = 0; i < 4; i++)
+        assert_int_equal(r[i].calls, 1);
+}
+
+static void
+test_engine_udp_paris_keeps_one_flow(void **state)
+{
+    struct fx *f = *state;
+    struct rec r[3] = {{0}};
+    struct hw_probe_spec sp;
+    struct hw_addr router = fakenet_addr("2001:2:0:1::2");
+    struct hw_engine_counters c;
+
+    for (int i = 0; i < 3; i++) {
+        spec_init(&sp, "2001:2:0:9::2", &r[i]);
+        sp.method = HW_METHOD_UDP_PARIS;
+        sp.port = 53;
+        assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+    }
+    for (int i = 1; i < 3; i++) {
+        assert_memory_equal(f->net.sent[i].buf, f->net.sent[0].buf, 6); /* ports, length */
+        assert_int_not_equal(be16(f->net.sent[i].buf + 6), be16(f->net.sent[0].buf + 6));
+    }
+    assert_int_equal(be16(f->net.sent[0].buf + 2), 53);
+    /* Only the 8 header bytes quoted: the checksum names the probe. */
+    fakenet_icmp_error(&f->net, 2, &router, 3, 0, 8, 1 * MS);
+    fakenet_icmp_error(&f->net, 0, &router, 3, 0, 8, 2 * MS);
+    for (int i = 0; i < 3; i++)
+        fakenet_step(&f->net, f->e, 100 * MS);
+    assert_int_equal(r[0].calls, 1);
+    assert_int_equal(r[0].last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    assert_int_equal(r[2].calls, 1);
+    assert_int_equal(r[1].calls, 0);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.short_quotes, 2);
+    hw_engine_release(f->e, &r[1]);
+}
+
+static void
+test_engine_tcp_synack_rst_and_forgery(void **state)
+{
+    struct fx *f = *state;
+    struct rec r[3] = {{0}};
+    struct hw_probe_spec sp;
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+    struct hw_engine_counters c;
+
+    for (int i = 0; i < 3; i++) {
+        spec_init(&sp, "198.18.9.2", &r[i]);
+        sp.method = HW_METHOD_TCP;
+        sp.port = 443;
+        assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+        assert_int_equal(f->net.sent[i].kind, HW_SOCK_TCP_RAW);
+        assert_int_equal(f->net.sent[i].buf[13], 0x02); /* SYN */
+    }
+    assert_int_equal(be16(f->net.sent[0].buf + 2), 443);
+    fakenet_tcp_answer(&f->net, 0, false, 1 * MS);
+    fakenet_tcp_answer(&f->net, 1, true, 2 * MS);
+    fakenet_icmp_error(&f->net, 2, &router, 11, 0, 8, 3 * MS);
+    /* A forged SYN-ACK with a wrong acknowledgement number. */
+    fakenet_tcp_answer(&f->net, 0, false, 1 * MS);
+    f->net.queue[3].buf[20 + 11] ^= 0x40;
+    for (int i = 0; i < 4; i++)
+        fakenet_step(&f->net, f->e, 10 * MS);
+    assert_int_equal(r[0].last.outcome, HW_OUTCOME_REPLY);
+    assert_int_equal(r[0].last.tcp_flags, 0x12);
+    assert_int_equal(r[0].last.icmp_type, -1);
+    assert_int_equal(r[1].last.outcome, HW_OUTCOME_REPLY);
+    assert_int_equal(r[1].last.tcp_flags, 0x14);
+    assert_int_equal(r[2].last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.matched, 3);
+    /* The forgery fails the TCP checksum, or names no probe. */
+    assert_int_equal(c.foreign + c.malformed, 1);
+}
+
+static void
+test_engine_udp_quote_cookie_checked(void **state)
+{
+    struct fx *f = *state;
+    struct rec r[2] = {{0}};
+    struct hw_probe_spec sp;
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+    struct hw_engine_counters c;
+
+    for (int i = 0; i < 2; i++) {
+        spec_init(&sp, "198.18.9.2", &r[i]);
+        sp.method = HW_METHOD_UDP;
+        assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+    }
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 64, 1 * MS);
+    fakenet_icmp_error(&f->net, 1, &router, 11, 0, 64, 1 * MS);
+    /* Tamper with probe 1's quoted cookie (IP 20 + ICMP 8 + IP 20 + UDP 8). */
+    f->net.queue[1].buf[20 + 8 + 20 + 8 + 3] ^= 1;
+    fix_icmp4_checksum(&f->net.queue[1]);
+    fakenet_step(&f->net, f->e, 10 * MS);
+    assert_int_equal(r[0].calls, 1);
+    assert_int_equal(r[1].calls, 0);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.bad_cookie, 1);
+    assert_int_equal(c.short_quotes, 0);
+    hw_engine_release(f->e, &r[1]);
+}
+
 int
 main(void)
 {
@@ -781,6 +1010,13 @@ main(void)
         cmocka_unit_test_setup_teardown(test_engine_timer_rearming_itself_does_not_spin, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_engine_timeout_ms_rounds_up, setup, teardown),
+        cmocka_unit_test(test_engine_dgram_echo_and_error_queue),
+        cmocka_unit_test(test_engine_auto_falls_back_to_dgram),
+        cmocka_unit_test_setup_teardown(test_engine_udp_classic_ports_and_outcomes, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_engine_udp_paris_keeps_one_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_tcp_synack_rst_and_forgery, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_udp_quote_cookie_checked, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

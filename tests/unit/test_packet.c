@@ -34,6 +34,7 @@ enum layer {
     L_IP4,   /* hw__parse_ip4 */
     L_ICMP4, /* hw__parse_icmp4 */
     L_ICMP6, /* hw__parse_icmp6 */
+    L_TCP4,  /* hw__parse_tcp_ip4 */
 };
 
 /* A golden packet in a heap buffer of exactly its length (so ASan sees any
@@ -68,6 +69,8 @@ static enum hw__pkt_kind parse(enum layer layer, const uint8_t *data, size_t len
         return hw__parse_icmp4(data, len, out);
     case L_ICMP6:
         return hw__parse_icmp6(data, len, out);
+    case L_TCP4:
+        return hw__parse_tcp_ip4(data, len, out);
     }
     fail();
     return HW_PKT_MALFORMED;
@@ -700,9 +703,9 @@ static void test_packet_ip4_unreach_frag_needed_mtu(void **state)
     assert_quoted_probe4(&p, 10, 5);
 }
 
-static void test_packet_ip4_unreach_port_udp_ignored(void **state)
+static void test_packet_ip4_unreach_port_udp(void **state)
 {
-    struct hw__parsed p = kind_of("ip4_unreach_port_udp.hex", L_IP4, HW_PKT_IGNORED);
+    struct hw__parsed p = kind_of("ip4_unreach_port_udp.hex", L_IP4, HW_PKT_DEST_UNREACH);
 
     (void)state;
     assert_int_equal(p.type, 3);
@@ -712,6 +715,13 @@ static void test_packet_ip4_unreach_port_udp_ignored(void **state)
     assert_addr(&p.probe.src, AF_INET, H4);
     assert_addr(&p.probe.dst, AF_INET, T4);
     assert_int_equal(p.probe.quoted_ttl, 4);
+    assert_int_equal(p.probe.sport, 45678);
+    assert_int_equal(p.probe.dport, 33434);
+    assert_int_equal(p.probe.udp_len, 40);
+    assert_int_equal(p.probe.udp_checksum, 0);
+    assert_int_equal(p.probe.payload_len, 0);
+    assert_int_equal(p.probe.ident, 0);
+    assert_int_equal(p.probe.seq, 0);
 }
 
 static void test_packet_ip4_unreach_nonfirst_fragment_ignored(void **state)
@@ -1457,6 +1467,1598 @@ static void test_packet_icmp6_every_prefix_mpls(void **state)
     free(d);
 }
 
+/* ------------------------------------------------------------ UDP and TCP */
+
+/* Ports, sequence number and Paris ids of the UDP/TCP golden packets. */
+#define SPORT 45678
+#define DPORT 33434
+#define TPORT 80
+#define TCP_SEQ 0x9e3779b9u
+
+/* Sets *a to the numeric address text of family. */
+static void addr_of(struct hw_addr *a, int family, const char *text)
+{
+    memset(a, 0, sizeof(*a));
+    a->family = family;
+    assert_int_equal(inet_pton(family, text, family == AF_INET ? (void *)&a->u.v4
+                                                               : (void *)&a->u.v6), 1);
+}
+
+/* Adds bytes to a 32-bit sum as big-endian words, written for the tests
+ * independently of packet.c: byte i is a high byte when its offset from the
+ * start of everything summed (start) is even. */
+static uint32_t ref_add(uint32_t sum, size_t start, const uint8_t *p, size_t len)
+{
+    size_t i;
+
+    for (i = 0; i < len; i++)
+        sum += (start + i) % 2 == 0 ? (uint32_t)p[i] << 8 : p[i];
+    return sum;
+}
+
+/* The folded (not complemented) one's complement sum of the transport
+ * pseudo-header from src to dst, laid out byte by byte here (RFC 768/793 for
+ * IPv4, RFC 8200 section 8.1 for IPv6), and of len bytes at seg.  0xffff
+ * means the checksum in seg verifies. */
+static uint16_t ref_fold(int family, const char *src, const char *dst, uint8_t proto,
+                         const uint8_t *seg, size_t len)
+{
+    uint8_t ph[40];
+    size_t alen = family == AF_INET ? 4 : 16, phlen;
+    uint32_t sum;
+
+    assert_int_equal(inet_pton(family, src, ph), 1);
+    assert_int_equal(inet_pton(family, dst, ph + alen), 1);
+    if (family == AF_INET) {
+        ph[8] = 0;
+        ph[9] = proto;
+        ph[10] = (uint8_t)(len >> 8);
+        ph[11] = (uint8_t)len;
+        phlen = 12;
+    } else {
+        ph[32] = (uint8_t)(len >> 24);
+        ph[33] = (uint8_t)(len >> 16);
+        ph[34] = (uint8_t)(len >> 8);
+        ph[35] = (uint8_t)len;
+        ph[36] = 0;
+        ph[37] = 0;
+        ph[38] = 0;
+        ph[39] = proto;
+        phlen = 40;
+    }
+    sum = ref_add(ref_add(0, 0, ph, phlen), phlen, seg, len);
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return (uint16_t)sum;
+}
+
+/* Recomputes the checksum of a TCP segment (field at offset 16) in place
+ * with the reference sum. */
+static void ref_tcp_checksum(int family, const char *src, const char *dst, uint8_t *seg,
+                             size_t len)
+{
+    uint16_t c;
+
+    seg[16] = 0;
+    seg[17] = 0;
+    c = (uint16_t)~ref_fold(family, src, dst, IPPROTO_TCP, seg, len);
+    seg[16] = (uint8_t)(c >> 8);
+    seg[17] = (uint8_t)c;
+}
+
+/* Loads 16 bits big-endian from a test buffer. */
+static uint16_t be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Asserts the transport fields of a quoted UDP probe from SPORT to DPORT. */
+static void assert_udp_probe(const struct hw__probe_id *pr, uint16_t len, uint16_t csum)
+{
+    assert_int_equal(pr->proto, IPPROTO_UDP);
+    assert_int_equal(pr->sport, SPORT);
+    assert_int_equal(pr->dport, DPORT);
+    assert_int_equal(pr->udp_len, len);
+    assert_int_equal(pr->udp_checksum, csum);
+    assert_int_equal(pr->ident, 0);
+    assert_int_equal(pr->seq, 0);
+    assert_int_equal(pr->tcp_seq, 0);
+    assert_int_equal(pr->tcp_flags, 0);
+}
+
+/* Asserts the transport fields of a quoted TCP SYN probe. */
+static void assert_tcp_probe(const struct hw__probe_id *pr)
+{
+    assert_int_equal(pr->proto, IPPROTO_TCP);
+    assert_int_equal(pr->sport, SPORT);
+    assert_int_equal(pr->dport, TPORT);
+    assert_int_equal(pr->tcp_seq, TCP_SEQ);
+    assert_int_equal(pr->tcp_flags, 0);
+    assert_int_equal(pr->udp_len, 0);
+    assert_int_equal(pr->udp_checksum, 0);
+    assert_int_equal(pr->ident, 0);
+    assert_null(pr->payload);
+    assert_int_equal(pr->payload_len, 0);
+}
+
+/* ------------------------------------------------------------ building UDP */
+
+/* Builds the standard UDP probe (SPORT -> DPORT, 32 payload bytes counting
+ * up from 0x20) for family into buf; returns the length. */
+static size_t build_std_udp(int family, uint8_t *buf, size_t cap)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+
+    addr_of(&src, family, family == AF_INET ? H4 : H6);
+    addr_of(&dst, family, family == AF_INET ? T4 : T6);
+    return hw__build_udp(buf, cap, &src, &dst, SPORT, DPORT, std_payload(pl), 32);
+}
+
+static void test_packet_build_udp4_matches_golden(void **state)
+{
+    uint8_t buf[BUF_MAX];
+    size_t glen;
+    uint8_t *golden = load_exact("udp4_built.hex", &glen);
+
+    (void)state;
+    assert_int_equal(build_std_udp(AF_INET, buf, sizeof(buf)), 40);
+    assert_int_equal(glen, 40);
+    assert_memory_equal(buf, golden, 40);
+    /* 0x4c1d was computed independently by mkgolden.py. */
+    assert_int_equal(be16(buf + 6), 0x4c1d);
+    free(golden);
+}
+
+static void test_packet_build_udp6_matches_golden(void **state)
+{
+    uint8_t buf[BUF_MAX];
+    size_t glen;
+    uint8_t *golden = load_exact("udp6_built.hex", &glen);
+
+    (void)state;
+    assert_int_equal(build_std_udp(AF_INET6, buf, sizeof(buf)), 40);
+    assert_int_equal(glen, 40);
+    assert_memory_equal(buf, golden, 40);
+    assert_int_equal(be16(buf + 6), 0x9615);
+    free(golden);
+}
+
+static void test_packet_build_udp4_checksum_verifies(void **state)
+{
+    uint8_t buf[64];
+
+    (void)state;
+    assert_int_equal(build_std_udp(AF_INET, buf, sizeof(buf)), 40);
+    assert_int_equal(ref_fold(AF_INET, H4, T4, IPPROTO_UDP, buf, 40), 0xffff);
+    /* The pseudo-header matters: another destination does not verify. */
+    assert_int_not_equal(ref_fold(AF_INET, H4, R4, IPPROTO_UDP, buf, 40), 0xffff);
+}
+
+static void test_packet_build_udp6_checksum_verifies(void **state)
+{
+    uint8_t buf[64];
+
+    (void)state;
+    assert_int_equal(build_std_udp(AF_INET6, buf, sizeof(buf)), 40);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_UDP, buf, 40), 0xffff);
+    assert_int_not_equal(ref_fold(AF_INET6, H6, R6, IPPROTO_UDP, buf, 40), 0xffff);
+}
+
+static void test_packet_build_udp_odd_payload_verifies(void **state)
+{
+    struct hw_addr s4, d4, s6, d6;
+    uint8_t pl[56];
+    uint8_t buf[64];
+
+    (void)state;
+    addr_of(&s4, AF_INET, H4);
+    addr_of(&d4, AF_INET, T4);
+    addr_of(&s6, AF_INET6, H6);
+    addr_of(&d6, AF_INET6, T6);
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &s4, &d4, 1, 2, std_payload(pl), 33), 41);
+    assert_int_equal(be16(buf + 4), 41);
+    assert_int_equal(ref_fold(AF_INET, H4, T4, IPPROTO_UDP, buf, 41), 0xffff);
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &s6, &d6, 1, 2, std_payload(pl), 1), 9);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_UDP, buf, 9), 0xffff);
+}
+
+/* Builds the payload of a zero-sum golden and compares with it. */
+static void check_zero_sum(const char *name, int family, const char *s, const char *d)
+{
+    struct hw_addr src, dst;
+    uint8_t buf[BUF_MAX];
+    size_t glen;
+    uint8_t *golden = load_exact(name, &glen);
+
+    addr_of(&src, family, s);
+    addr_of(&dst, family, d);
+    assert_int_equal(glen, 40);
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &src, &dst, SPORT, DPORT, golden + 8, 32),
+                     40);
+    assert_memory_equal(buf, golden, 40);
+    assert_int_equal(buf[6], 0xff);
+    assert_int_equal(buf[7], 0xff);
+    assert_int_equal(ref_fold(family, s, d, IPPROTO_UDP, buf, 40), 0xffff);
+    free(golden);
+}
+
+static void test_packet_build_udp4_zero_checksum_sent_as_ffff(void **state)
+{
+    (void)state;
+    check_zero_sum("udp4_built_zero_sum.hex", AF_INET, H4, T4);
+}
+
+static void test_packet_build_udp6_zero_checksum_sent_as_ffff(void **state)
+{
+    (void)state;
+    check_zero_sum("udp6_built_zero_sum.hex", AF_INET6, H6, T6);
+}
+
+static void test_packet_build_udp_no_payload(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t buf[8];
+
+    (void)state;
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &src, &dst, SPORT, DPORT, NULL, 0), 8);
+    assert_int_equal(be16(buf), SPORT);
+    assert_int_equal(be16(buf + 2), DPORT);
+    assert_int_equal(be16(buf + 4), 8);
+    assert_int_equal(ref_fold(AF_INET, H4, T4, IPPROTO_UDP, buf, 8), 0xffff);
+}
+
+static void test_packet_build_udp_cap_too_small(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+    uint8_t *buf = malloc(39);
+
+    (void)state;
+    assert_non_null(buf);
+    addr_of(&src, AF_INET6, H6);
+    addr_of(&dst, AF_INET6, T6);
+    assert_int_equal(hw__build_udp(buf, 39, &src, &dst, 1, 2, std_payload(pl), 32), 0);
+    assert_int_equal(hw__build_udp(buf, 7, &src, &dst, 1, 2, NULL, 0), 0);
+    /* A huge plen must not wrap the size check around. */
+    assert_int_equal(hw__build_udp(buf, 39, &src, &dst, 1, 2, pl, SIZE_MAX), 0);
+    assert_int_equal(hw__build_udp(buf, 39, &src, &dst, 1, 2, pl, SIZE_MAX - 7), 0);
+    free(buf);
+}
+
+static void test_packet_build_udp_exact_cap(void **state)
+{
+    uint8_t *buf = malloc(40);
+
+    (void)state;
+    assert_non_null(buf);
+    assert_int_equal(build_std_udp(AF_INET, buf, 40), 40);
+    assert_int_equal(buf[39], 0x3f);
+    free(buf);
+}
+
+static void test_packet_build_udp_length_field_limit(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t *pl = calloc(1, 65536);
+    uint8_t *buf = malloc(65536);
+
+    (void)state;
+    assert_non_null(pl);
+    assert_non_null(buf);
+    addr_of(&src, AF_INET6, H6);
+    addr_of(&dst, AF_INET6, T6);
+    /* 8 + 65527 = 65535 still fits the 16-bit length field, one more not. */
+    assert_int_equal(hw__build_udp(buf, 65536, &src, &dst, 1, 2, pl, 65527), 65535);
+    assert_int_equal(be16(buf + 4), 65535);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_UDP, buf, 65535), 0xffff);
+    assert_int_equal(hw__build_udp(buf, 65536, &src, &dst, 1, 2, pl, 65528), 0);
+    assert_int_equal(hw__build_udp_paris(buf, 65536, &src, &dst, 1, 2, pl, 65528, 7), 0);
+    free(buf);
+    free(pl);
+}
+
+static void test_packet_build_udp_family_mismatch(void **state)
+{
+    struct hw_addr s4, s6, none;
+    uint8_t buf[64];
+
+    (void)state;
+    addr_of(&s4, AF_INET, H4);
+    addr_of(&s6, AF_INET6, H6);
+    memset(&none, 0, sizeof(none));
+    none.family = AF_UNSPEC;
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &s4, &s6, 1, 2, NULL, 0), 0);
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &s6, &s4, 1, 2, NULL, 0), 0);
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &none, &none, 1, 2, NULL, 0), 0);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &s4, &s6, 1, 2, buf, 2, 7), 0);
+    assert_int_equal(hw__build_tcp_syn(buf, sizeof(buf), &s6, &s4, 1, 2, 3), 0);
+    assert_int_equal(hw__build_tcp_syn(buf, sizeof(buf), &none, &none, 1, 2, 3), 0);
+}
+
+/* ------------------------------------------------------------ Paris UDP */
+
+/* Builds a Paris probe of the standard payload's first plen bytes and
+ * compares it with a golden file built by brute force in mkgolden.py. */
+static void check_paris_golden(const char *name, int family, size_t plen, uint16_t want)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+    uint8_t buf[BUF_MAX];
+    size_t glen;
+    uint8_t *golden = load_exact(name, &glen);
+
+    addr_of(&src, family, family == AF_INET ? H4 : H6);
+    addr_of(&dst, family, family == AF_INET ? T4 : T6);
+    assert_int_equal(glen, 8 + plen);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, SPORT, DPORT,
+                                         std_payload(pl), plen, want), 8 + plen);
+    assert_memory_equal(buf, golden, 8 + plen);
+    assert_int_equal(be16(buf + 6), want);
+    assert_int_equal(ref_fold(family, family == AF_INET ? H4 : H6, family == AF_INET ? T4 : T6,
+                              IPPROTO_UDP, buf, 8 + plen), 0xffff);
+    free(golden);
+}
+
+static void test_packet_build_udp_paris4_even_matches_golden(void **state)
+{
+    (void)state;
+    check_paris_golden("udp4_paris_even.hex", AF_INET, 32, 0x0103);
+}
+
+static void test_packet_build_udp_paris4_odd_matches_golden(void **state)
+{
+    (void)state;
+    check_paris_golden("udp4_paris_odd.hex", AF_INET, 33, 0xfffe);
+}
+
+static void test_packet_build_udp_paris6_even_matches_golden(void **state)
+{
+    (void)state;
+    check_paris_golden("udp6_paris_even.hex", AF_INET6, 32, 0x0001);
+}
+
+static void test_packet_build_udp_paris6_odd_matches_golden(void **state)
+{
+    (void)state;
+    check_paris_golden("udp6_paris_odd.hex", AF_INET6, 33, 0xbeef);
+}
+
+static void test_packet_build_udp_paris_every_want_verifies(void **state)
+{
+    static const size_t plens[] = {2, 3, 4, 5, 32, 33};
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+    uint8_t buf[64];
+    unsigned want;
+    size_t i;
+    int f;
+
+    (void)state;
+    std_payload(pl);
+    for (f = 0; f < 2; f++) {
+        int family = f == 0 ? AF_INET : AF_INET6;
+        const char *s = f == 0 ? H4 : H6, *d = f == 0 ? T4 : T6;
+
+        addr_of(&src, family, s);
+        addr_of(&dst, family, d);
+        for (i = 0; i < sizeof(plens) / sizeof(plens[0]); i++) {
+            for (want = 1; want < 0xffff; want++) {
+                size_t n = hw__build_udp_paris(buf, sizeof(buf), &src, &dst, SPORT, DPORT, pl,
+                                               plens[i], (uint16_t)want);
+
+                /* Plain ifs keep 2.4 million checks fast; fail() on any miss. */
+                if (n != 8 + plens[i] || be16(buf + 6) != want
+                    || ref_fold(family, s, d, IPPROTO_UDP, buf, n) != 0xffff
+                    || memcmp(buf + 8, pl, plens[i] - 2) != 0)
+                    fail_msg("family %d plen %zu want 0x%04x", family, plens[i], want);
+            }
+        }
+    }
+}
+
+static void test_packet_build_udp_paris_header_fields(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+    uint8_t buf[64];
+
+    (void)state;
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, 0x1234, 0x8765,
+                                         std_payload(pl), 5, 0x4242), 13);
+    assert_int_equal(be16(buf), 0x1234);
+    assert_int_equal(be16(buf + 2), 0x8765);
+    assert_int_equal(be16(buf + 4), 13);
+    assert_int_equal(be16(buf + 6), 0x4242);
+    assert_memory_equal(buf + 8, pl, 3);
+}
+
+static void test_packet_build_udp_paris_no_adjustment_gives_zero_bytes(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[34];
+    uint8_t buf[64];
+    uint16_t natural;
+
+    (void)state;
+    addr_of(&src, AF_INET6, H6);
+    addr_of(&dst, AF_INET6, T6);
+    memset(pl, 0, sizeof(pl));
+    std_payload(buf);
+    memcpy(pl, buf, 32);
+    /* The checksum the payload gets with its last two bytes zero... */
+    assert_int_equal(hw__build_udp(buf, sizeof(buf), &src, &dst, SPORT, DPORT, pl, 34), 42);
+    natural = be16(buf + 6);
+    assert_int_not_equal(natural, 0xffff);
+    /* ...asked for as the Paris id needs no adjustment: 00 00 is chosen
+     * over its one's complement twin ff ff. */
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, SPORT, DPORT, pl, 34,
+                                         natural), 42);
+    assert_int_equal(buf[40], 0);
+    assert_int_equal(buf[41], 0);
+    assert_int_equal(be16(buf + 6), natural);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_UDP, buf, 42), 0xffff);
+}
+
+static void test_packet_build_udp_paris_rejects_no_checksum_values(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+    uint8_t buf[64];
+
+    (void)state;
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, 1, 2, std_payload(pl),
+                                         32, 0), 0);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, 1, 2, pl, 32, 0xffff),
+                     0);
+}
+
+static void test_packet_build_udp_paris_payload_below_2(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[2] = {0x20, 0x21};
+    uint8_t buf[64];
+
+    (void)state;
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, 1, 2, pl, 1, 7), 0);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, 1, 2, NULL, 0, 7), 0);
+}
+
+static void test_packet_build_udp_paris_reads_only_kept_payload(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t *pl = malloc(3);
+    uint8_t *buf = malloc(13);
+
+    (void)state;
+    assert_non_null(pl);
+    assert_non_null(buf);
+    addr_of(&src, AF_INET6, H6);
+    addr_of(&dst, AF_INET6, T6);
+    memcpy(pl, "abc", 3);
+    /* plen 5 but only 3 payload bytes on the heap: ASan catches a read of
+     * the two bytes that are chosen, and of a byte past the 13 built. */
+    assert_int_equal(hw__build_udp_paris(buf, 13, &src, &dst, 1, 2, pl, 5, 0x9999), 13);
+    assert_memory_equal(buf + 8, "abc", 3);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_UDP, buf, 13), 0xffff);
+    /* With plen 2 no payload byte is read at all. */
+    assert_int_equal(hw__build_udp_paris(buf, 13, &src, &dst, 1, 2, NULL, 2, 0x9999), 10);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_UDP, buf, 10), 0xffff);
+    free(buf);
+    free(pl);
+}
+
+static void test_packet_build_udp_paris_cap_too_small(void **state)
+{
+    struct hw_addr src, dst;
+    uint8_t pl[56];
+    uint8_t *buf = malloc(39);
+
+    (void)state;
+    assert_non_null(buf);
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_udp_paris(buf, 39, &src, &dst, 1, 2, std_payload(pl), 32, 7),
+                     0);
+    assert_int_equal(hw__build_udp_paris(buf, 39, &src, &dst, 1, 2, pl, SIZE_MAX, 7), 0);
+    free(buf);
+}
+
+static void test_packet_build_udp_paris_id_quoted_back(void **state)
+{
+    struct hw_addr src, dst;
+    struct hw__probe_id pr;
+    uint8_t pl[56];
+    uint8_t buf[64];
+
+    (void)state;
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_udp_paris(buf, sizeof(buf), &src, &dst, SPORT, DPORT,
+                                         std_payload(pl), 12, 0x0a0b), 20);
+    /* The 8 bytes an RFC 792 router quotes carry the id. */
+    assert_true(hw__parse_quoted_l4(IPPROTO_UDP, buf, 8, &pr));
+    assert_udp_probe(&pr, 20, 0x0a0b);
+}
+
+/* ------------------------------------------------------------ building TCP */
+
+/* Builds the standard SYN probe for family into buf; returns the length. */
+static size_t build_std_syn(int family, uint8_t *buf, size_t cap)
+{
+    struct hw_addr src, dst;
+
+    addr_of(&src, family, family == AF_INET ? H4 : H6);
+    addr_of(&dst, family, family == AF_INET ? T4 : T6);
+    return hw__build_tcp_syn(buf, cap, &src, &dst, SPORT, TPORT, TCP_SEQ);
+}
+
+static void test_packet_build_tcp_syn4_matches_golden(void **state)
+{
+    uint8_t buf[BUF_MAX];
+    size_t glen;
+    uint8_t *golden = load_exact("tcp4_syn_built.hex", &glen);
+
+    (void)state;
+    assert_int_equal(build_std_syn(AF_INET, buf, sizeof(buf)), 24);
+    assert_int_equal(glen, 24);
+    assert_memory_equal(buf, golden, 24);
+    free(golden);
+}
+
+static void test_packet_build_tcp_syn6_matches_golden(void **state)
+{
+    uint8_t buf[BUF_MAX];
+    size_t glen;
+    uint8_t *golden = load_exact("tcp6_syn_built.hex", &glen);
+
+    (void)state;
+    assert_int_equal(build_std_syn(AF_INET6, buf, sizeof(buf)), 24);
+    assert_int_equal(glen, 24);
+    assert_memory_equal(buf, golden, 24);
+    free(golden);
+}
+
+static void test_packet_build_tcp_syn_fields(void **state)
+{
+    static const uint8_t want[24] = {
+        0xb2, 0x6e, 0x00, 0x50,     /* ports 45678 -> 80 */
+        0x9e, 0x37, 0x79, 0xb9,     /* sequence number */
+        0, 0, 0, 0,                 /* acknowledgment number 0 */
+        0x60, 0x02, 0xfa, 0xf0,     /* data offset 6, SYN, window 64240 */
+        0, 0, 0, 0,                 /* checksum (zeroed below), urgent 0 */
+        0x02, 0x04, 0x05, 0xb4,     /* MSS 1460 */
+    };
+    uint8_t buf[24];
+
+    (void)state;
+    assert_int_equal(build_std_syn(AF_INET, buf, sizeof(buf)), 24);
+    buf[16] = 0;
+    buf[17] = 0;
+    assert_memory_equal(buf, want, 24);
+}
+
+static void test_packet_build_tcp_syn4_checksum_verifies(void **state)
+{
+    uint8_t buf[24];
+    struct hw_addr src, dst;
+
+    (void)state;
+    addr_of(&src, AF_INET, H4);
+    addr_of(&dst, AF_INET, T4);
+    assert_int_equal(hw__build_tcp_syn(buf, sizeof(buf), &src, &dst, 0xffff, 1, 0xffffffffu),
+                     24);
+    assert_int_equal(ref_fold(AF_INET, H4, T4, IPPROTO_TCP, buf, 24), 0xffff);
+    assert_int_not_equal(ref_fold(AF_INET, H4, T4, IPPROTO_UDP, buf, 24), 0xffff);
+}
+
+static void test_packet_build_tcp_syn6_checksum_verifies(void **state)
+{
+    uint8_t buf[24];
+    struct hw_addr src, dst;
+
+    (void)state;
+    addr_of(&src, AF_INET6, H6);
+    addr_of(&dst, AF_INET6, T6);
+    assert_int_equal(hw__build_tcp_syn(buf, sizeof(buf), &src, &dst, 33000, 443, 0), 24);
+    assert_int_equal(ref_fold(AF_INET6, H6, T6, IPPROTO_TCP, buf, 24), 0xffff);
+    assert_int_not_equal(ref_fold(AF_INET6, H6, R6, IPPROTO_TCP, buf, 24), 0xffff);
+}
+
+static void test_packet_build_tcp_syn_cap(void **state)
+{
+    uint8_t *buf = malloc(24);
+
+    (void)state;
+    assert_non_null(buf);
+    assert_int_equal(build_std_syn(AF_INET6, buf, 23), 0);
+    assert_int_equal(build_std_syn(AF_INET6, buf, 0), 0);
+    /* Exactly 24 bytes on the heap, so ASan catches a write past them. */
+    assert_int_equal(build_std_syn(AF_INET6, buf, 24), 24);
+    assert_int_equal(buf[23], 0xb4);
+    free(buf);
+}
+
+/* ------------------------------------------------------------ quoted UDP/TCP */
+
+static void test_packet_ip4_time_exceeded_udp_min_quote(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "ip4_time_exceeded_udp_min.hex", L_IP4),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_int_equal(k.p.type, 11);
+    assert_int_equal(k.p.code, 0);
+    assert_int_equal(k.p.ip_ttl, 254);
+    assert_addr(&k.p.ip_src, AF_INET, R4);
+    assert_int_equal(k.p.icmp_len, 36);
+    assert_addr(&k.p.probe.src, AF_INET, H4);
+    assert_addr(&k.p.probe.dst, AF_INET, T4);
+    assert_int_equal(k.p.probe.quoted_ttl, 1);
+    /* The Paris id of udp4_paris_even.hex. */
+    assert_udp_probe(&k.p.probe, 40, 0x0103);
+    assert_null(k.p.probe.payload);
+    assert_int_equal(k.p.probe.payload_len, 0);
+    assert_int_equal(k.p.n_mpls, 0);
+    pkt_free(&k);
+}
+
+static void test_packet_icmp4_time_exceeded_udp_min_quote(void **state)
+{
+    struct pkt k;
+    struct hw__parsed p;
+
+    (void)state;
+    pkt_parse(&k, "ip4_time_exceeded_udp_min.hex", L_IP4);
+    /* The datagram-socket view of the same message. */
+    assert_int_equal(hw__parse_icmp4(k.data + 20, k.len - 20, &p), HW_PKT_TIME_EXCEEDED);
+    assert_int_equal(p.ip_ttl, -1);
+    assert_udp_probe(&p.probe, 40, 0x0103);
+    pkt_free(&k);
+}
+
+static void test_packet_ip4_time_exceeded_udp_long_quote(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "ip4_time_exceeded_udp_long.hex", L_IP4),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_int_equal(k.p.icmp_len, 68);
+    assert_addr(&k.p.probe.dst, AF_INET, T4);
+    assert_int_equal(k.p.probe.quoted_ttl, 1);
+    assert_udp_probe(&k.p.probe, 40, 0x4c1d);
+    assert_ptr_equal(k.p.probe.payload, k.data + 20 + 8 + 28);
+    assert_int_equal(k.p.probe.payload_len, 32);
+    assert_std_payload(k.p.probe.payload, 32);
+    pkt_free(&k);
+}
+
+static void test_packet_ip4_quote_udp_7_bytes_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_time_exceeded_udp_7.hex", L_IP4, HW_PKT_IGNORED);
+
+    (void)state;
+    assert_int_equal(p.type, 11);
+    assert_int_equal(p.probe.proto, IPPROTO_UDP);
+    assert_addr(&p.probe.dst, AF_INET, T4);
+    /* Nothing is taken from an incomplete header. */
+    assert_int_equal(p.probe.sport, 0);
+    assert_int_equal(p.probe.dport, 0);
+    assert_int_equal(p.probe.udp_len, 0);
+    assert_int_equal(p.probe.udp_checksum, 0);
+}
+
+static void test_packet_ip4_quote_udp_quoted_options(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "ip4_time_exceeded_udp_qopts.hex", L_IP4),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_int_equal(k.p.probe.quoted_ttl, 1);
+    assert_int_equal(k.p.probe.proto, IPPROTO_UDP);
+    assert_int_equal(k.p.probe.sport, SPORT);
+    assert_int_equal(k.p.probe.dport, DPORT);
+    assert_int_equal(k.p.probe.udp_len, 40);
+    assert_ptr_equal(k.p.probe.payload, k.data + 20 + 8 + 24 + 8);
+    assert_int_equal(k.p.probe.payload_len, 8);
+    assert_std_payload(k.p.probe.payload, 8);
+    pkt_free(&k);
+}
+
+static void test_packet_ip4_time_exceeded_tcp_quote(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_time_exceeded_tcp.hex", L_IP4, HW_PKT_TIME_EXCEEDED);
+
+    (void)state;
+    assert_int_equal(p.type, 11);
+    assert_addr(&p.ip_src, AF_INET, R4);
+    assert_addr(&p.probe.src, AF_INET, H4);
+    assert_addr(&p.probe.dst, AF_INET, T4);
+    assert_int_equal(p.probe.quoted_ttl, 1);
+    assert_tcp_probe(&p.probe);
+}
+
+static void test_packet_ip4_quote_sctp_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_time_exceeded_quote_sctp.hex", L_IP4, HW_PKT_IGNORED);
+
+    (void)state;
+    assert_int_equal(p.type, 11);
+    assert_int_equal(p.probe.proto, 132);
+    assert_addr(&p.probe.dst, AF_INET, T4);
+    assert_int_equal(p.probe.sport, 0);
+    assert_int_equal(p.probe.dport, 0);
+}
+
+static void test_packet_ip4_udp_quote_with_mpls(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "ip4_time_exceeded_udp_mpls.hex", L_IP4),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_int_equal(k.p.icmp_len, 152);
+    assert_udp_probe(&k.p.probe, 40, 0x4c1d);
+    /* The zero padding up to 128 bytes is not UDP payload. */
+    assert_ptr_equal(k.p.probe.payload, k.data + 20 + 8 + 28);
+    assert_int_equal(k.p.probe.payload_len, 32);
+    assert_std_payload(k.p.probe.payload, 32);
+    assert_mpls2(&k.p);
+    pkt_free(&k);
+}
+
+static void test_packet_icmp6_time_exceeded_udp_min_quote(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "icmp6_time_exceeded_udp_min.hex", L_ICMP6),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_int_equal(k.p.type, 3);
+    assert_int_equal(k.p.icmp_len, 56);
+    assert_addr(&k.p.probe.src, AF_INET6, H6);
+    assert_addr(&k.p.probe.dst, AF_INET6, T6);
+    assert_int_equal(k.p.probe.quoted_ttl, 1);
+    /* The Paris id of udp6_paris_even.hex. */
+    assert_udp_probe(&k.p.probe, 40, 0x0001);
+    assert_null(k.p.probe.payload);
+    assert_int_equal(k.p.probe.payload_len, 0);
+    pkt_free(&k);
+}
+
+static void test_packet_icmp6_time_exceeded_udp_long_quote(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "icmp6_time_exceeded_udp_long.hex", L_ICMP6),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_udp_probe(&k.p.probe, 40, 0x9615);
+    assert_ptr_equal(k.p.probe.payload, k.data + 8 + 48);
+    assert_int_equal(k.p.probe.payload_len, 32);
+    assert_std_payload(k.p.probe.payload, 32);
+    pkt_free(&k);
+}
+
+static void test_packet_icmp6_unreach_port_udp(void **state)
+{
+    struct hw__parsed p = kind_of("icmp6_unreach_port_udp.hex", L_ICMP6, HW_PKT_DEST_UNREACH);
+
+    (void)state;
+    assert_int_equal(p.type, 1);
+    assert_int_equal(p.code, 4);
+    assert_addr(&p.probe.src, AF_INET6, H6);
+    assert_addr(&p.probe.dst, AF_INET6, T6);
+    assert_int_equal(p.probe.quoted_ttl, 60);
+    assert_udp_probe(&p.probe, 40, 0x9615);
+    assert_int_equal(p.probe.payload_len, 32);
+}
+
+static void test_packet_icmp6_time_exceeded_tcp_quote(void **state)
+{
+    struct hw__parsed p = kind_of("icmp6_time_exceeded_tcp.hex", L_ICMP6,
+                                  HW_PKT_TIME_EXCEEDED);
+
+    (void)state;
+    assert_addr(&p.probe.src, AF_INET6, H6);
+    assert_addr(&p.probe.dst, AF_INET6, T6);
+    assert_int_equal(p.probe.quoted_ttl, 1);
+    /* The whole 24-byte header is quoted; only the first 8 bytes count. */
+    assert_tcp_probe(&p.probe);
+}
+
+static void test_packet_icmp6_quote_tcp_7_bytes_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("icmp6_time_exceeded_tcp_7.hex", L_ICMP6, HW_PKT_IGNORED);
+
+    (void)state;
+    assert_int_equal(p.probe.proto, IPPROTO_TCP);
+    assert_addr(&p.probe.dst, AF_INET6, T6);
+    assert_int_equal(p.probe.sport, 0);
+    assert_int_equal(p.probe.tcp_seq, 0);
+}
+
+static void test_packet_icmp6_quote_udp_extension_headers(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(pkt_parse(&k, "icmp6_time_exceeded_udp_exthdrs.hex", L_ICMP6),
+                     HW_PKT_TIME_EXCEEDED);
+    assert_udp_probe(&k.p.probe, 40, 0x9615);
+    assert_ptr_equal(k.p.probe.payload, k.data + 8 + 40 + 16 + 8);
+    assert_int_equal(k.p.probe.payload_len, 8);
+    assert_std_payload(k.p.probe.payload, 8);
+    pkt_free(&k);
+}
+
+/* ------------------------------------------------------------ truncations */
+
+/* Every prefix of the new raw-socket goldens (IPv4 header first): the total
+ * length claims the whole datagram, so every cut below it is MALFORMED. */
+static void test_packet_l4_ip4_goldens_every_prefix(void **state)
+{
+    static const struct {
+        const char *name;          /* golden file */
+        enum layer layer;          /* parser */
+        enum hw__pkt_kind kind;    /* kind of the whole */
+    } cases[] = {
+        {"ip4_time_exceeded_udp_min.hex", L_IP4, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_udp_long.hex", L_IP4, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_udp_7.hex", L_IP4, HW_PKT_IGNORED},
+        {"ip4_time_exceeded_udp_qopts.hex", L_IP4, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_tcp.hex", L_IP4, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_quote_sctp.hex", L_IP4, HW_PKT_IGNORED},
+        {"ip4_time_exceeded_udp_mpls.hex", L_IP4, HW_PKT_TIME_EXCEEDED},
+        {"ip4_unreach_port_udp.hex", L_IP4, HW_PKT_DEST_UNREACH},
+        {"ip4_tcp_synack.hex", L_TCP4, HW_PKT_TCP_SYNACK},
+        {"ip4_tcp_trailing.hex", L_TCP4, HW_PKT_TCP_SYNACK},
+        {"ip4_tcp_rst_ack.hex", L_TCP4, HW_PKT_TCP_RST},
+        {"ip4_tcp_rst_noack.hex", L_TCP4, HW_PKT_TCP_RST},
+        {"ip4_tcp_fin_ack.hex", L_TCP4, HW_PKT_IGNORED},
+        {"ip4_tcp_bad_checksum.hex", L_TCP4, HW_PKT_BAD_CHECKSUM},
+        {"ip4_tcp_doff_small.hex", L_TCP4, HW_PKT_MALFORMED},
+        {"ip4_tcp_doff_beyond.hex", L_TCP4, HW_PKT_MALFORMED},
+        {"ip4_tcp_nonfirst_frag.hex", L_TCP4, HW_PKT_IGNORED},
+    };
+    size_t c, full, n, tot;
+    struct hw__parsed p;
+
+    (void)state;
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        uint8_t *d = load_exact(cases[c].name, &full);
+
+        tot = be16(d + 2);
+        for (n = 0; n <= full; n++) {
+            uint8_t *b = malloc(n > 0 ? n : 1);
+
+            assert_non_null(b);
+            memcpy(b, d, n);
+            assert_int_equal(parse(cases[c].layer, b, n, &p),
+                             n < tot ? HW_PKT_MALFORMED : cases[c].kind);
+            free(b);
+        }
+        free(d);
+    }
+}
+
+/* The expected kind and payload length of prefix n of an ICMPv4 error
+ * quoting a UDP/TCP probe: qihl and qtot are the quoted IPv4 header and
+ * total lengths, ext the RFC 4884 quote length (0: none), whole the kind
+ * once 8 transport bytes are there. */
+static enum hw__pkt_kind l4_prefix4_kind(size_t n, size_t qihl, size_t qtot, size_t ext,
+                                         uint8_t proto, enum hw__pkt_kind whole, size_t *plen)
+{
+    size_t q;
+
+    *plen = 0;
+    if (n < 8)
+        return HW_PKT_MALFORMED;
+    q = n - 8;
+    /* A length field pointing past a cut message is ignored. */
+    if (ext != 0 && q > ext)
+        q = ext;
+    if (q < qihl)
+        return HW_PKT_MALFORMED;
+    if (q < qihl + 8)
+        return HW_PKT_IGNORED;
+    if (proto == IPPROTO_UDP && whole != HW_PKT_IGNORED)
+        *plen = (q < qtot ? q : qtot) - qihl - 8;
+    return whole;
+}
+
+static void test_packet_l4_icmp4_every_prefix(void **state)
+{
+    static const struct {
+        const char *name;          /* golden file (outer IHL 5) */
+        size_t qihl;               /* quoted IPv4 header length */
+        size_t qtot;               /* quoted total length */
+        size_t ext;                /* RFC 4884 quote length, 0 if none */
+        uint8_t proto;             /* quoted protocol */
+        enum hw__pkt_kind whole;   /* kind with 8 transport bytes */
+    } cases[] = {
+        {"ip4_time_exceeded_udp_min.hex", 20, 60, 0, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_udp_long.hex", 20, 60, 0, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_udp_7.hex", 20, 60, 0, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_udp_qopts.hex", 24, 64, 0, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_tcp.hex", 20, 44, 0, IPPROTO_TCP, HW_PKT_TIME_EXCEEDED},
+        {"ip4_time_exceeded_quote_sctp.hex", 20, 32, 0, 132, HW_PKT_IGNORED},
+        {"ip4_time_exceeded_udp_mpls.hex", 20, 60, 128, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"ip4_unreach_port_udp.hex", 20, 60, 0, IPPROTO_UDP, HW_PKT_DEST_UNREACH},
+    };
+    size_t c, full, n, plen;
+    struct hw__parsed p;
+    uint16_t sum;
+
+    (void)state;
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        uint8_t *d = load_exact(cases[c].name, &full);
+
+        for (n = 0; n <= full - 20; n++) {
+            uint8_t *b = malloc(n > 0 ? n : 1);
+            enum hw__pkt_kind want = l4_prefix4_kind(n, cases[c].qihl, cases[c].qtot,
+                                                     cases[c].ext, cases[c].proto,
+                                                     cases[c].whole, &plen);
+
+            assert_non_null(b);
+            memcpy(b, d + 20, n);
+            /* Re-checksum the cut message so the parser looks past it. */
+            if (n >= 4) {
+                b[2] = 0;
+                b[3] = 0;
+                sum = hw__inet_checksum(b, n);
+                memcpy(b + 2, &sum, 2);
+            }
+            assert_int_equal(hw__parse_icmp4(b, n, &p), want);
+            if (want != HW_PKT_MALFORMED && n >= 8 + cases[c].qihl)
+                assert_int_equal(p.probe.proto, cases[c].proto);
+            if (want == cases[c].whole && want != HW_PKT_IGNORED) {
+                assert_int_equal(p.probe.sport, SPORT);
+                assert_int_equal(p.probe.payload_len, plen);
+                if (plen > 0)
+                    assert_ptr_equal(p.probe.payload, b + 8 + cases[c].qihl + 8);
+                else
+                    assert_null(p.probe.payload);
+                assert_int_equal(p.n_mpls, cases[c].ext != 0 && n == full - 20 ? 2 : 0);
+            }
+            free(b);
+        }
+        free(d);
+    }
+}
+
+/* The same for ICMPv6: l4off is where the transport header starts in the
+ * quote, end the quoted datagram's end (40 + payload length). */
+static enum hw__pkt_kind l4_prefix6_kind(size_t n, size_t l4off, size_t end, uint8_t proto,
+                                         enum hw__pkt_kind whole, size_t *plen)
+{
+    size_t q;
+
+    *plen = 0;
+    if (n < 8)
+        return HW_PKT_MALFORMED;
+    q = n - 8;
+    /* The IPv6 header and every extension header must be complete. */
+    if (q < l4off)
+        return HW_PKT_MALFORMED;
+    if (q < l4off + 8)
+        return HW_PKT_IGNORED;
+    if (proto == IPPROTO_UDP)
+        *plen = (q < end ? q : end) - l4off - 8;
+    return whole;
+}
+
+static void test_packet_l4_icmp6_every_prefix(void **state)
+{
+    static const struct {
+        const char *name;          /* golden file */
+        size_t l4off;              /* transport header offset in the quote */
+        size_t end;                /* end of the quoted datagram */
+        uint8_t proto;             /* quoted protocol */
+        enum hw__pkt_kind whole;   /* kind with 8 transport bytes */
+    } cases[] = {
+        {"icmp6_time_exceeded_udp_min.hex", 40, 80, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"icmp6_time_exceeded_udp_long.hex", 40, 80, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+        {"icmp6_unreach_port_udp.hex", 40, 80, IPPROTO_UDP, HW_PKT_DEST_UNREACH},
+        {"icmp6_time_exceeded_tcp.hex", 40, 64, IPPROTO_TCP, HW_PKT_TIME_EXCEEDED},
+        {"icmp6_time_exceeded_tcp_7.hex", 40, 64, IPPROTO_TCP, HW_PKT_TIME_EXCEEDED},
+        {"icmp6_time_exceeded_udp_exthdrs.hex", 56, 72, IPPROTO_UDP, HW_PKT_TIME_EXCEEDED},
+    };
+    size_t c, full, n, plen;
+    struct hw__parsed p;
+
+    (void)state;
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        uint8_t *d = load_exact(cases[c].name, &full);
+
+        for (n = 0; n <= full; n++) {
+            uint8_t *b = malloc(n > 0 ? n : 1);
+            enum hw__pkt_kind want = l4_prefix6_kind(n, cases[c].l4off, cases[c].end,
+                                                     cases[c].proto, cases[c].whole, &plen);
+
+            assert_non_null(b);
+            memcpy(b, d, n);
+            assert_int_equal(hw__parse_icmp6(b, n, &p), want);
+            if (want == cases[c].whole) {
+                assert_int_equal(p.probe.proto, cases[c].proto);
+                assert_int_equal(p.probe.sport, SPORT);
+                assert_int_equal(p.probe.payload_len, plen);
+                if (plen > 0)
+                    assert_ptr_equal(p.probe.payload, b + 8 + cases[c].l4off + 8);
+                else
+                    assert_null(p.probe.payload);
+            }
+            free(b);
+        }
+        free(d);
+    }
+}
+
+/* The expected kind of a TCP answer cut to seg bytes whose checksum was
+ * recomputed: whole when the header and its options fit. */
+static enum hw__pkt_kind tcp_prefix_kind(size_t seg, size_t doff, enum hw__pkt_kind whole)
+{
+    if (seg < 20 || seg < doff)
+        return HW_PKT_MALFORMED;
+    return whole;
+}
+
+/* TCP goldens whose every cut is checked with a fixed-up checksum. */
+static const struct {
+    const char *name;          /* golden file */
+    enum hw__pkt_kind kind;    /* kind of the whole */
+    uint16_t sport;            /* probe.sport */
+} tcp_cut_cases[] = {
+    {"ip4_tcp_synack.hex", HW_PKT_TCP_SYNACK, SPORT},
+    {"ip4_tcp_rst_ack.hex", HW_PKT_TCP_RST, SPORT + 1},
+    {"ip4_tcp_rst_noack.hex", HW_PKT_TCP_RST, SPORT},
+    {"ip4_tcp_fin_ack.hex", HW_PKT_IGNORED, SPORT},
+    {"tcp6_synack.hex", HW_PKT_TCP_SYNACK, SPORT},
+    {"tcp6_rst_ack.hex", HW_PKT_TCP_RST, SPORT},
+};
+
+static void test_packet_tcp4_every_prefix_fixed_up(void **state)
+{
+    size_t c, full, n, doff;
+    struct hw__parsed p;
+
+    (void)state;
+    for (c = 0; c < 4; c++) {
+        uint8_t *d = load_exact(tcp_cut_cases[c].name, &full);
+
+        doff = (size_t)(d[20 + 12] >> 4) * 4;
+        for (n = 0; n <= full; n++) {
+            uint8_t *b = malloc(n > 0 ? n : 1);
+            enum hw__pkt_kind want = n < 20 ? HW_PKT_MALFORMED
+                                            : tcp_prefix_kind(n - 20, doff, tcp_cut_cases[c].kind);
+
+            assert_non_null(b);
+            memcpy(b, d, n);
+            /* A consistent shorter datagram: total length and checksum fixed. */
+            if (n >= 20) {
+                b[2] = (uint8_t)(n >> 8);
+                b[3] = (uint8_t)n;
+            }
+            if (n >= 20 + 18)
+                ref_tcp_checksum(AF_INET, T4, H4, b + 20, n - 20);
+            assert_int_equal(hw__parse_tcp_ip4(b, n, &p), want);
+            if (want == tcp_cut_cases[c].kind)
+                assert_int_equal(p.probe.sport, tcp_cut_cases[c].sport);
+            free(b);
+        }
+        free(d);
+    }
+}
+
+static void test_packet_tcp6_every_prefix_fixed_up(void **state)
+{
+    struct in6_addr src, dst;
+    size_t c, full, n, doff;
+    struct hw__parsed p;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    for (c = 4; c < sizeof(tcp_cut_cases) / sizeof(tcp_cut_cases[0]); c++) {
+        uint8_t *d = load_exact(tcp_cut_cases[c].name, &full);
+
+        doff = (size_t)(d[12] >> 4) * 4;
+        for (n = 0; n <= full; n++) {
+            uint8_t *b = malloc(n > 0 ? n : 1);
+            enum hw__pkt_kind want = tcp_prefix_kind(n, doff, tcp_cut_cases[c].kind);
+
+            assert_non_null(b);
+            memcpy(b, d, n);
+            if (n >= 18)
+                ref_tcp_checksum(AF_INET6, T6, H6, b, n);
+            assert_int_equal(hw__parse_tcp6(b, n, &src, &dst, &p), want);
+            if (want == tcp_cut_cases[c].kind)
+                assert_int_equal(p.probe.sport, tcp_cut_cases[c].sport);
+            free(b);
+        }
+        free(d);
+    }
+}
+
+static void test_packet_tcp6_every_prefix_raw(void **state)
+{
+    struct in6_addr src, dst;
+    size_t full, n;
+    uint8_t *d = load_exact("tcp6_synack.hex", &full);
+    struct hw__parsed p;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    for (n = 0; n <= full; n++) {
+        uint8_t *b = malloc(n > 0 ? n : 1);
+        enum hw__pkt_kind k;
+
+        assert_non_null(b);
+        memcpy(b, d, n);
+        k = hw__parse_tcp6(b, n, &src, &dst, &p);
+        /* Cut without fixing the checksum: the length in the pseudo-header
+         * and the missing option bytes make every cut fail it. */
+        if (n < 20)
+            assert_int_equal(k, HW_PKT_MALFORMED);
+        else
+            assert_int_equal(k, n == full ? HW_PKT_TCP_SYNACK : HW_PKT_BAD_CHECKSUM);
+        free(b);
+    }
+    free(d);
+}
+
+static void test_packet_quoted_l4_built_goldens_every_prefix(void **state)
+{
+    static const struct {
+        const char *name;          /* golden file */
+        uint8_t proto;             /* its protocol */
+    } cases[] = {
+        {"udp4_built.hex", IPPROTO_UDP},    {"udp6_built.hex", IPPROTO_UDP},
+        {"udp4_paris_even.hex", IPPROTO_UDP}, {"udp4_paris_odd.hex", IPPROTO_UDP},
+        {"udp6_paris_even.hex", IPPROTO_UDP}, {"udp6_paris_odd.hex", IPPROTO_UDP},
+        {"tcp4_syn_built.hex", IPPROTO_TCP}, {"tcp6_syn_built.hex", IPPROTO_TCP},
+    };
+    size_t c, full, n;
+    struct hw__probe_id pr;
+
+    (void)state;
+    for (c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        uint8_t *d = load_exact(cases[c].name, &full);
+
+        for (n = 0; n <= full; n++) {
+            uint8_t *b = malloc(n > 0 ? n : 1);
+
+            assert_non_null(b);
+            memcpy(b, d, n);
+            assert_int_equal(hw__parse_quoted_l4(cases[c].proto, b, n, &pr), n >= 8);
+            if (n >= 8) {
+                assert_int_equal(pr.sport, SPORT);
+                if (cases[c].proto == IPPROTO_UDP)
+                    assert_int_equal(pr.payload_len, n - 8);
+                else
+                    assert_int_equal(pr.tcp_seq, TCP_SEQ);
+            }
+            free(b);
+        }
+        free(d);
+    }
+}
+
+/* ------------------------------------------------------------ TCP answers */
+
+/* Asserts what every answer to our standard SYN over IPv4 has in common. */
+static void assert_tcp4_answer(const struct hw__parsed *p, uint16_t sport, uint16_t dport)
+{
+    assert_int_equal(p->ip_ttl, 57);
+    assert_addr(&p->ip_src, AF_INET, T4);
+    assert_int_equal(p->probe.proto, IPPROTO_TCP);
+    assert_addr(&p->probe.src, AF_INET, H4);
+    assert_addr(&p->probe.dst, AF_INET, T4);
+    assert_int_equal(p->probe.sport, sport);
+    assert_int_equal(p->probe.dport, dport);
+    assert_int_equal(p->probe.quoted_ttl, -1);
+    assert_int_equal(p->type, 0);
+    assert_int_equal(p->code, 0);
+    assert_int_equal(p->icmp_len, 0);
+    assert_int_equal(p->probe.ident, 0);
+    assert_int_equal(p->probe.udp_len, 0);
+    assert_null(p->probe.payload);
+    assert_int_equal(p->probe.payload_len, 0);
+}
+
+static void test_packet_tcp4_synack(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_synack.hex", L_TCP4, HW_PKT_TCP_SYNACK);
+
+    (void)state;
+    assert_tcp4_answer(&p, SPORT, TPORT);
+    assert_int_equal(p.probe.tcp_seq, TCP_SEQ);
+    assert_int_equal(p.probe.tcp_flags, 0x12);
+}
+
+static void test_packet_tcp4_trailing_bytes_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_trailing.hex", L_TCP4, HW_PKT_TCP_SYNACK);
+
+    (void)state;
+    assert_int_equal(p.probe.tcp_seq, TCP_SEQ);
+}
+
+static void test_packet_tcp4_rst_ack(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_rst_ack.hex", L_TCP4, HW_PKT_TCP_RST);
+
+    (void)state;
+    assert_tcp4_answer(&p, SPORT + 1, 443);
+    /* ack 0 acknowledges a SYN with sequence number 0xffffffff. */
+    assert_int_equal(p.probe.tcp_seq, 0xffffffffu);
+    assert_int_equal(p.probe.tcp_flags, 0x14);
+}
+
+static void test_packet_tcp4_rst_without_ack_uses_seq(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_rst_noack.hex", L_TCP4, HW_PKT_TCP_RST);
+
+    (void)state;
+    assert_tcp4_answer(&p, SPORT, TPORT);
+    assert_int_equal(p.probe.tcp_seq, TCP_SEQ + 1);
+    assert_int_equal(p.probe.tcp_flags, 0x04);
+}
+
+static void test_packet_tcp4_fin_ack_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_fin_ack.hex", L_TCP4, HW_PKT_IGNORED);
+
+    (void)state;
+    assert_tcp4_answer(&p, SPORT, TPORT);
+    assert_int_equal(p.probe.tcp_flags, 0x11);
+}
+
+static void test_packet_tcp4_syn_and_rst_is_rst(void **state)
+{
+    struct pkt k;
+
+    (void)state;
+    pkt_parse(&k, "ip4_tcp_synack.hex", L_TCP4);
+    k.data[20 + 13] = 0x16;
+    ref_tcp_checksum(AF_INET, T4, H4, k.data + 20, k.len - 20);
+    assert_int_equal(hw__parse_tcp_ip4(k.data, k.len, &k.p), HW_PKT_TCP_RST);
+    assert_int_equal(k.p.probe.tcp_flags, 0x16);
+    assert_int_equal(k.p.probe.tcp_seq, TCP_SEQ);
+    pkt_free(&k);
+}
+
+static void test_packet_tcp4_bad_checksum(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_bad_checksum.hex", L_TCP4, HW_PKT_BAD_CHECKSUM);
+
+    (void)state;
+    assert_int_equal(p.ip_ttl, 57);
+    assert_int_equal(p.probe.proto, IPPROTO_TCP);
+    /* Nothing is taken from a segment that does not verify. */
+    assert_int_equal(p.probe.sport, 0);
+    assert_int_equal(p.probe.tcp_seq, 0);
+    assert_int_equal(p.probe.tcp_flags, 0);
+}
+
+static void test_packet_tcp4_data_offset_below_5(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_doff_small.hex", L_TCP4, HW_PKT_MALFORMED);
+
+    (void)state;
+    assert_int_equal(p.probe.sport, 0);
+}
+
+static void test_packet_tcp4_data_offset_beyond_segment(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_doff_beyond.hex", L_TCP4, HW_PKT_MALFORMED);
+
+    (void)state;
+    assert_int_equal(p.probe.sport, 0);
+}
+
+static void test_packet_tcp4_nonfirst_fragment_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_nonfirst_frag.hex", L_TCP4, HW_PKT_IGNORED);
+
+    (void)state;
+    assert_int_equal(p.ip_ttl, 57);
+    assert_addr(&p.ip_src, AF_INET, T4);
+    assert_int_equal(p.probe.proto, 0);
+}
+
+static void test_packet_tcp4_not_tcp_ignored(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_proto_udp.hex", L_TCP4, HW_PKT_IGNORED);
+
+    (void)state;
+    assert_int_equal(p.ip_ttl, 57);
+    assert_int_equal(p.probe.proto, 0);
+    p = kind_of("ip4_echo_reply.hex", L_TCP4, HW_PKT_IGNORED);
+    assert_int_equal(p.probe.proto, 0);
+    assert_int_equal(p.probe.ident, 0);
+}
+
+static void test_packet_tcp4_outer_header_checks(void **state)
+{
+    struct hw__parsed p;
+
+    (void)state;
+    kind_of("ip4_bad_ihl_small.hex", L_TCP4, HW_PKT_MALFORMED);
+    kind_of("ip4_bad_ihl_long.hex", L_TCP4, HW_PKT_MALFORMED);
+    kind_of("ip4_bad_totlen.hex", L_TCP4, HW_PKT_MALFORMED);
+    kind_of("ip4_bad_totlen_small.hex", L_TCP4, HW_PKT_MALFORMED);
+    p = kind_of("ip4_bad_version.hex", L_TCP4, HW_PKT_MALFORMED);
+    assert_int_equal(p.ip_ttl, -1);
+}
+
+static void test_packet_tcp6_synack(void **state)
+{
+    struct in6_addr src, dst;
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    k.data = load_exact("tcp6_synack.hex", &k.len);
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_TCP_SYNACK);
+    assert_int_equal(k.p.kind, HW_PKT_TCP_SYNACK);
+    assert_int_equal(k.p.ip_ttl, -1);
+    assert_int_equal(k.p.ip_src.family, AF_UNSPEC);
+    assert_int_equal(k.p.probe.proto, IPPROTO_TCP);
+    assert_addr(&k.p.probe.src, AF_INET6, H6);
+    assert_addr(&k.p.probe.dst, AF_INET6, T6);
+    assert_int_equal(k.p.probe.sport, SPORT);
+    assert_int_equal(k.p.probe.dport, TPORT);
+    assert_int_equal(k.p.probe.tcp_seq, TCP_SEQ);
+    assert_int_equal(k.p.probe.tcp_flags, 0x12);
+    assert_int_equal(k.p.probe.quoted_ttl, -1);
+    assert_null(k.p.probe.payload);
+    pkt_free(&k);
+}
+
+static void test_packet_tcp6_rst_ack(void **state)
+{
+    struct in6_addr src, dst;
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    k.data = load_exact("tcp6_rst_ack.hex", &k.len);
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_TCP_RST);
+    assert_int_equal(k.p.probe.sport, SPORT);
+    assert_int_equal(k.p.probe.dport, TPORT);
+    assert_int_equal(k.p.probe.tcp_seq, TCP_SEQ);
+    assert_int_equal(k.p.probe.tcp_flags, 0x14);
+    pkt_free(&k);
+}
+
+static void test_packet_tcp6_bad_checksum(void **state)
+{
+    struct in6_addr src, dst;
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    k.data = load_exact("tcp6_bad_checksum.hex", &k.len);
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_BAD_CHECKSUM);
+    assert_int_equal(k.p.probe.sport, 0);
+    pkt_free(&k);
+}
+
+static void test_packet_tcp6_checksum_uses_addresses(void **state)
+{
+    struct in6_addr src, dst;
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    k.data = load_exact("tcp6_synack.hex", &k.len);
+    /* The same segment for another destination does not verify. */
+    dst.s6_addr[15] ^= 2;
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_BAD_CHECKSUM);
+    assert_int_equal(k.p.probe.sport, 0);
+    pkt_free(&k);
+}
+
+static void test_packet_tcp6_our_syn_ignored(void **state)
+{
+    struct in6_addr src, dst;
+    struct pkt k;
+
+    (void)state;
+    assert_int_equal(inet_pton(AF_INET6, H6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, T6, &dst), 1);
+    k.data = load_exact("tcp6_syn_built.hex", &k.len);
+    /* A bare SYN (simultaneous open, or our own probe looped) is no answer. */
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_IGNORED);
+    assert_int_equal(k.p.probe.tcp_flags, 0x02);
+    assert_int_equal(k.p.probe.tcp_seq, TCP_SEQ);
+    pkt_free(&k);
+}
+
+static void test_packet_tcp6_length_above_16_bits(void **state)
+{
+    struct in6_addr src, dst;
+    struct hw__parsed p;
+    size_t glen, i, len = 20 + 70000;
+    uint8_t *g = load_exact("tcp6_rst_ack.hex", &glen);
+    uint8_t *b = malloc(len);
+
+    (void)state;
+    assert_non_null(b);
+    assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
+    assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
+    /* The RST+ACK with 70000 data bytes: the pseudo-header's 32-bit length
+     * (RFC 8200 section 8.1) then has a non-zero high half. */
+    memcpy(b, g, 20);
+    for (i = 20; i < len; i++)
+        b[i] = (uint8_t)i;
+    ref_tcp_checksum(AF_INET6, T6, H6, b, len);
+    assert_int_equal(hw__parse_tcp6(b, len, &src, &dst, &p), HW_PKT_TCP_RST);
+    assert_int_equal(p.probe.tcp_seq, TCP_SEQ);
+    free(b);
+    free(g);
+}
+
+/* ------------------------------------------------------------ hw__parse_quoted_l4 */
+
+static void test_packet_quoted_l4_echo4(void **state)
+{
+    struct hw__probe_id pr;
+    size_t len;
+    uint8_t *d = load_exact("icmp4_echo_request.hex", &len);
+
+    (void)state;
+    assert_true(hw__parse_quoted_l4(IPPROTO_ICMP, d, len, &pr));
+    assert_int_equal(pr.proto, IPPROTO_ICMP);
+    assert_int_equal(pr.ident, IDENT);
+    assert_int_equal(pr.seq, 1);
+    assert_ptr_equal(pr.payload, d + 8);
+    assert_int_equal(pr.payload_len, 56);
+    assert_int_equal(pr.sport, 0);
+    assert_int_equal(pr.src.family, AF_UNSPEC);
+    assert_int_equal(pr.dst.family, AF_UNSPEC);
+    assert_int_equal(pr.quoted_ttl, -1);
+    free(d);
+}
+
+static void test_packet_quoted_l4_echo6(void **state)
+{
+    struct hw__probe_id pr;
+    size_t len;
+    uint8_t *d = load_exact("icmp6_echo_request_built.hex", &len);
+
+    (void)state;
+    assert_true(hw__parse_quoted_l4(IPPROTO_ICMPV6, d, 8, &pr));
+    assert_int_equal(pr.proto, IPPROTO_ICMPV6);
+    assert_int_equal(pr.ident, IDENT);
+    assert_int_equal(pr.seq, 1);
+    assert_null(pr.payload);
+    assert_int_equal(pr.payload_len, 0);
+    free(d);
+}
+
+static void test_packet_quoted_l4_echo_wrong_type(void **state)
+{
+    struct hw__probe_id pr;
+    size_t l4, l6, lr;
+    uint8_t *e4 = load_exact("icmp4_echo_request.hex", &l4);
+    uint8_t *e6 = load_exact("icmp6_echo_request_built.hex", &l6);
+    uint8_t *r4 = load_exact("icmp4_echo_reply.hex", &lr);
+
+    (void)state;
+    /* Each family's echo request type only. */
+    assert_false(hw__parse_quoted_l4(IPPROTO_ICMP, e6, l6, &pr));
+    assert_false(hw__parse_quoted_l4(IPPROTO_ICMPV6, e4, l4, &pr));
+    assert_false(hw__parse_quoted_l4(IPPROTO_ICMP, r4, lr, &pr));
+    assert_int_equal(pr.ident, 0);
+    free(r4);
+    free(e6);
+    free(e4);
+}
+
+static void test_packet_quoted_l4_udp(void **state)
+{
+    struct hw__probe_id pr;
+    size_t len;
+    uint8_t *d = load_exact("udp4_paris_even.hex", &len);
+
+    (void)state;
+    assert_true(hw__parse_quoted_l4(IPPROTO_UDP, d, len, &pr));
+    assert_udp_probe(&pr, 40, 0x0103);
+    assert_ptr_equal(pr.payload, d + 8);
+    assert_int_equal(pr.payload_len, 32);
+    assert_std_payload(pr.payload, 30);
+    assert_int_equal(pr.quoted_ttl, -1);
+    free(d);
+}
+
+static void test_packet_quoted_l4_tcp(void **state)
+{
+    struct hw__probe_id pr;
+    size_t len;
+    uint8_t *d = load_exact("tcp4_syn_built.hex", &len);
+
+    (void)state;
+    assert_true(hw__parse_quoted_l4(IPPROTO_TCP, d, len, &pr));
+    assert_tcp_probe(&pr);
+    free(d);
+}
+
+static void test_packet_quoted_l4_seven_bytes(void **state)
+{
+    static const uint8_t echo4[7] = {8, 0, 0, 0, 0x48, 0x57, 0};
+    static const uint8_t echo6[7] = {128, 0, 0, 0, 0x48, 0x57, 0};
+    struct hw__probe_id pr;
+    uint8_t *b = malloc(7);
+
+    (void)state;
+    assert_non_null(b);
+    memcpy(b, echo4, 7);
+    assert_false(hw__parse_quoted_l4(IPPROTO_ICMP, b, 7, &pr));
+    memcpy(b, echo6, 7);
+    assert_false(hw__parse_quoted_l4(IPPROTO_ICMPV6, b, 7, &pr));
+    assert_false(hw__parse_quoted_l4(IPPROTO_UDP, b, 7, &pr));
+    assert_false(hw__parse_quoted_l4(IPPROTO_TCP, b, 7, &pr));
+    assert_false(hw__parse_quoted_l4(IPPROTO_UDP, NULL, 0, &pr));
+    assert_int_equal(pr.sport, 0);
+    free(b);
+}
+
+static void test_packet_quoted_l4_other_protocol(void **state)
+{
+    struct hw__probe_id pr;
+    size_t len;
+    uint8_t *d = load_exact("udp4_built.hex", &len);
+
+    (void)state;
+    assert_false(hw__parse_quoted_l4(132, d, len, &pr));
+    assert_int_equal(pr.proto, 132);
+    assert_int_equal(pr.sport, 0);
+    assert_false(hw__parse_quoted_l4(IPPROTO_ESP, d, len, &pr));
+    free(d);
+}
+
+static void test_packet_quoted_l4_resets_output(void **state)
+{
+    struct hw__probe_id pr;
+    size_t len;
+    uint8_t *d = load_exact("tcp4_syn_built.hex", &len);
+
+    (void)state;
+    memset(&pr, 0xa5, sizeof(pr));
+    assert_true(hw__parse_quoted_l4(IPPROTO_TCP, d, len, &pr));
+    assert_int_equal(pr.src.family, AF_UNSPEC);
+    assert_int_equal(pr.dst.family, AF_UNSPEC);
+    assert_int_equal(pr.quoted_ttl, -1);
+    assert_int_equal(pr.udp_checksum, 0);
+    assert_null(pr.payload);
+    memset(&pr, 0xa5, sizeof(pr));
+    assert_false(hw__parse_quoted_l4(IPPROTO_TCP, d, 4, &pr));
+    assert_int_equal(pr.proto, IPPROTO_TCP);
+    assert_int_equal(pr.sport, 0);
+    assert_int_equal(pr.tcp_seq, 0);
+    assert_int_equal(pr.quoted_ttl, -1);
+    assert_null(pr.payload);
+    free(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1496,7 +3098,7 @@ int main(void)
         cmocka_unit_test(test_packet_ip4_unreach_admin),
         cmocka_unit_test(test_packet_ip4_unreach_net),
         cmocka_unit_test(test_packet_ip4_unreach_frag_needed_mtu),
-        cmocka_unit_test(test_packet_ip4_unreach_port_udp_ignored),
+        cmocka_unit_test(test_packet_ip4_unreach_port_udp),
         cmocka_unit_test(test_packet_ip4_unreach_nonfirst_fragment_ignored),
         cmocka_unit_test(test_packet_ip4_param_problem_pointer),
         cmocka_unit_test(test_packet_ip4_source_quench),
@@ -1557,6 +3159,83 @@ int main(void)
         cmocka_unit_test(test_packet_icmp6_shorter_than_header),
         cmocka_unit_test(test_packet_icmp6_every_prefix_exthdrs),
         cmocka_unit_test(test_packet_icmp6_every_prefix_mpls),
+        cmocka_unit_test(test_packet_build_udp4_matches_golden),
+        cmocka_unit_test(test_packet_build_udp6_matches_golden),
+        cmocka_unit_test(test_packet_build_udp4_checksum_verifies),
+        cmocka_unit_test(test_packet_build_udp6_checksum_verifies),
+        cmocka_unit_test(test_packet_build_udp_odd_payload_verifies),
+        cmocka_unit_test(test_packet_build_udp4_zero_checksum_sent_as_ffff),
+        cmocka_unit_test(test_packet_build_udp6_zero_checksum_sent_as_ffff),
+        cmocka_unit_test(test_packet_build_udp_no_payload),
+        cmocka_unit_test(test_packet_build_udp_cap_too_small),
+        cmocka_unit_test(test_packet_build_udp_exact_cap),
+        cmocka_unit_test(test_packet_build_udp_length_field_limit),
+        cmocka_unit_test(test_packet_build_udp_family_mismatch),
+        cmocka_unit_test(test_packet_build_udp_paris4_even_matches_golden),
+        cmocka_unit_test(test_packet_build_udp_paris4_odd_matches_golden),
+        cmocka_unit_test(test_packet_build_udp_paris6_even_matches_golden),
+        cmocka_unit_test(test_packet_build_udp_paris6_odd_matches_golden),
+        cmocka_unit_test(test_packet_build_udp_paris_every_want_verifies),
+        cmocka_unit_test(test_packet_build_udp_paris_header_fields),
+        cmocka_unit_test(test_packet_build_udp_paris_no_adjustment_gives_zero_bytes),
+        cmocka_unit_test(test_packet_build_udp_paris_rejects_no_checksum_values),
+        cmocka_unit_test(test_packet_build_udp_paris_payload_below_2),
+        cmocka_unit_test(test_packet_build_udp_paris_reads_only_kept_payload),
+        cmocka_unit_test(test_packet_build_udp_paris_cap_too_small),
+        cmocka_unit_test(test_packet_build_udp_paris_id_quoted_back),
+        cmocka_unit_test(test_packet_build_tcp_syn4_matches_golden),
+        cmocka_unit_test(test_packet_build_tcp_syn6_matches_golden),
+        cmocka_unit_test(test_packet_build_tcp_syn_fields),
+        cmocka_unit_test(test_packet_build_tcp_syn4_checksum_verifies),
+        cmocka_unit_test(test_packet_build_tcp_syn6_checksum_verifies),
+        cmocka_unit_test(test_packet_build_tcp_syn_cap),
+        cmocka_unit_test(test_packet_ip4_time_exceeded_udp_min_quote),
+        cmocka_unit_test(test_packet_icmp4_time_exceeded_udp_min_quote),
+        cmocka_unit_test(test_packet_ip4_time_exceeded_udp_long_quote),
+        cmocka_unit_test(test_packet_ip4_quote_udp_7_bytes_ignored),
+        cmocka_unit_test(test_packet_ip4_quote_udp_quoted_options),
+        cmocka_unit_test(test_packet_ip4_time_exceeded_tcp_quote),
+        cmocka_unit_test(test_packet_ip4_quote_sctp_ignored),
+        cmocka_unit_test(test_packet_ip4_udp_quote_with_mpls),
+        cmocka_unit_test(test_packet_icmp6_time_exceeded_udp_min_quote),
+        cmocka_unit_test(test_packet_icmp6_time_exceeded_udp_long_quote),
+        cmocka_unit_test(test_packet_icmp6_unreach_port_udp),
+        cmocka_unit_test(test_packet_icmp6_time_exceeded_tcp_quote),
+        cmocka_unit_test(test_packet_icmp6_quote_tcp_7_bytes_ignored),
+        cmocka_unit_test(test_packet_icmp6_quote_udp_extension_headers),
+        cmocka_unit_test(test_packet_l4_ip4_goldens_every_prefix),
+        cmocka_unit_test(test_packet_l4_icmp4_every_prefix),
+        cmocka_unit_test(test_packet_l4_icmp6_every_prefix),
+        cmocka_unit_test(test_packet_tcp4_every_prefix_fixed_up),
+        cmocka_unit_test(test_packet_tcp6_every_prefix_fixed_up),
+        cmocka_unit_test(test_packet_tcp6_every_prefix_raw),
+        cmocka_unit_test(test_packet_quoted_l4_built_goldens_every_prefix),
+        cmocka_unit_test(test_packet_tcp4_synack),
+        cmocka_unit_test(test_packet_tcp4_trailing_bytes_ignored),
+        cmocka_unit_test(test_packet_tcp4_rst_ack),
+        cmocka_unit_test(test_packet_tcp4_rst_without_ack_uses_seq),
+        cmocka_unit_test(test_packet_tcp4_fin_ack_ignored),
+        cmocka_unit_test(test_packet_tcp4_syn_and_rst_is_rst),
+        cmocka_unit_test(test_packet_tcp4_bad_checksum),
+        cmocka_unit_test(test_packet_tcp4_data_offset_below_5),
+        cmocka_unit_test(test_packet_tcp4_data_offset_beyond_segment),
+        cmocka_unit_test(test_packet_tcp4_nonfirst_fragment_ignored),
+        cmocka_unit_test(test_packet_tcp4_not_tcp_ignored),
+        cmocka_unit_test(test_packet_tcp4_outer_header_checks),
+        cmocka_unit_test(test_packet_tcp6_synack),
+        cmocka_unit_test(test_packet_tcp6_rst_ack),
+        cmocka_unit_test(test_packet_tcp6_bad_checksum),
+        cmocka_unit_test(test_packet_tcp6_checksum_uses_addresses),
+        cmocka_unit_test(test_packet_tcp6_our_syn_ignored),
+        cmocka_unit_test(test_packet_tcp6_length_above_16_bits),
+        cmocka_unit_test(test_packet_quoted_l4_echo4),
+        cmocka_unit_test(test_packet_quoted_l4_echo6),
+        cmocka_unit_test(test_packet_quoted_l4_echo_wrong_type),
+        cmocka_unit_test(test_packet_quoted_l4_udp),
+        cmocka_unit_test(test_packet_quoted_l4_tcp),
+        cmocka_unit_test(test_packet_quoted_l4_seven_bytes),
+        cmocka_unit_test(test_packet_quoted_l4_other_protocol),
+        cmocka_unit_test(test_packet_quoted_l4_resets_output),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
