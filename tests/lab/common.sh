@@ -1,6 +1,7 @@
 # common.sh - helpers every hopwatch lab test sources (". "$LABLIB"").
 # POSIX sh: automake runs the tests with $SHELL, which need not be bash.  The environment
-# provides HOPWATCH (the built program), LAB (lab.sh) and LABLIB (this file).
+# provides HOPWATCH (the built program), LAB (lab.sh), LABLIB (this file) and LABTOOL (the
+# lab's helper program, tests/lab/labtool, for --delay and --tcp-listen).
 # shellcheck shell=sh
 
 # Prints a line to the test log.
@@ -24,10 +25,12 @@ if [ -z "${LAB:-}" ] && [ -n "${LABLIB:-}" ]; then
     LAB=$(dirname "$LABLIB")/lab.sh
 fi
 
-# The lab ID: a test run under "make -j" must not share namespaces with another test, so
-# unless LAB_ID is set it is derived from the test script's name (cksum, 6 digits at most).
+# The lab ID: a test run under "make -j" must not share namespaces with another test, nor
+# with the same test of another build tree (distcheck, a sanitizer build) running at the
+# same time, so unless LAB_ID is set it is derived from the test's name and the directory
+# it runs in (cksum, 6 digits at most).
 if [ -z "${LAB_ID:-}" ]; then
-    LAB_ID=$(basename "$0" | cksum | cut -d' ' -f1)
+    LAB_ID=$(printf '%s/%s' "$(pwd)" "$(basename "$0")" | cksum | cut -d' ' -f1)
     LAB_ID=$((LAB_ID % 1000000))
 fi
 export LAB_ID
@@ -74,14 +77,26 @@ lab_down() {
     lab_sh down || printf 'WARNING: lab.sh down failed for lab %s\n' "$LAB_ID" >&2
 }
 
-# lab_up TOPOLOGY [ARGS...]: builds the lab, makes sure it goes away however the test
-# ends, and loads its description (LAB_HOPS4, LAB_TARGET4, ... see tests/lab/README).
+# lab_up [--dns] [--keep-ratelimits] TOPOLOGY [ARGS...]: builds the lab, makes sure it goes
+# away however the test ends, and loads its description (LAB_HOPS4, LAB_TARGET4, ... see
+# tests/lab/README).  The leading options are lab.sh's global ones.
 lab_up() {
+    _lab_glob=""
+    while :; do
+        case ${1:-} in
+        --dns | --keep-ratelimits)
+            _lab_glob="$_lab_glob $1"
+            shift
+            ;;
+        *) break ;;
+        esac
+    done
     trap 'lab_down' EXIT
     trap 'exit 129' HUP
     trap 'exit 130' INT
     trap 'exit 143' TERM
-    _lab_out=$(lab_sh up "$@" 2>&1) || fail "lab.sh up $*: $_lab_out"
+    # shellcheck disable=SC2086 # _lab_glob holds whole options, split on purpose
+    _lab_out=$(lab_sh $_lab_glob up "$@" 2>&1) || fail "lab.sh$_lab_glob up $*: $_lab_out"
     _lab_out=$(lab_sh env) || fail "lab.sh env failed"
     eval "$_lab_out"
     note "lab $LAB_ID up: $LAB_TOPOLOGY${LAB_ARGS:+ $LAB_ARGS} ($LAB_HOPS hops," \
@@ -91,6 +106,40 @@ lab_up() {
 # lab_exec NODE CMD [ARGS...]: runs CMD in the lab's namespace of NODE (c, r1, t, ...).
 lab_exec() {
     lab_sh exec "$@"
+}
+
+# lab_labtool: skips the test unless labtool (needed by --delay and --tcp-listen) is built;
+# sets and exports LABTOOL ($LABTOOL, else build/tests/lab/labtool beside the source tree,
+# where lab.sh looks too).
+lab_labtool() {
+    if [ -z "${LABTOOL:-}" ] && [ -n "${LAB:-}" ]; then
+        _lab_t=$(dirname "$LAB")/../../build/tests/lab/labtool
+        if [ -x "$_lab_t" ]; then LABTOOL=$_lab_t; fi
+    fi
+    if [ -z "${LABTOOL:-}" ] || [ ! -f "$LABTOOL" ] || [ ! -x "$LABTOOL" ]; then
+        lab_skip "labtool is not built (LABTOOL='${LABTOOL:-}'; make check builds it)"
+    fi
+    export LABTOOL
+}
+
+# lab_require_dnsmasq: skips the test unless dnsmasq (for lab_up --dns) is installed.
+lab_require_dnsmasq() {
+    if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
+        lab_skip "dnsmasq is not installed (Debian package dnsmasq-base)"
+    fi
+}
+
+# lab_dns stop|start: stops / starts the client's DNS server of a lab built with --dns.
+lab_dns() {
+    lab_sh dns "$@"
+}
+
+# lab_near VALUE EXPECTED TOLERANCE: true when |VALUE - EXPECTED| <= TOLERANCE (decimal
+# numbers, e.g. a measured RTT in ms against a word of LAB_EXPECT_RTT_MS).
+lab_near() {
+    awk -v v="$1" -v e="$2" -v t="$3" 'BEGIN {
+        if (v !~ /^-?[0-9]+(\.[0-9]+)?$/) exit 1
+        d = v - e; if (d < 0) d = -d; exit !(d <= t) }'
 }
 
 # lab_timeout SECS CMD [ARGS...]: runs CMD with a time limit (KILL 5 s after TERM) and

@@ -2,9 +2,11 @@
 # lab.sh - builds and removes hopwatch's test networks in Linux network namespaces.
 # Every lab test, the README demo and the benchmarks use it; tests/lab/README has the details.
 #
-# Only bash, iproute2, iptables/ip6tables, coreutils and sysctl are used: CI machines may
-# have nothing else.  Addresses come only from 198.18.0.0/15 and 2001:2::/48, no namespace
-# ever gets a default route, and nothing is sent from the root namespace.
+# Only bash, iproute2, iptables/ip6tables, coreutils, util-linux (setsid) and sysctl are used:
+# CI machines may have nothing else.  The options that need more say so: --delay and
+# --tcp-listen run our own tests/lab/labtool (built by "make check"), --dns runs dnsmasq.
+# Addresses come only from 198.18.0.0/15 and 2001:2::/48, no namespace ever gets a default
+# route, and nothing is sent from the root namespace.
 
 set -u
 set -o pipefail
@@ -15,10 +17,19 @@ ETC_NETNS=/etc/netns
 # Every external command gets this time limit (seconds) so that a stuck tool cannot hang
 # a test run; the lab commands themselves take milliseconds.
 CMD_TIMEOUT=30
+# Where this script lives: labtool is looked for in the build directory beside it.
+SCRIPT_DIR=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")" && pwd) || exit 1
+# The delay element's TUN device in a router, its routing table and rule priorities.
+DLY_DEV=dly
+DLY_TABLE=200
+DLY_PREF=90
+# Limits of --delay (milliseconds, per direction) and of the background helpers' start.
+DLY_MAX_MS=5000
+START_TRIES=50
 
 usage() {
     cat <<'EOF'
-usage: lab.sh [--id ID] [--keep-ratelimits] COMMAND ...
+usage: lab.sh [--id ID] [--keep-ratelimits] [--dns] COMMAND ...
 
 Commands:
   up TOPOLOGY [OPTIONS]   build a lab (an existing lab with this ID is removed first)
@@ -29,15 +40,23 @@ Commands:
                                                 defaults N=6 R=4 admin
       ecmp                                      c - r1 - {r2a|r2b} - r3 - t
       many [--prefix4 CIDR] [--prefix6 CIDR]    defaults 198.19.0.0/16 2001:2:0:100::/64
+    options of every topology (repeatable):
+      --delay HOP:MS[:JITTER]   router rHOP delays what it forwards by MS ms (+- JITTER ms)
+                                in each direction (chain, lossy, unreachable; labtool)
+      --tcp-listen PORT         the target accepts TCP connections on PORT (labtool)
   down                    remove the lab (succeeds when nothing is up)
   exec NODE CMD [ARG...]  run CMD in namespace hwl<ID>-NODE; its exit code is passed through
   env                     print the lab description as shell assignments (safe to eval)
   list                    print the namespace names of this lab
+  dns stop | dns start    stop / start the client's DNS server (a lab built with --dns)
 
 Options:
   --id ID             lab ID, ^[a-z0-9]{1,6}$ (default: $LAB_ID, else 0)
   --keep-ratelimits   keep the kernel's ICMP rate limits (default: lift them)
+  --dns               up: the client's names come from dnsmasq on its 127.0.0.1:53 only
   -h, --help          this text
+
+labtool is $LABTOOL, else build/tests/lab/labtool beside the source tree.
 
 Namespaces are named hwl<ID>-<node>; the lab is recorded in /run/hwlab/<ID>/.
 See tests/lab/README for the addressing and the variables printed by env.
@@ -136,7 +155,9 @@ teardown() {
         done <"$dir/nodes"
     fi
     if [ -d "$dir" ] && [ "$rc" = 0 ]; then
-        rm -f -- "$dir/nodes" "$dir/env" "$dir/env.tmp"
+        # The files lab.sh writes there: the record, and the helpers' logs and DNS data.
+        rm -f -- "$dir/nodes" "$dir/env" "$dir/env.tmp" "$dir/dns.hosts" "$dir/dns.log" \
+            "$dir/dns.pid" "$dir/dns.out" "$dir/tcp-listen.log" "$dir"/delay-r*.log
         rmdir -- "$dir" 2>/dev/null || rc=1
     fi
     # Shared parents go only when empty, so parallel labs never disturb each other.
@@ -359,6 +380,7 @@ declare -A NAME_OF=()    # node -> its name in the client's /etc/hosts
 HOPS4=""                 # expected responders per hop ("|" between alternatives, "-" none)
 HOPS6=""
 NAMES=""                 # host names per hop
+RESP_IDX=""              # chain-shaped topologies: the node number answering at each hop
 CHAIN_N=""               # number of links of a chain-shaped topology
 
 NSP=                     # namespace name prefix, hwl<ID>- (set once the ID is valid)
@@ -424,13 +446,14 @@ chain_model() {
     CHAIN_N=$n
 }
 
-# The expected trace over the first N links of a chain: HOPS4, HOPS6 and NAMES.
+# The expected trace over the first N links of a chain: HOPS4, HOPS6, NAMES and RESP_IDX.
 chain_hops() {
     local n=$1 k
-    HOPS4="" HOPS6="" NAMES=""
+    HOPS4="" HOPS6="" NAMES="" RESP_IDX=""
     for ((k = 1; k <= n; k++)); do
         HOPS4+="${HOPS4:+ }${L4_2[k - 1]}"
         HOPS6+="${HOPS6:+ }${L6_2[k - 1]}"
+        RESP_IDX+="${RESP_IDX:+ }$k"
         if [ "$k" = "$CHAIN_N" ]; then
             NAMES+="${NAMES:+ }target.lab"
         else
@@ -565,6 +588,7 @@ topo_unreachable() {
     HOPS4+=" ${L4_2[r - 1]}"
     HOPS6+=" ${L6_2[r - 1]}"
     NAMES+=" r$r.lab"
+    RESP_IDX+=" $r"
     EXTRA[LAB_REJECT_HOP]=$r
     EXTRA[LAB_REJECT]=$how
     EXTRA[LAB_REJECT_ICMP4]=$t4
@@ -657,6 +681,328 @@ topo_many() {
     EXTRA[LAB_MANY6]=$m6
 }
 
+# ---- options of every topology: --delay and --tcp-listen ------------------------------------
+
+DELAY_SPECS=()           # the --delay values, as given
+TCP_PORTS=()             # the --tcp-listen ports, in order
+TOPO_ARGS=()             # the remaining arguments, for the topology
+declare -A DLY_MS=()     # router number -> delay (ms, each direction)
+declare -A DLY_JIT=()    # router number -> jitter (ms)
+declare -A DLY_CMD=()    # router number -> labtool arguments, quoted with printf %q
+LABTOOL_BIN=""           # labtool, when an option needs it
+EXPECT_RTT=""            # expected extra RTT (ms) per hop
+
+# Takes --delay and --tcp-listen out of the "up" arguments (every topology has them); the
+# rest goes to TOPO_ARGS.
+split_common_opts() {
+    local v
+    TOPO_ARGS=()
+    while [ $# -gt 0 ]; do
+        case $1 in
+        --delay | --tcp-listen)
+            [ $# -ge 2 ] || die "up $TOPO: option $1 needs a value"
+            v=$2
+            if [ "$1" = --delay ]; then DELAY_SPECS+=("$v"); else TCP_PORTS+=("$v"); fi
+            shift 2
+            ;;
+        --delay=*)
+            DELAY_SPECS+=("${1#--delay=}")
+            shift
+            ;;
+        --tcp-listen=*)
+            TCP_PORTS+=("${1#--tcp-listen=}")
+            shift
+            ;;
+        *)
+            TOPO_ARGS+=("$1")
+            shift
+            ;;
+        esac
+    done
+}
+
+# Sets LABTOOL_BIN to $LABTOOL, else to build/tests/lab/labtool beside the source tree;
+# dies when it is not an executable file.
+find_labtool() {
+    local why=$1 def=$SCRIPT_DIR/../../build/tests/lab/labtool
+    if [ -n "${LABTOOL:-}" ]; then
+        LABTOOL_BIN=$LABTOOL
+    elif [ -x "$def" ]; then
+        LABTOOL_BIN=$def
+    else
+        die "up $TOPO: $why needs labtool: set LABTOOL, or build it (make check builds" \
+            "tests/lab/labtool)"
+    fi
+    [[ $LABTOOL_BIN == /* ]] || LABTOOL_BIN=$PWD/$LABTOOL_BIN
+    if ! [ -f "$LABTOOL_BIN" ] || ! [ -x "$LABTOOL_BIN" ]; then
+        die "up $TOPO: labtool '$LABTOOL_BIN' is not an executable file"
+    fi
+}
+
+# Checks the --tcp-listen ports (1..65535, no repeats).
+tcp_model() {
+    local p i
+    declare -A seen=()
+    [ "${#TCP_PORTS[@]}" -gt 0 ] || return 0
+    for i in "${!TCP_PORTS[@]}"; do
+        range p --tcp-listen "${TCP_PORTS[i]}" 1 65535
+        [ -z "${seen[$p]:-}" ] || die "up $TOPO: --tcp-listen $p given twice"
+        seen[$p]=1
+        TCP_PORTS[i]=$p
+    done
+    find_labtool --tcp-listen
+}
+
+# Describes the delay elements: router k sends what it forwards (from its veths) through
+# TUN device dly, where "labtool delay" holds every packet MS (+- jitter) ms and writes it
+# back (TTL + 1) to be forwarded as usual.  Its own packets (time-exceeded, echo replies)
+# are routed by the main table and never delayed.
+#   table 200: 198.18.0.0/15 and 2001:2::/48 dev dly
+#   rules:     pref 90 iif dly lookup main; pref 91 iif <each veth> lookup 200
+delay_model() {
+    local spec k ms j i v fam sum idx node
+    local -a cargs veths
+    [ "${#DELAY_SPECS[@]}" -gt 0 ] || return 0
+    case $TOPO in
+    chain | lossy | unreachable) ;;
+    *) die "up $TOPO: --delay is for chain, lossy and unreachable" ;;
+    esac
+    for spec in "${DELAY_SPECS[@]}"; do
+        [[ $spec =~ ^([0-9]{1,3}):([0-9]{1,5})(:([0-9]{1,5}))?$ ]] ||
+            die "up $TOPO: --delay wants HOP:MS[:JITTER] (integers), got '$spec'"
+        k=$((10#${BASH_REMATCH[1]}))
+        ms=$((10#${BASH_REMATCH[2]}))
+        j=$((10#${BASH_REMATCH[4]:-0}))
+        if [ "$k" -lt 1 ] || [ "$k" -ge "$CHAIN_N" ]; then
+            die "up $TOPO: --delay $spec: HOP must be a router, 1..$((CHAIN_N - 1))"
+        fi
+        if [ "$ms" -gt "$DLY_MAX_MS" ] || [ "$j" -gt "$DLY_MAX_MS" ]; then
+            die "up $TOPO: --delay $spec: MS and JITTER must be in 0..$DLY_MAX_MS"
+        fi
+        [ -z "${DLY_MS[$k]:-}" ] || die "up $TOPO: --delay for router r$k given twice"
+        DLY_MS[$k]=$ms
+        DLY_JIT[$k]=$j
+    done
+    find_labtool --delay
+    for k in "${!DLY_MS[@]}"; do
+        node=r$k
+        veths=()
+        if [ "$k" = 1 ]; then veths+=(to-c); else veths+=("to-r$((k - 1))"); fi
+        if [ "$((k + 1))" = "$CHAIN_N" ]; then veths+=(to-t); else veths+=("to-r$((k + 1))"); fi
+        ROUTES[$node]+="tuntap add dev $DLY_DEV mode tun"$'\n'
+        ROUTES[$node]+="link set $DLY_DEV addrgenmode none"$'\n'
+        ROUTES[$node]+="link set $DLY_DEV up"$'\n'
+        ROUTES[$node]+="route add 198.18.0.0/15 dev $DLY_DEV table $DLY_TABLE"$'\n'
+        ROUTES[$node]+="route add 2001:2::/48 dev $DLY_DEV table $DLY_TABLE"$'\n'
+        for fam in -4 -6; do
+            rule "$node" ip "$fam" rule add pref "$DLY_PREF" iif "$DLY_DEV" lookup main
+            for v in "${veths[@]}"; do
+                rule "$node" ip "$fam" rule add pref $((DLY_PREF + 1)) iif "$v" \
+                    lookup "$DLY_TABLE"
+            done
+        done
+        # Destinations on links 0..k-1 lie on the client's side of router k.
+        cargs=()
+        for ((i = 0; i < k; i++)); do cargs+=("${PFX4[i]}" "${PFX6[i]}"); done
+        v=${DLY_MS[$k]}
+        [ "${DLY_JIT[$k]}" = 0 ] || v+=":${DLY_JIT[$k]}"
+        DLY_CMD[$k]=$(printf '%q ' "$LABTOOL_BIN" delay --dev "$DLY_DEV" \
+            --toward-target "$v" --toward-client "$v" --client "${cargs[@]}")
+    done
+    EXTRA[LAB_DELAYS]=""
+    for ((k = 1; k < CHAIN_N; k++)); do
+        [ -n "${DLY_MS[$k]:-}" ] || continue
+        v="$k:${DLY_MS[$k]}"
+        [ "${DLY_JIT[$k]}" = 0 ] || v+=":${DLY_JIT[$k]}"
+        EXTRA[LAB_DELAYS]+="${EXTRA[LAB_DELAYS]:+ }$v"
+    done
+    # Hop k's answer crosses the elements of the routers before its responder, twice.
+    EXPECT_RTT=""
+    for idx in $RESP_IDX; do
+        sum=0
+        for ((i = 1; i < idx; i++)); do sum=$((sum + 2 * ${DLY_MS[$i]:-0})); done
+        EXPECT_RTT+="${EXPECT_RTT:+ }$sum"
+    done
+}
+
+# True while process $1 exists and is not a zombie (a helper that failed at start stays a
+# zombie child of this script until it ends, and kill -0 would still find it).
+pid_alive() {
+    local st
+    st=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    st=${st##*) }
+    [ "${st%% *}" != Z ] && [ "${st%% *}" != X ]
+}
+
+# start_bg NODE LOG CMD...: starts CMD in the background in NODE's namespace, in its own
+# session (so that nothing aimed at the caller's process group ends it; "down" does), its
+# output appended to LOG.  Sets BG_PID (ip netns exec and setsid exec CMD in place).
+BG_PID=""
+start_bg() {
+    local node=$1 log=$2
+    shift 2
+    setsid ip netns exec "$NSP$node" "$@" </dev/null >>"$log" 2>&1 &
+    BG_PID=$!
+}
+
+# The last line a helper wrote to its log, for an error message.
+log_tail() {
+    local t
+    t=$(tail -n 1 -- "$1" 2>/dev/null)
+    printf '%s' "${t:-no output}"
+}
+
+# Starts the delay elements and waits (bounded) until each has attached to its device: the
+# TUN device's carrier (LOWER_UP) goes on when labtool opens it.
+start_delays() {
+    local k try pending out log
+    local -a argv
+    declare -A pid=()
+    [ "${#DLY_CMD[@]}" -gt 0 ] || return 0
+    for k in "${!DLY_CMD[@]}"; do
+        log=$RUN_BASE/$LAB_ID/delay-r$k.log
+        eval "argv=(${DLY_CMD[$k]})"
+        STEP_NO=$((STEP_NO + 1))
+        if [ "${LAB_TEST_FAIL_STEP:-}" = "$STEP_NO" ]; then
+            up_fail "delay element of r$k: simulated failure (LAB_TEST_FAIL_STEP=$STEP_NO)"
+        fi
+        start_bg "r$k" "$log" "${argv[@]}"
+        pid[$k]=$BG_PID
+    done
+    for try in $(seq 1 "$START_TRIES"); do
+        pending=""
+        for k in "${!pid[@]}"; do
+            log=$RUN_BASE/$LAB_ID/delay-r$k.log
+            pid_alive "${pid[$k]}" ||
+                up_fail "delay element of r$k ended: $(log_tail "$log")"
+            out=$(tmo ip -n "${NSP}r$k" link show dev "$DLY_DEV" 2>&1) ||
+                up_fail "delay element of r$k: $(one_line "$out")"
+            [[ $out == *LOWER_UP* ]] || pending+=" r$k"
+        done
+        [ -z "$pending" ] && return 0
+        sleep 0.1
+    done
+    up_fail "delay elements not running after $((START_TRIES / 10)) s in:$pending"
+}
+
+# True when every port of TCP_PORTS has a listener on 0.0.0.0 and [::] in the target.
+tcp_listening() {
+    local out p
+    out=$(tmo ip netns exec "${NSP}t" ss -Hltn 2>/dev/null) || return 1
+    for p in "${TCP_PORTS[@]}"; do
+        [[ $out == *" 0.0.0.0:$p "* && $out == *" [::]:$p "* ]] || return 1
+    done
+}
+
+# Starts "labtool tcp-listen" in the target and waits (bounded) until it listens.
+start_tcp_listen() {
+    local log=$RUN_BASE/$LAB_ID/tcp-listen.log try pid
+    [ "${#TCP_PORTS[@]}" -gt 0 ] || return 0
+    STEP_NO=$((STEP_NO + 1))
+    if [ "${LAB_TEST_FAIL_STEP:-}" = "$STEP_NO" ]; then
+        up_fail "tcp-listen: simulated failure (LAB_TEST_FAIL_STEP=$STEP_NO)"
+    fi
+    start_bg t "$log" "$LABTOOL_BIN" tcp-listen "${TCP_PORTS[@]}"
+    pid=$BG_PID
+    for try in $(seq 1 "$START_TRIES"); do
+        pid_alive "$pid" || up_fail "tcp-listen ended: $(log_tail "$log")"
+        tcp_listening && return 0
+        sleep 0.1
+    done
+    up_fail "tcp-listen: not listening after $((START_TRIES / 10)) s"
+}
+
+# ---- DNS: dnsmasq in the client namespace, on 127.0.0.1:53 only --------------------------------
+
+# The dnsmasq program, or empty.
+dnsmasq_bin() {
+    local b
+    b=$(command -v dnsmasq 2>/dev/null) || b=""
+    [ -z "$b" ] && [ -x /usr/sbin/dnsmasq ] && b=/usr/sbin/dnsmasq
+    printf '%s' "$b"
+}
+
+# True when the lab's dnsmasq runs: the PID in dns.pid is a dnsmasq inside the client's
+# namespace.  Sets DNS_PID.
+DNS_PID=""
+dns_running() {
+    local f=$RUN_BASE/$LAB_ID/dns.pid p comm ns
+    DNS_PID=""
+    p=$(cat -- "$f" 2>/dev/null) || return 1
+    [[ $p =~ ^[0-9]+$ ]] || return 1
+    pid_alive "$p" || return 1
+    comm=$(cat "/proc/$p/comm" 2>/dev/null) || return 1
+    [ "$comm" = dnsmasq ] || return 1
+    ns=$(tmo ip netns identify "$p" 2>/dev/null) || return 1
+    [ "$ns" = "${NSP}c" ] || return 1
+    DNS_PID=$p
+}
+
+# True when something in the client's namespace listens on UDP 127.0.0.1:53.
+dns_listening() {
+    local out
+    out=$(tmo ip netns exec "${NSP}c" ss -Hlun 2>/dev/null) || return 1
+    [[ $out == *" 127.0.0.1:53 "* ]]
+}
+
+# Starts dnsmasq (unless it runs) and waits (bounded) until it listens; fails with ERRMSG.
+# It answers A, AAAA and PTR from dns.hosts only, for .lab and the lab's reverse zones
+# (anything else there is NXDOMAIN), and has no upstream server: nothing leaves the lab.
+dns_start() {
+    local dir=$RUN_BASE/$LAB_ID bin try pid
+    ERRMSG=""
+    if ! dns_running; then
+        bin=$(dnsmasq_bin)
+        if [ -z "$bin" ]; then
+            ERRMSG="dnsmasq is not installed (Debian package dnsmasq-base)"
+            return 1
+        fi
+        rm -f -- "$dir/dns.pid"
+        start_bg c "$dir/dns.out" "$bin" --conf-file=/dev/null --keep-in-foreground \
+            --listen-address=127.0.0.1 --bind-interfaces --port=53 --no-resolv --no-hosts \
+            --addn-hosts="$dir/dns.hosts" --local=/lab/ --local=/18.198.in-addr.arpa/ \
+            --local=/19.198.in-addr.arpa/ --local=/0.0.0.0.2.0.0.0.1.0.0.2.ip6.arpa/ \
+            --log-facility="$dir/dns.log" --log-queries --pid-file="$dir/dns.pid"
+        pid=$BG_PID
+    else
+        pid=$DNS_PID
+    fi
+    for try in $(seq 1 "$START_TRIES"); do
+        if ! pid_alive "$pid"; then
+            ERRMSG="dnsmasq ended: $(log_tail "$dir/dns.out")"
+            return 1
+        fi
+        dns_listening && dns_running && return 0
+        sleep 0.1
+    done
+    ERRMSG="dnsmasq not answering on 127.0.0.1:53 after $((START_TRIES / 10)) s"
+    return 1
+}
+
+# Stops the lab's dnsmasq (bounded: TERM, 2 s, KILL) and waits until port 53 is free.
+dns_stop() {
+    local i
+    ERRMSG=""
+    if dns_running; then
+        kill -TERM "$DNS_PID" 2>/dev/null
+        for i in $(seq 1 20); do
+            pid_alive "$DNS_PID" || break
+            sleep 0.1
+        done
+        pid_alive "$DNS_PID" && kill -KILL "$DNS_PID" 2>/dev/null
+    fi
+    for i in $(seq 1 20); do
+        if ! dns_listening; then
+            # dnsmasq runs as nobody and cannot remove its pid file itself.
+            rm -f -- "$RUN_BASE/$LAB_ID/dns.pid"
+            return 0
+        fi
+        sleep 0.1
+    done
+    ERRMSG="something still listens on 127.0.0.1:53 in ${NSP}c"
+    return 1
+}
+
 # ---- up ----------------------------------------------------------------------------------------
 
 # Sysctls of a namespace; forwarding for routers only.  The defaults are set before any
@@ -692,25 +1038,36 @@ ns_sysctls() {
     fi
 }
 
-# Writes the client's /etc/netns files (ip netns exec bind-mounts them over /etc).
+# Writes the client's /etc/netns files (ip netns exec bind-mounts them over /etc).  With
+# --dns the lab's names go to dns.hosts for dnsmasq instead, and /etc/hosts has only
+# localhost, so that names can only come from DNS.
 write_client_etc() {
-    local d f i a b
+    local d f i a b hdr lines=""
     d=$ETC_NETNS/${NSP}c
     mkdir_retry "$d" || up_fail "cannot create $d"
+    printf -v hdr '# hopwatch lab %s (%s): written by lab.sh up, removed by lab.sh down' \
+        "$LAB_ID" "$TOPO"
+    for i in "${!LINK_A[@]}"; do
+        a=${LINK_A[i]} b=${LINK_B[i]}
+        printf -v f '%s\t%s\n' "${L4_1[i]}" "${NAME_OF[$a]}" "${L6_1[i]}" "${NAME_OF[$a]}" \
+            "${L4_2[i]}" "${NAME_OF[$b]}" "${L6_2[i]}" "${NAME_OF[$b]}"
+        lines+=$f
+    done
+    if [ "$DNS" = 1 ]; then
+        f=$RUN_BASE/$LAB_ID/dns.hosts
+        printf '%s\n%s' "$hdr" "$lines" >"$f" || up_fail "cannot write $f"
+        lines=""
+    fi
     {
-        printf '# hopwatch lab %s (%s): written by lab.sh up, removed by lab.sh down\n' \
-            "$LAB_ID" "$TOPO"
+        printf '%s\n' "$hdr"
         printf '127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n'
-        for i in "${!LINK_A[@]}"; do
-            a=${LINK_A[i]} b=${LINK_B[i]}
-            printf '%s\t%s\n' "${L4_1[i]}" "${NAME_OF[$a]}" "${L6_1[i]}" "${NAME_OF[$a]}" \
-                "${L4_2[i]}" "${NAME_OF[$b]}" "${L6_2[i]}" "${NAME_OF[$b]}"
-        done
+        printf '%s' "$lines"
     } >"$d/hosts" || up_fail "cannot write $d/hosts"
     printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$d/resolv.conf" ||
         up_fail "cannot write $d/resolv.conf"
-    # Host names come from files, then DNS (which fails at once, inside the lab), never
-    # from a resolver daemon of the host that would ask the real network.
+    # Host names come from files, then DNS (127.0.0.1 inside the lab: nothing there, so it
+    # fails at once, or the lab's dnsmasq with --dns), never from a resolver daemon of the
+    # host that would ask the real network.
     if [ -f /etc/nsswitch.conf ]; then
         f=$(sed -E 's/^hosts:.*/hosts: files dns/' /etc/nsswitch.conf) ||
             up_fail "cannot read /etc/nsswitch.conf"
@@ -739,14 +1096,20 @@ write_env() {
         [LAB_REJECT_HOP]=0 [LAB_REJECT]="" [LAB_REJECT_ICMP4]="" [LAB_REJECT_ICMP6]=""
         [LAB_MANY4]="" [LAB_MANY6]=""
         [LAB_HOSTS_FILE]=$ETC_NETNS/${NSP}c/hosts
+        [LAB_DELAYS]="" [LAB_EXPECT_RTT_MS]="" [LAB_DNS]=$DNS [LAB_TCP_PORTS]="${TCP_PORTS[*]}"
     )
+    # Without delay elements every hop's extra RTT is 0.
+    if [ -z "$EXPECT_RTT" ]; then
+        for ((k = 0; k < hops; k++)); do EXPECT_RTT+="${EXPECT_RTT:+ }0"; done
+    fi
+    e[LAB_EXPECT_RTT_MS]=$EXPECT_RTT
     for k in "${!EXTRA[@]}"; do e[$k]=${EXTRA[$k]}; done
     keys=(LAB_ID LAB_TOPOLOGY LAB_ARGS LAB_RATELIMITS LAB_NODES LAB_NAMESPACES
         LAB_NS_CLIENT LAB_NS_TARGET LAB_CHAIN_LEN LAB_CLIENT4 LAB_CLIENT6
         LAB_TARGET4 LAB_TARGET6 LAB_HOPS LAB_HOPS4 LAB_HOPS6 LAB_NAMES
         LAB_END_HOP LAB_END4 LAB_END6 LAB_LOSS_HOP LAB_LOSS LAB_SILENT_HOP
         LAB_REJECT_HOP LAB_REJECT LAB_REJECT_ICMP4 LAB_REJECT_ICMP6 LAB_MANY4 LAB_MANY6
-        LAB_HOSTS_FILE)
+        LAB_HOSTS_FILE LAB_DELAYS LAB_EXPECT_RTT_MS LAB_DNS LAB_TCP_PORTS)
     {
         printf '# hopwatch lab %s: lab.sh up %s%s\n' "$LAB_ID" "$TOPO" "${*:+ $*}"
         for k in "${keys[@]}"; do
@@ -769,7 +1132,8 @@ ns_ready() {
     [ -z "$out" ] || return 1
     out=$(tmo ip -n "$ns" -6 -br addr show 2>&1) || return 1
     while read -r name state addrs; do
-        [ "$name" = lo ] && continue
+        # A delay element's TUN device has no IPv6 address and no carrier until labtool runs.
+        case $name in lo | "$DLY_DEV") continue ;; esac
         [ "$state" = UP ] || return 1
         [[ " $addrs" == *" fe80:"* ]] || return 1
     done <<<"$out"
@@ -797,14 +1161,20 @@ cmd_up() {
     TOPO=$1
     shift
     addr_tables
+    split_common_opts "$@"
     case $TOPO in
-    chain) topo_chain "$@" ;;
-    lossy) topo_lossy "$@" ;;
-    unreachable) topo_unreachable "$@" ;;
-    ecmp) topo_ecmp "$@" ;;
-    many) topo_many "$@" ;;
+    chain) topo_chain "${TOPO_ARGS[@]}" ;;
+    lossy) topo_lossy "${TOPO_ARGS[@]}" ;;
+    unreachable) topo_unreachable "${TOPO_ARGS[@]}" ;;
+    ecmp) topo_ecmp "${TOPO_ARGS[@]}" ;;
+    many) topo_many "${TOPO_ARGS[@]}" ;;
     *) die "up: unknown topology '$TOPO' (chain, lossy, unreachable, ecmp, many)" ;;
     esac
+    delay_model
+    tcp_model
+    if [ "$DNS" = 1 ] && [ -z "$(dnsmasq_bin)" ]; then
+        die "up $TOPO: --dns needs dnsmasq (Debian package dnsmasq-base)"
+    fi
 
     teardown || die "up $TOPO: could not remove the previous lab $LAB_ID"
     for node in "${NODES[@]}"; do
@@ -859,6 +1229,16 @@ cmd_up() {
     done
     write_client_etc
     wait_ready
+    # The background helpers start last, on a lab whose links are ready.
+    start_delays
+    start_tcp_listen
+    if [ "$DNS" = 1 ]; then
+        STEP_NO=$((STEP_NO + 1))
+        if [ "${LAB_TEST_FAIL_STEP:-}" = "$STEP_NO" ]; then
+            up_fail "dns: simulated failure (LAB_TEST_FAIL_STEP=$STEP_NO)"
+        fi
+        dns_start || up_fail "dns: $ERRMSG"
+    fi
     write_env "$@"
     BUILDING=0
     trap - INT TERM HUP
@@ -894,10 +1274,23 @@ cmd_list() {
     cat -- "$RUN_BASE/$LAB_ID/nodes"
 }
 
+cmd_dns() {
+    [ $# = 1 ] || die "dns: usage: dns stop | dns start"
+    [ -f "$RUN_BASE/$LAB_ID/env" ] || die "dns: lab $LAB_ID is not up"
+    grep -qx "LAB_DNS='1'" "$RUN_BASE/$LAB_ID/env" ||
+        die "dns: lab $LAB_ID was built without --dns"
+    case $1 in
+    start) dns_start || die "dns start: $ERRMSG" ;;
+    stop) dns_stop || die "dns stop: $ERRMSG" ;;
+    *) die "dns: unknown action '$1' (stop, start)" ;;
+    esac
+}
+
 # ---- main --------------------------------------------------------------------------------------
 
 LAB_ID=${LAB_ID:-0}
 RATELIMITS=lifted
+DNS=0
 while [ $# -gt 0 ]; do
     case $1 in
     --id)
@@ -911,6 +1304,10 @@ while [ $# -gt 0 ]; do
         ;;
     --keep-ratelimits)
         RATELIMITS=kernel
+        shift
+        ;;
+    --dns)
+        DNS=1
         shift
         ;;
     -h | --help)
@@ -930,7 +1327,7 @@ NSP=hwl$LAB_ID-
 cmd=$1
 shift
 case $cmd in
-up | down)
+up | down | dns)
     [ "$(id -u)" = 0 ] || die "$cmd: needs root"
     "cmd_$cmd" "$@"
     ;;
