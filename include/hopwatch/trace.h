@@ -138,6 +138,8 @@ struct hw_responder {
     int icmp_type;           /* type of its latest answer */
     int icmp_code;           /* code of its latest answer */
     enum hw_outcome outcome; /* kind of its latest answer */
+    uint8_t tcp_flags;       /* TCP probes: flags of its latest answer (SYN+ACK:
+                                the port is open, RST: closed), else 0 */
     int64_t first_real_ns;   /* wall-clock time of its first answer */
     int64_t last_real_ns;    /* wall-clock time of its latest answer */
     size_t n_mpls;           /* MPLS entries of its latest answer */

@@ -754,8 +754,11 @@ enum hw__pkt_kind hw__parse_ip4(const uint8_t *buf, size_t len, struct hw__parse
 
 /* The TCP layer of an answer to a SYN probe (len bytes at p), *out already
  * initialised with the probe's addresses; psum is the pseudo-header sum for
- * len bytes.  The probe id is filled in once the checksum and data offset
- * are good.  RST wins over SYN+ACK (RFC 9293 section 3.10.7.3: in SYN-SENT
+ * len bytes.  The checksum is checked and reported in l4_checksum_ok, not
+ * enforced: a segment that crossed a virtual link (veth, a VM's virtio
+ * NIC) carries only the partial sum its sender left to offload, and raw
+ * sockets see it so.  The probe id is filled in once the data offset is
+ * good.  RST wins over SYN+ACK (RFC 9293 section 3.10.7.3: in SYN-SENT
  * a RST is checked before SYN), and a bare SYN, an ACK, a FIN, ... are not
  * answers to a SYN, so IGNORED.
  *
@@ -775,8 +778,7 @@ static enum hw__pkt_kind tcp_parse(const uint8_t *p, size_t len, uint64_t psum,
     if (len < TCP_HDR_MIN)
         return HW_PKT_MALFORMED;
     out->probe.proto = IPPROTO_TCP;
-    if (fold_checksum(sum_words(psum, p, len)) != 0)
-        return HW_PKT_BAD_CHECKSUM;
+    out->l4_checksum_ok = fold_checksum(sum_words(psum, p, len)) == 0;
     doff = (size_t)(p[12] >> 4) * 4;
     if (doff < TCP_HDR_MIN || doff > len)
         return HW_PKT_MALFORMED;

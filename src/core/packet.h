@@ -79,6 +79,12 @@ struct hw__parsed {
     uint32_t mtu;            /* PACKET_TOO_BIG / fragmentation needed: MTU */
     uint32_t pointer;        /* PARAM_PROBLEM: pointer field */
     struct hw__probe_id probe;   /* the probe it answers or quotes */
+    bool l4_checksum_ok;     /* TCP answers: the TCP checksum verified.  On
+                                virtual links it often does not: the sender
+                                leaves it to offload and the receiver skips
+                                the check; such segments are still parsed
+                                (the engine authenticates them by the keyed
+                                sequence number they acknowledge). */
     size_t n_mpls;           /* MPLS entries found in RFC 4884 extensions */
     struct hw_mpls mpls[HW_MPLS_MAX]; /* the entries, top of stack first */
     bool ext_bad_checksum;   /* an RFC 4884 extension structure was present

@@ -367,9 +367,20 @@ sock_send(void *ctx, int fd, struct hw_tx *tx)
     if (used == 0)
         msg.msg_control = NULL;
 
-    /* The send time is read as close to the system call as we can. */
-    clock_both(&tx->sent);
-    n = sendmsg(fd, &msg, 0);
+    /* The send time is read as close to the system call as we can.
+     *
+     * An ICMP error that arrived for an earlier probe leaves a pending
+     * error on the socket (datagram sockets always, raw ones for "hard"
+     * unreachables), and the next sendmsg reports it, consumes it and sends
+     * nothing.  Probes go out in bursts while answers to the first ones are
+     * already arriving, so that happens: one retry tells a stale error
+     * (gone now) from a real one (it comes back). */
+    for (int attempt = 0;; attempt++) {
+        clock_both(&tx->sent);
+        n = sendmsg(fd, &msg, 0);
+        if (n >= 0 || attempt == 1 || errno == EAGAIN || errno == EINTR)
+            break;
+    }
     if (n < 0)
         return errno == EACCES ? HW_EBROADCAST : -errno;
     if ((size_t)n != tx->len)
@@ -442,7 +453,10 @@ sock_recv(void *ctx, int fd, struct hw_rx *rx)
             errq = pass == 1;
             break;
         }
-        if (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
+        /* Any other error from the normal queue is the pending-error
+         * notice of an ICMP error (now consumed); the error itself, if
+         * the socket queues them, waits in the error queue. */
+        if (pass == 1 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)
             return -errno;
     }
     if (n < 0)

@@ -337,6 +337,7 @@ record_answer(struct hop *h, const struct hw_probe_result *r)
     rs->icmp_type = r->icmp_type;
     rs->icmp_code = r->icmp_code;
     rs->outcome = r->outcome;
+    rs->tcp_flags = r->tcp_flags;
     rs->n_mpls = r->n_mpls;
     memcpy(rs->mpls, r->mpls, r->n_mpls * sizeof(rs->mpls[0]));
     if (rs->first_real_ns == 0)

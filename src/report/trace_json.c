@@ -70,12 +70,25 @@ responder(struct json *j, const struct report_trace *r, const struct hw_responde
     rtt_members(j, &resp->stats);
     json_key(j, "answer");
     json_string(j, hw_outcome_name(resp->outcome));
-    json_key(j, "icmp_type");
-    json_int(j, resp->icmp_type);
-    json_key(j, "icmp_code");
-    json_int(j, resp->icmp_code);
-    json_key(j, "icmp_message");
-    json_string(j, hw_icmp_message(resp->addr.family, resp->icmp_type, resp->icmp_code));
+    if (resp->icmp_type >= 0) {
+        json_key(j, "icmp_type");
+        json_int(j, resp->icmp_type);
+        json_key(j, "icmp_code");
+        json_int(j, resp->icmp_code);
+        json_key(j, "icmp_message");
+        json_string(j, hw_icmp_message(resp->addr.family, resp->icmp_type, resp->icmp_code));
+    } else {
+        json_key(j, "icmp_type");
+        json_null(j);
+        json_key(j, "icmp_code");
+        json_null(j);
+        json_key(j, "icmp_message");
+        json_null(j);
+    }
+    json_key(j, "tcp");
+    json_string(j, resp->tcp_flags == 0     ? NULL
+                   : resp->tcp_flags & 0x04 ? "rst"
+                                            : "syn-ack");
     mark = hw_icmp_mark(resp->addr.family, resp->icmp_type, resp->icmp_code);
     json_key(j, "mark");
     json_string(j, resp->outcome == HW_OUTCOME_UNREACHABLE && mark[0] ? mark : NULL);

@@ -1066,7 +1066,7 @@ def gen_tcp_answers():
          tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE6, TCP_SEQ + 1, 0x11, 502))
     tcp4("ip4_tcp_bad_checksum.hex",
          ["ip4_tcp_bad_checksum.hex - ip4_tcp_synack.hex with the TCP checksum off by one:",
-          "BAD_CHECKSUM."],
+          "still a SYN-ACK, with l4_checksum_ok false."],
          tcp_segs(4, T4, H4, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64240, *SYNACK_OPTS,
                   bad=True))
     tcp4("ip4_tcp_doff_small.hex",
@@ -1098,7 +1098,7 @@ def gen_tcp_answers():
           tcp_segs(6, T6, H6, TPORT, SPORT, 0, TCP_SEQ + 1, 0x14, 0))
     write("tcp6_bad_checksum.hex",
           ["tcp6_bad_checksum.hex - tcp6_synack.hex with the TCP checksum off by one:",
-           "BAD_CHECKSUM."],
+           "still a SYN-ACK, with l4_checksum_ok false."],
           tcp_segs(6, T6, H6, TPORT, SPORT, 0x1C0FFEE5, TCP_SEQ + 1, 0x12, 64800, *SYNACK_OPTS,
                    bad=True))
 

@@ -2327,7 +2327,7 @@ static void test_packet_l4_ip4_goldens_every_prefix(void **state)
         {"ip4_tcp_rst_ack.hex", L_TCP4, HW_PKT_TCP_RST},
         {"ip4_tcp_rst_noack.hex", L_TCP4, HW_PKT_TCP_RST},
         {"ip4_tcp_fin_ack.hex", L_TCP4, HW_PKT_IGNORED},
-        {"ip4_tcp_bad_checksum.hex", L_TCP4, HW_PKT_BAD_CHECKSUM},
+        {"ip4_tcp_bad_checksum.hex", L_TCP4, HW_PKT_TCP_SYNACK},
         {"ip4_tcp_doff_small.hex", L_TCP4, HW_PKT_MALFORMED},
         {"ip4_tcp_doff_beyond.hex", L_TCP4, HW_PKT_MALFORMED},
         {"ip4_tcp_nonfirst_frag.hex", L_TCP4, HW_PKT_IGNORED},
@@ -2609,11 +2609,14 @@ static void test_packet_tcp6_every_prefix_raw(void **state)
         memcpy(b, d, n);
         k = hw__parse_tcp6(b, n, &src, &dst, &p);
         /* Cut without fixing the checksum: the length in the pseudo-header
-         * and the missing option bytes make every cut fail it. */
-        if (n < 20)
+         * and the missing option bytes make every cut fail it, which is
+         * reported, not enforced; a cut inside the header is malformed. */
+        if (n < 20 || n < (size_t)(d[12] >> 4) * 4) {
             assert_int_equal(k, HW_PKT_MALFORMED);
-        else
-            assert_int_equal(k, n == full ? HW_PKT_TCP_SYNACK : HW_PKT_BAD_CHECKSUM);
+        } else {
+            assert_int_equal(k, HW_PKT_TCP_SYNACK);
+            assert_int_equal(p.l4_checksum_ok, n == full);
+        }
         free(b);
     }
     free(d);
@@ -2742,15 +2745,24 @@ static void test_packet_tcp4_syn_and_rst_is_rst(void **state)
 
 static void test_packet_tcp4_bad_checksum(void **state)
 {
-    struct hw__parsed p = kind_of("ip4_tcp_bad_checksum.hex", L_TCP4, HW_PKT_BAD_CHECKSUM);
+    struct hw__parsed p = kind_of("ip4_tcp_bad_checksum.hex", L_TCP4, HW_PKT_TCP_SYNACK);
 
     (void)state;
     assert_int_equal(p.ip_ttl, 57);
     assert_int_equal(p.probe.proto, IPPROTO_TCP);
-    /* Nothing is taken from a segment that does not verify. */
-    assert_int_equal(p.probe.sport, 0);
-    assert_int_equal(p.probe.tcp_seq, 0);
-    assert_int_equal(p.probe.tcp_flags, 0);
+    /* Reported, not enforced (offloaded checksums on virtual links). */
+    assert_false(p.l4_checksum_ok);
+    assert_int_equal(p.probe.sport, 45678);
+    assert_int_equal(p.probe.tcp_seq, 0x9e3779b9);
+    assert_int_equal(p.probe.tcp_flags, 0x12);
+}
+
+static void test_packet_tcp4_good_checksum_reported(void **state)
+{
+    struct hw__parsed p = kind_of("ip4_tcp_synack.hex", L_TCP4, HW_PKT_TCP_SYNACK);
+
+    (void)state;
+    assert_true(p.l4_checksum_ok);
 }
 
 static void test_packet_tcp4_data_offset_below_5(void **state)
@@ -2855,8 +2867,8 @@ static void test_packet_tcp6_bad_checksum(void **state)
     assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
     assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
     k.data = load_exact("tcp6_bad_checksum.hex", &k.len);
-    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_BAD_CHECKSUM);
-    assert_int_equal(k.p.probe.sport, 0);
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_TCP_SYNACK);
+    assert_false(k.p.l4_checksum_ok);
     pkt_free(&k);
 }
 
@@ -2869,10 +2881,12 @@ static void test_packet_tcp6_checksum_uses_addresses(void **state)
     assert_int_equal(inet_pton(AF_INET6, T6, &src), 1);
     assert_int_equal(inet_pton(AF_INET6, H6, &dst), 1);
     k.data = load_exact("tcp6_synack.hex", &k.len);
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_TCP_SYNACK);
+    assert_true(k.p.l4_checksum_ok);
     /* The same segment for another destination does not verify. */
     dst.s6_addr[15] ^= 2;
-    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_BAD_CHECKSUM);
-    assert_int_equal(k.p.probe.sport, 0);
+    assert_int_equal(hw__parse_tcp6(k.data, k.len, &src, &dst, &k.p), HW_PKT_TCP_SYNACK);
+    assert_false(k.p.l4_checksum_ok);
     pkt_free(&k);
 }
 
@@ -3217,6 +3231,7 @@ int main(void)
         cmocka_unit_test(test_packet_tcp4_fin_ack_ignored),
         cmocka_unit_test(test_packet_tcp4_syn_and_rst_is_rst),
         cmocka_unit_test(test_packet_tcp4_bad_checksum),
+        cmocka_unit_test(test_packet_tcp4_good_checksum_reported),
         cmocka_unit_test(test_packet_tcp4_data_offset_below_5),
         cmocka_unit_test(test_packet_tcp4_data_offset_beyond_segment),
         cmocka_unit_test(test_packet_tcp4_nonfirst_fragment_ignored),
