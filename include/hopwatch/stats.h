@@ -15,6 +15,11 @@
 extern "C" {
 #endif
 
+/* Entries of per-probe histories (hw_trace_history, hw_multi_history):
+ * an RTT in microseconds (>= 0), or one of these. */
+#define HW_HIST_LOST (-1)     /* timed out (or the send failed) */
+#define HW_HIST_PENDING (-2)  /* still in flight */
+
 struct hw_stats {
     uint64_t sent;        /* probes sent (including those still in flight) */
     uint64_t received;    /* probes answered in time */

@@ -107,10 +107,6 @@ const struct hw_trace_config *hw_trace_config(const struct hw_trace *t);
  * display can skip redrawing an unchanged trace. */
 uint64_t hw_trace_generation(const struct hw_trace *t);
 
-/* Per-probe history entries (see hw_trace_history). */
-#define HW_HIST_LOST (-1)     /* timed out (or the send failed) */
-#define HW_HIST_PENDING (-2)  /* still in flight */
-
 /* Copy the outcomes of the latest probes sent with TTL ttl, oldest first,
  * into out (at most max, at most history_len): RTT in microseconds (>= 0),
  * HW_HIST_LOST or HW_HIST_PENDING.  Returns how many were copied (0 for a

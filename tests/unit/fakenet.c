@@ -171,12 +171,13 @@ fk_recv(void *ctx, int fd, struct hw_rx *rx)
     struct fakenet *n = ctx;
     size_t best = SIZE_MAX;
 
-    /* The earliest due packet for this socket (queue order for ties). */
-    for (size_t i = 0; i < n->nqueue; i++) {
-        if (n->queue[i].fd != fd || n->queue[i].due_mono_ns > n->mono_ns)
-            continue;
-        if (best == SIZE_MAX || n->queue[i].due_mono_ns < n->queue[best].due_mono_ns)
+    /* The earliest due packet for this socket: the queue is sorted, so the
+     * first match is it, and the scan stops at the first one not due. */
+    for (size_t i = n->qhead; i < n->nqueue && n->queue[i].due_mono_ns <= n->mono_ns; i++) {
+        if (n->queue[i].fd == fd) {
             best = i;
+            break;
+        }
     }
     if (best == SIZE_MAX)
         return 0;
@@ -197,8 +198,11 @@ fk_recv(void *ctx, int fd, struct hw_rx *rx)
     fill_time(n, &rx->received);
     if (p->kernel_delay_ns > 0)
         rx->received.kernel_ns = p->due_mono_ns - p->kernel_delay_ns + n->real_offset_ns;
-    memmove(p, p + 1, (n->nqueue - best - 1) * sizeof(*p));
-    n->nqueue--;
+    /* Close the gap from the head side: usually nothing moves. */
+    memmove(n->queue + n->qhead + 1, n->queue + n->qhead, (best - n->qhead) * sizeof(*p));
+    n->qhead++;
+    if (n->qhead == n->nqueue)
+        n->qhead = n->nqueue = 0;
     return 1;
 }
 
@@ -216,10 +220,8 @@ fk_wait(void *ctx, struct pollfd *fds, size_t n, int timeout_ms)
     struct fakenet *f = ctx;
     int64_t next = timeout_ms >= 0 ? f->mono_ns + (int64_t)timeout_ms * 1000000 : INT64_MAX;
 
-    for (size_t i = 0; i < f->nqueue; i++) {
-        if (f->queue[i].due_mono_ns < next)
-            next = f->queue[i].due_mono_ns;
-    }
+    if (f->nqueue > f->qhead && f->queue[f->qhead].due_mono_ns < next)
+        next = f->queue[f->qhead].due_mono_ns;
     if (next == INT64_MAX)
         return -EDEADLK; /* would wait forever: a test bug */
     if (next > f->mono_ns)
@@ -272,7 +274,13 @@ queue_raw(struct fakenet *n, int fd, const uint8_t *buf, size_t len, const struc
           int64_t delay_ns)
 {
     struct fake_pkt *p;
+    size_t i;
 
+    if (n->qhead > 0 && n->nqueue == n->capqueue) {
+        memmove(n->queue, n->queue + n->qhead, (n->nqueue - n->qhead) * sizeof(*p));
+        n->nqueue -= n->qhead;
+        n->qhead = 0;
+    }
     if (n->nqueue == n->capqueue) {
         size_t ncap = n->capqueue ? n->capqueue * 2 : 64;
         struct fake_pkt *nq = realloc(n->queue, ncap * sizeof(*nq));
@@ -282,7 +290,14 @@ queue_raw(struct fakenet *n, int fd, const uint8_t *buf, size_t len, const struc
         n->queue = nq;
         n->capqueue = ncap;
     }
-    p = &n->queue[n->nqueue++];
+    /* Keep the queue sorted by due time; ties stay in the order queued.
+     * Answers mostly come in order, so this rarely moves anything. */
+    for (i = n->nqueue; i > n->qhead && n->queue[i - 1].due_mono_ns > n->mono_ns + delay_ns; i--)
+        ;
+    memmove(n->queue + i + 1, n->queue + i, (n->nqueue - i) * sizeof(*n->queue));
+    n->nqueue++;
+    p = &n->queue[i];
+    n->last = i;
     memset(p, 0, sizeof(*p));
     p->fd = fd;
     p->len = len < FAKE_PKT_MAX ? len : FAKE_PKT_MAX;
@@ -292,6 +307,12 @@ queue_raw(struct fakenet *n, int fd, const uint8_t *buf, size_t len, const struc
     p->to = fd_family(fd) == AF_INET ? n->self4 : n->self6;
     p->due_mono_ns = n->mono_ns + delay_ns;
     return p;
+}
+
+struct fake_pkt *
+fakenet_last(struct fakenet *n)
+{
+    return n->nqueue > n->qhead ? &n->queue[n->last] : NULL;
 }
 
 void
@@ -513,6 +534,8 @@ route_answer(struct fakenet *n, size_t i)
         return;
     if (p->alt[idx].family != AF_UNSPEC && count % 2 == 0)
         from = p->alt[idx];
+    if (p->self_reply && ttl >= p->nhops)
+        from = s->dst;
     if (p->unreach_ttl != 0 && ttl >= p->unreach_ttl) {
         fakenet_icmp_error(n, i, &p->hop[p->unreach_ttl - 1], v4 ? 3 : 1, p->unreach_code, 64,
                            p->rtt_ns[p->unreach_ttl - 1]);
@@ -549,10 +572,8 @@ fakenet_step(struct fakenet *n, struct hw_engine *e, int64_t max_ns)
 
     if (ms >= 0)
         next = n->mono_ns + (int64_t)ms * 1000000;
-    for (size_t i = 0; i < n->nqueue; i++) {
-        if (n->queue[i].due_mono_ns < next)
-            next = n->queue[i].due_mono_ns;
-    }
+    if (n->nqueue > n->qhead && n->queue[n->qhead].due_mono_ns < next)
+        next = n->queue[n->qhead].due_mono_ns;
     if (next == INT64_MAX)
         return false;
     if (next - n->mono_ns > max_ns)

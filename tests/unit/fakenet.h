@@ -16,7 +16,9 @@
 
 #include <hopwatch/engine.h>
 
-#define FAKE_PKT_MAX 2048
+/* Largest packet the fake keeps (probes here carry at most a few hundred
+ * bytes; 65,536 queued packets must fit in memory). */
+#define FAKE_PKT_MAX 600
 #define FAKE_HOPS_MAX 64
 #define FAKE_FDS_MAX 64
 /* Descriptors: kind base + 0 (IPv4) or + 50 (IPv6); datagram sockets add
@@ -73,6 +75,9 @@ struct fake_path {
     int unreach_code;                /* with this code */
     bool tcp_closed;                 /* TCP probes reaching the target get
                                         RST (else SYN-ACK) */
+    bool self_reply;                 /* the last hop answers as whatever
+                                        address the probe was sent to (a
+                                        target answering for a prefix) */
 };
 
 struct fakenet {
@@ -91,9 +96,13 @@ struct fakenet {
     struct fake_sent *sent;          /* every packet sent */
     size_t nsent;                    /* entries in sent */
     size_t capsent;                  /* allocated */
-    struct fake_pkt *queue;          /* packets waiting */
-    size_t nqueue;                   /* entries in queue */
+    struct fake_pkt *queue;          /* packets waiting, sorted by due time
+                                        (ties in the order queued), from
+                                        index qhead to nqueue */
+    size_t qhead;                    /* first live entry of queue */
+    size_t nqueue;                   /* end of the live entries */
     size_t capqueue;                 /* allocated */
+    size_t last;                     /* index of the packet queued last */
     bool route_on;                   /* answer sends from path */
     struct fake_path path;           /* the simulated path */
     unsigned per_ttl_count[FAKE_HOPS_MAX + 1]; /* probes seen per TTL */
@@ -117,6 +126,9 @@ void fakenet_step_wall(struct fakenet *n, int64_t ns);
  * socket would deliver them. */
 void fakenet_queue(struct fakenet *n, int fd, const uint8_t *buf, size_t len,
                    const struct hw_addr *from, int64_t delay_ns);
+
+/* The packet queued last (to edit it in a test), or NULL. */
+struct fake_pkt *fakenet_last(struct fakenet *n);
 
 /* Answers to sent packet i, arriving delay_ns from now. */
 void fakenet_echo_reply(struct fakenet *n, size_t i, const struct hw_addr *from,

@@ -263,16 +263,16 @@ test_engine_foreign_packets_dropped_and_counted(void **state)
 
     /* Another pinger's reply: different identifier. */
     fakenet_echo_reply(&f->net, 0, &dst, 1 * MS);
-    f->net.queue[0].buf[20 + 4] ^= 0x01;
-    fix_icmp4_checksum(&f->net.queue[0]);
+    fakenet_last(&f->net)->buf[20 + 4] ^= 0x01;
+    fix_icmp4_checksum(fakenet_last(&f->net));
     /* Same identifier and sequence, forged cookie. */
     fakenet_echo_reply(&f->net, 0, &dst, 1 * MS);
-    f->net.queue[1].buf[20 + 8 + 9] ^= 0x10;
-    fix_icmp4_checksum(&f->net.queue[1]);
+    fakenet_last(&f->net)->buf[20 + 8 + 9] ^= 0x10;
+    fix_icmp4_checksum(fakenet_last(&f->net));
     /* An error quoting a datagram to somewhere else. */
     fakenet_icmp_error(&f->net, 0, &other, 11, 0, 64, 1 * MS);
-    memcpy(f->net.queue[2].buf + 20 + 8 + 16, &other.u.v4, 4);
-    fix_icmp4_checksum(&f->net.queue[2]);
+    memcpy(fakenet_last(&f->net)->buf + 20 + 8 + 16, &other.u.v4, 4);
+    fix_icmp4_checksum(fakenet_last(&f->net));
     /* Truncated garbage. */
     memset(pkt, 0x45, sizeof(pkt));
     len = 11;
@@ -661,7 +661,7 @@ test_engine_kernel_timestamp_used_unless_wall_clock_steps(void **state)
     /* The kernel saw the answer 3 ms before we got to read it. */
     send_one(f, "198.18.9.2", &a, 0);
     fakenet_echo_reply(&f->net, 0, &dst, 10 * MS);
-    f->net.queue[0].kernel_delay_ns = 3 * MS;
+    fakenet_last(&f->net)->kernel_delay_ns = 3 * MS;
     fakenet_step(&f->net, f->e, 10 * S);
     assert_int_equal(a.calls, 1);
     assert_true(a.last.kernel_ts);
@@ -670,7 +670,7 @@ test_engine_kernel_timestamp_used_unless_wall_clock_steps(void **state)
     /* Same, but the wall clock is stepped back while the probe flies. */
     send_one(f, "198.18.9.2", &b, 0);
     fakenet_echo_reply(&f->net, 1, &dst, 10 * MS);
-    f->net.queue[0].kernel_delay_ns = 3 * MS;
+    fakenet_last(&f->net)->kernel_delay_ns = 3 * MS;
     fakenet_step_wall(&f->net, -5 * S);
     fakenet_step(&f->net, f->e, 10 * S);
     assert_int_equal(b.calls, 1);
@@ -798,8 +798,8 @@ test_engine_dgram_echo_and_error_queue(void **state)
     assert_int_equal(be16(net.sent[0].buf + 4), FAKE_DGRAM_IDENT);
     fakenet_echo_reply(&net, 0, &dst, 2 * MS);
     fakenet_icmp_error(&net, 1, &router, 11, 0, 64, 1 * MS);
+    assert_int_equal(fakenet_last(&net)->layer, HW_RX_QUOTE);
     fakenet_icmp_error(&net, 2, &router6, 3, 0, 64, 1 * MS);
-    assert_int_equal(net.queue[1].layer, HW_RX_QUOTE);
     for (int i = 0; i < 3; i++)
         fakenet_step(&net, e, 10 * S);
     assert_int_equal(a.calls, 1);
@@ -935,7 +935,7 @@ test_engine_tcp_synack_rst_and_forgery(void **state)
     fakenet_icmp_error(&f->net, 2, &router, 11, 0, 8, 3 * MS);
     /* A forged SYN-ACK with a wrong acknowledgement number. */
     fakenet_tcp_answer(&f->net, 0, false, 1 * MS);
-    f->net.queue[3].buf[20 + 11] ^= 0x40;
+    fakenet_last(&f->net)->buf[20 + 11] ^= 0x40;
     for (int i = 0; i < 4; i++)
         fakenet_step(&f->net, f->e, 10 * MS);
     assert_int_equal(r[0].last.outcome, HW_OUTCOME_REPLY);
@@ -967,8 +967,8 @@ test_engine_udp_quote_cookie_checked(void **state)
     fakenet_icmp_error(&f->net, 0, &router, 11, 0, 64, 1 * MS);
     fakenet_icmp_error(&f->net, 1, &router, 11, 0, 64, 1 * MS);
     /* Tamper with probe 1's quoted cookie (IP 20 + ICMP 8 + IP 20 + UDP 8). */
-    f->net.queue[1].buf[20 + 8 + 20 + 8 + 3] ^= 1;
-    fix_icmp4_checksum(&f->net.queue[1]);
+    fakenet_last(&f->net)->buf[20 + 8 + 20 + 8 + 3] ^= 1;
+    fix_icmp4_checksum(fakenet_last(&f->net));
     fakenet_step(&f->net, f->e, 10 * MS);
     assert_int_equal(r[0].calls, 1);
     assert_int_equal(r[1].calls, 0);
