@@ -16,7 +16,7 @@ TOP=$(pwd)
 # tests that check JSON output.
 DEPS="build-essential autoconf automake libtool pkg-config libncurses-dev \
 libcap-dev libcap2-bin libc-ares-dev libcmocka-dev iproute2 iptables tmux jq python3 \
-dnsmasq-base iputils-ping"
+dnsmasq-base iputils-ping clang libclang-rt-14-dev"
 
 need_root() {
     if [ "$(id -u)" -ne 0 ]; then

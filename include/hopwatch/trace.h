@@ -9,6 +9,19 @@
  * rather than at the next round, so discovery takes round trips, not rounds.
  * Probes past the path length are cancelled and never counted.  Every hop can
  * have several responders (ECMP, route changes), each with its own stats.
+ *
+ * Rate-limit awareness: routers limit the ICMP errors they send (Linux: one
+ * per second per destination after a burst of six), so a hop probed faster
+ * shows loss that is not loss.  Each hop keeps a window of recent outcomes;
+ * when it loses clearly more than the hops behind it (three standard
+ * deviations over their loss), its replies are taken as throttled: its
+ * window stops counting as evidence of forward loss and, unless no_adapt
+ * is set, the hop is probed slower (at most 80% of the reply rate it got,
+ * at least halving, down to one probe per 10 s) until its window agrees
+ * with the path behind it; after a minute of calm it is tried 25% faster.
+ * The target keeps the configured rate.  The windows feed the loss
+ * attribution of every snapshot (attrib.h); a new responder at a hop that
+ * had answered (a route change) restarts the windows from that hop on.
  */
 #ifndef HOPWATCH_TRACE_H
 #define HOPWATCH_TRACE_H
@@ -18,6 +31,7 @@
 #include <stdint.h>
 
 #include <hopwatch/addr.h>
+#include <hopwatch/attrib.h>
 #include <hopwatch/engine.h>
 #include <hopwatch/stats.h>
 
@@ -48,6 +62,8 @@ struct hw_trace_config {
     uint8_t fill_byte;       /* the byte for HW_FILL_BYTE */
     size_t history_len;      /* probe outcomes kept per hop for
                                 hw_trace_history(), 0..65536 (default 512) */
+    bool no_adapt;           /* do not slow down probing of hops whose
+                                replies are rate-limited (see below) */
     hw_trace_result_cb on_result; /* optional observer, NULL for none */
     void *arg;               /* passed to on_result */
 };
@@ -147,6 +163,10 @@ struct hw_hop {
     struct hw_stats stats;            /* every probe sent with this TTL */
     size_t n_responders;              /* entries in responders */
     struct hw_responder *responders;  /* most answers first */
+    struct hw_attrib attrib;          /* where its loss comes from (attrib.h) */
+    bool throttled;                   /* its replies look rate-limited now */
+    bool paced;                       /* probed slower than the rounds */
+    double rate_pps;                  /* probes per second it gets now */
 };
 
 /* A value copy of a trace's state; the caller owns it. */

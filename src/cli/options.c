@@ -163,7 +163,10 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
     /* Options may come after the targets (GNU order, as fping and mtr
      * accept); ':' tells a missing argument from an unknown option. */
     opterr = 0;
-    optind = 1;
+    /* 0, not 1: glibc then forgets where it was inside a cluster of
+     * letters (-hr) from an earlier parse that returned in the middle of
+     * it (found by tests/fuzz/fuzz_options.c). */
+    optind = 0;
     while ((c = getopt_long(argc, argv, ":rjc:i:Z:f:m:U:46nws:Q:uTP:a:I:M:B:hv", long_options,
                             NULL)) != -1) {
         switch (c) {

@@ -8,6 +8,7 @@
  * cancelled rather than waited for.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,6 +17,12 @@
 
 #define NS_PER_S 1000000000LL
 #define HISTORY_MAX 65536
+/* Outcomes a hop's window needs before it is judged. */
+#define WINDOW_MIN 8
+/* Slowest pacing: one probe per 10 s. */
+#define PACE_MAX_NS (10 * NS_PER_S)
+/* Calm time before a paced hop is tried faster. */
+#define CALM_NS (60 * NS_PER_S)
 
 /* A probe's tag: its TTL in the low 8 bits, its index among the probes
  * of that TTL above, so its history entry can be found again. */
@@ -34,6 +41,16 @@ struct hop {
     int32_t *hist;                  /* ring of outcomes, history_len long,
                                        allocated at the first probe; probe
                                        i is at hist[i % history_len] */
+    uint64_t skipped;               /* rounds it sat out because it is paced */
+    int64_t pace_ns;                /* at most one probe per pace_ns; 0: every round */
+    int64_t next_ok_ns;             /* paced: earliest time for the next probe */
+    uint64_t win_from;              /* window: index of the first probe it counts */
+    uint64_t win_recv;              /* window: answers */
+    uint64_t win_lost;              /* window: losses */
+    int64_t win_start_ns;           /* window: when it began */
+    bool trusted;                   /* window: no sign of throttled replies */
+    bool throttled;                 /* window: replies look rate-limited */
+    int64_t calm_since_ns;          /* paced and calm since, 0: not */
 };
 
 struct hw_trace {
@@ -115,6 +132,26 @@ quota(const struct hw_trace *t)
 static void probe_done(void *arg, const struct hw_probe_result *r);
 static void probe_extra(void *arg, const struct hw_probe_result *r);
 
+static int64_t
+now_ns(const struct hw_trace *t)
+{
+    struct hw_time now;
+
+    hw_engine_now(t->e, &now);
+    return now.mono_ns;
+}
+
+/* Start a fresh window of evidence for a hop (its next probe on). */
+static void
+window_reset(struct hw_trace *t, struct hop *h)
+{
+    h->win_from = h->stats.sent;
+    h->win_recv = h->win_lost = 0;
+    h->win_start_ns = now_ns(t);
+    h->trusted = false;
+    h->calm_since_ns = 0;
+}
+
 static void
 send_probe(struct hw_trace *t, int ttl)
 {
@@ -156,8 +193,26 @@ send_probe(struct hw_trace *t, int ttl)
         h->hist[h->stats.sent % t->cfg.history_len] = HW_HIST_PENDING;
     h->flying[h->nflying++] = id;
     hw_stats_sent(&h->stats);
+    if (h->win_start_ns == 0)
+        h->win_start_ns = now_ns(t); /* the first window begins with the first probe */
+    if (h->pace_ns > 0)
+        h->next_ok_ns = now_ns(t) + h->pace_ns;
     t->in_flight++;
     t->generation++;
+}
+
+/* Send this hop its probe of the round, unless its pacing says to sit the
+ * round out (which counts towards its quota: a paced hop gets fewer
+ * probes, it does not make the run longer). */
+static void
+probe_or_skip(struct hw_trace *t, int ttl)
+{
+    struct hop *h = hop_at(t, ttl);
+
+    if (h->pace_ns > 0 && now_ns(t) < h->next_ok_ns)
+        h->skipped++;
+    else
+        send_probe(t, ttl);
 }
 
 /* Record a probe's outcome in its hop's history, if still in the ring. */
@@ -175,8 +230,10 @@ fill_quota(struct hw_trace *t)
     uint64_t q = quota(t);
 
     for (int ttl = t->cfg.first_ttl; ttl <= horizon(t); ttl++) {
-        if (hop_at(t, ttl)->stats.sent < q)
-            send_probe(t, ttl);
+        struct hop *h = hop_at(t, ttl);
+
+        if (h->stats.sent + h->skipped < q)
+            probe_or_skip(t, ttl);
     }
 }
 
@@ -187,7 +244,9 @@ more_to_send(const struct hw_trace *t)
     if (t->cfg.cycles == 0)
         return true;
     for (int ttl = t->cfg.first_ttl; ttl <= horizon(t); ttl++) {
-        if (t->hops[ttl - t->cfg.first_ttl].stats.sent < t->cfg.cycles)
+        const struct hop *h = &t->hops[ttl - t->cfg.first_ttl];
+
+        if (h->stats.sent + h->skipped < t->cfg.cycles)
             return true;
     }
     return false;
@@ -278,6 +337,12 @@ hop_clear(struct hop *h)
     free(h->hist);
     h->hist = NULL;
     hw_stats_init(&h->stats);
+    h->skipped = 0;
+    h->pace_ns = h->next_ok_ns = 0;
+    h->win_from = h->win_recv = h->win_lost = 0;
+    h->win_start_ns = 0;
+    h->trusted = h->throttled = false;
+    h->calm_since_ns = 0;
 }
 
 /* The path ends at ttl: cancel probes past it and forget those hops.  The
@@ -324,9 +389,18 @@ responder_for(struct hop *h, const struct hw_addr *a)
 }
 
 static void
-record_answer(struct hop *h, const struct hw_probe_result *r)
+record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_result *r)
 {
+    size_t known = h->nresp;
     struct hw_responder *rs = responder_for(h, &r->responder);
+
+    /* A new address at a hop that had answered enough: the route changed
+     * there (ECMP shows its alternatives long before), so the evidence of
+     * this hop and every one behind it starts again. */
+    if (rs != NULL && h->nresp > known && known > 0 && h->stats.received >= WINDOW_MIN) {
+        for (int x = ttl; x <= t->cfg.max_ttl; x++)
+            window_reset(t, hop_at(t, x));
+    }
 
     hw_stats_reply(&h->stats, r->rtt_ns);
     if (rs == NULL)
@@ -343,6 +417,93 @@ record_answer(struct hop *h, const struct hw_probe_result *r)
     if (rs->first_real_ns == 0)
         rs->first_real_ns = r->received.real_ns;
     rs->last_real_ns = r->received.real_ns;
+}
+
+/* The loss of the path behind hop ttl, from the windows that can tell:
+ * the target's when it was reached, else the smallest of the later hops
+ * that answer.  -1 when nothing behind can tell yet; *n gets its count. */
+static double
+loss_behind(const struct hw_trace *t, int ttl, uint64_t *n)
+{
+    double best = -1;
+
+    for (int x = ttl + 1; x <= horizon(t) && x <= t->cfg.max_ttl; x++) {
+        const struct hop *h = &t->hops[x - t->cfg.first_ttl];
+        uint64_t k = h->win_recv + h->win_lost;
+        double l;
+
+        if (k < WINDOW_MIN || h->win_recv == 0)
+            continue;
+        l = (double)h->win_lost / (double)k;
+        if (t->end == HW_END_REACHED && x == t->end_ttl) {
+            *n = k;
+            return l;
+        }
+        if (best < 0 || l < best) {
+            best = l;
+            *n = k;
+        }
+    }
+    return best;
+}
+
+/* Judge hop ttl's window: throttled replies lose clearly more than the
+ * path behind them does.  Then pace a throttled hop (unless no_adapt), or
+ * try a calm paced hop faster.  See trace.h. */
+static void
+assess(struct hw_trace *t, int ttl)
+{
+    struct hop *h = hop_at(t, ttl);
+    uint64_t n = h->win_recv + h->win_lost, nref = 0;
+    double ref, expect, sd;
+    int64_t now;
+
+    if (t->end == HW_END_REACHED && ttl == t->end_ttl) {
+        h->trusted = true; /* the target's echo replies are not limited */
+        return;
+    }
+    if (n < WINDOW_MIN)
+        return;
+    ref = loss_behind(t, ttl, &nref);
+    if (ref < 0) {
+        h->trusted = true; /* nothing behind to compare with */
+        return;
+    }
+    expect = (double)n * ref;
+    sd = sqrt((double)n * (ref < 0.01 ? 0.01 : ref) * (1 - ref));
+    now = now_ns(t);
+    if ((double)h->win_lost > expect + 3 * sd + 1) {
+        h->trusted = false;
+        h->throttled = true;
+        if (t->cfg.no_adapt)
+            return;
+        /* Slower: under the reply rate it got, at least halved. */
+        double secs = (double)(now - h->win_start_ns) / NS_PER_S;
+        double replies = secs > 0 ? (double)h->win_recv / secs : 0;
+        double rate = NS_PER_S / (double)(h->pace_ns > 0 ? h->pace_ns : t->cfg.interval_ns);
+        double slower = 0.8 * replies < 0.5 * rate ? 0.8 * replies : 0.5 * rate;
+        int64_t pace = slower > 0 ? (int64_t)(NS_PER_S / slower) : PACE_MAX_NS;
+
+        h->pace_ns = pace > PACE_MAX_NS ? PACE_MAX_NS : pace;
+        h->next_ok_ns = now + h->pace_ns;
+        window_reset(t, h);
+        t->generation++;
+        return;
+    }
+    h->trusted = true;
+    h->throttled = false;
+    if (h->pace_ns == 0 || t->cfg.no_adapt)
+        return;
+    if (h->calm_since_ns == 0) {
+        h->calm_since_ns = now;
+    } else if (now - h->calm_since_ns >= CALM_NS) {
+        /* Calm for a while: perhaps the limit was lifted. */
+        h->pace_ns = h->pace_ns * 4 / 5;
+        if (h->pace_ns <= t->cfg.interval_ns)
+            h->pace_ns = 0;
+        h->calm_since_ns = now;
+        t->generation++;
+    }
 }
 
 static void
@@ -372,7 +533,7 @@ probe_done(void *arg, const struct hw_probe_result *r)
     case HW_OUTCOME_TIME_EXCEEDED:
     case HW_OUTCOME_UNREACHABLE:
     case HW_OUTCOME_ICMP_ERROR:
-        record_answer(h, r);
+        record_answer(t, ttl, h, r);
         history_set(t, h, TAG_IDX(r->tag),
                     r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
         if (ttl > t->highest)
@@ -385,6 +546,14 @@ probe_done(void *arg, const struct hw_probe_result *r)
     case HW_OUTCOME_CANCELLED:
         break;
     }
+    /* The window counts the probes sent since it began. */
+    if (TAG_IDX(r->tag) >= h->win_from) {
+        if (r->outcome == HW_OUTCOME_TIMEOUT || r->outcome == HW_OUTCOME_SEND_ERROR)
+            h->win_lost++;
+        else
+            h->win_recv++;
+        assess(t, ttl);
+    }
     if (t->cfg.on_result != NULL)
         t->cfg.on_result(t->cfg.arg, ttl, r);
 
@@ -393,8 +562,10 @@ probe_done(void *arg, const struct hw_probe_result *r)
         uint64_t q = quota(t);
 
         for (int x = before + 1; x <= horizon(t); x++) {
-            if (hop_at(t, x)->stats.sent < q)
-                send_probe(t, x);
+            struct hop *nh = hop_at(t, x);
+
+            if (nh->stats.sent + nh->skipped < q)
+                probe_or_skip(t, x);
         }
         arm_timer(t);
     }
@@ -501,6 +672,35 @@ by_received_desc(const void *a, const void *b)
     return (x->first_real_ns > y->first_real_ns) - (x->first_real_ns < y->first_real_ns);
 }
 
+/* Run the loss attribution over the hops of a snapshot (attrib.h): each
+ * hop's window, trusted as assess() judged it. */
+static void
+attribute(const struct hw_trace *t, struct hw_trace_snapshot *s)
+{
+    struct hw_attrib_hop in[256];
+    struct hw_attrib res[256];
+    size_t n = s->n_hops < 256 ? s->n_hops : 256;
+
+    if (n == 0)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        const struct hop *h = &t->hops[i];
+
+        in[i].received = h->win_recv;
+        in[i].lost = h->win_lost;
+        in[i].trusted = h->trusted;
+        /* A hop that never answered at all: its whole life is the evidence
+         * (pacing keeps restarting its window). */
+        if (h->stats.received == 0) {
+            in[i].lost = h->stats.lost;
+            in[i].trusted = false;
+        }
+    }
+    hw_attrib_estimate(in, n, t->cfg.first_ttl, WINDOW_MIN, res);
+    for (size_t i = 0; i < n; i++)
+        s->hops[i].attrib = res[i];
+}
+
 int
 hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
 {
@@ -533,6 +733,9 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
 
         d->ttl = t->cfg.first_ttl + (int)i;
         d->stats = h->stats;
+        d->throttled = h->throttled;
+        d->paced = h->pace_ns > 0;
+        d->rate_pps = (double)NS_PER_S / (double)(h->pace_ns > 0 ? h->pace_ns : t->cfg.interval_ns);
         if (h->nresp == 0)
             continue;
         d->responders = malloc(h->nresp * sizeof(*d->responders));
@@ -545,6 +748,7 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
         qsort(d->responders, d->n_responders, sizeof(*d->responders), by_received_desc);
     }
 
+    attribute(t, s);
     s->end = t->end;
     s->end_ttl = t->end_ttl;
     if (t->end != HW_END_UNKNOWN) {

@@ -541,6 +541,21 @@ route_answer(struct fakenet *n, size_t i)
                            p->rtt_ns[p->unreach_ttl - 1]);
         return;
     }
+    if (ttl < p->nhops && p->limit_pps[idx] > 0) {
+        /* The router's ICMP errors to us are rate-limited. */
+        double burst = p->limit_burst > 0 ? p->limit_burst : 6;
+
+        if (n->tokens_at[idx] == 0)
+            n->tokens[idx] = burst;
+        else
+            n->tokens[idx] += (double)(n->mono_ns - n->tokens_at[idx]) * p->limit_pps[idx] / 1e9;
+        if (n->tokens[idx] > burst)
+            n->tokens[idx] = burst;
+        n->tokens_at[idx] = n->mono_ns;
+        if (n->tokens[idx] < 1)
+            return;
+        n->tokens[idx] -= 1;
+    }
     if (ttl < p->nhops)
         fakenet_icmp_error(n, i, &from, v4 ? 11 : 3, 0, 64, p->rtt_ns[idx]);
     else if (s->kind == HW_SOCK_UDP_RAW)

@@ -78,6 +78,10 @@ struct fake_path {
     bool self_reply;                 /* the last hop answers as whatever
                                         address the probe was sent to (a
                                         target answering for a prefix) */
+    double limit_pps[FAKE_HOPS_MAX]; /* a router's ICMP errors pass a token
+                                        bucket of this rate (0: no limit),
+                                        as Linux's icmp_ratelimit does */
+    double limit_burst;              /* its depth (Linux: 6) */
 };
 
 struct fakenet {
@@ -106,6 +110,8 @@ struct fakenet {
     bool route_on;                   /* answer sends from path */
     struct fake_path path;           /* the simulated path */
     unsigned per_ttl_count[FAKE_HOPS_MAX + 1]; /* probes seen per TTL */
+    double tokens[FAKE_HOPS_MAX];    /* rate limit buckets per hop */
+    int64_t tokens_at[FAKE_HOPS_MAX];/* when each was last refilled */
     int closes;                      /* close() calls */
 };
 

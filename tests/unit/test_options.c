@@ -132,6 +132,23 @@ test_options_structural_errors(void **state)
     assert_int_equal(PARSE(&o, err, ""), CLI_EXIT_USAGE);
 }
 
+/* A parse that stops inside a cluster of letters must not leave getopt
+ * there for the next one (found by the fuzzer). */
+static void
+test_options_second_parse_starts_afresh(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "-hr"), 0);
+    assert_true(o.help);
+    assert_int_equal(PARSE(&o, err, "-r", "host"), 0);
+    assert_int_equal(o.output, CLI_OUT_TEXT);
+    assert_false(o.help);
+    assert_int_equal(o.ntargets, 1);
+}
+
 static void
 test_options_help_and_version_need_no_target(void **state)
 {
@@ -154,6 +171,7 @@ main(void)
         cmocka_unit_test(test_options_bad_numbers),
         cmocka_unit_test(test_options_structural_errors),
         cmocka_unit_test(test_options_help_and_version_need_no_target),
+        cmocka_unit_test(test_options_second_parse_starts_afresh),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

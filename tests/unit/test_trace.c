@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -574,6 +575,142 @@ test_trace_set_ttl_range_restarts(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* The issue's scenario on the fake network: every router limits its
+ * time-exceeded answers as Linux does (a burst of 6, then 1/s), hop 3 loses
+ * 20% of what it forwards, hop 5 never answers; 600 rounds at 10/s. */
+static void
+lossy_limited_path(struct fx *f)
+{
+    for (int i = 0; i < 7; i++)
+        f->path.limit_pps[i] = 1.0;
+    f->path.limit_burst = 6;
+    f->path.drop_every[2] = 5;
+    f->path.silent[4] = true;
+    f->cfg.cycles = 600;
+    f->cfg.interval_ns = 100 * MS;
+    f->cfg.timeout_ns = 1 * S;
+}
+
+static void
+test_trace_rate_limited_hops_paced_and_attributed(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    lossy_limited_path(f);
+    s = run(f);
+    for (size_t i = 0; i < s->n_hops; i++)
+        printf("# ttl %d sent %llu raw %.1f%% fwd %.3f resp %.3f %s%s rate %.2f/s\n",
+               s->hops[i].ttl, (unsigned long long)s->hops[i].stats.sent,
+               hw_stats_loss_pct(&s->hops[i].stats), s->hops[i].attrib.forward_loss,
+               s->hops[i].attrib.response_loss, hw_verdict_text(s->hops[i].attrib.verdict),
+               s->hops[i].paced ? ", paced" : "", s->hops[i].rate_pps);
+    assert_int_equal(s->n_hops, 8);
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(s->hops[i].attrib.verdict, HW_VERDICT_OK);
+        assert_true(s->hops[i].attrib.forward_loss < 0.05);
+        /* Paced under the routers' 1/s: far fewer probes than rounds. */
+        assert_true(s->hops[i].paced);
+        assert_true(s->hops[i].stats.sent < 150);
+        /* Once paced, their answers come back. */
+        assert_true(s->hops[i].attrib.response_loss < 0.1);
+    }
+    assert_int_equal(s->hops[2].attrib.verdict, HW_VERDICT_LOSS_STARTS);
+    assert_int_equal(s->hops[2].attrib.loss_from_ttl, 3);
+    assert_true(fabs(s->hops[2].attrib.forward_loss - 0.2) < 0.05);
+    assert_int_equal(s->hops[4].attrib.verdict, HW_VERDICT_SILENT);
+    /* The target keeps its rate, and sees the same 20%. */
+    assert_false(s->hops[7].paced);
+    assert_int_equal(s->hops[7].stats.sent, 600);
+    assert_true(fabs(s->hops[7].attrib.forward_loss - 0.2) < 0.05);
+    /* Raw loss of the early hops, in their whole lifetime, still shows the
+     * throttling before pacing set in: that is what mtr would print. */
+    printf("# hop 1 raw loss %.1f%%, forward %.1f%%, %llu probes; target %.1f%%\n",
+           hw_stats_loss_pct(&s->hops[0].stats), 100 * s->hops[0].attrib.forward_loss,
+           (unsigned long long)s->hops[0].stats.sent, 100 * s->hops[7].attrib.forward_loss);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_no_adapt_still_no_false_loss(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    lossy_limited_path(f);
+    f->cfg.no_adapt = true;
+    s = run(f);
+    for (int i = 0; i < 2; i++) {
+        /* Throttled and not paced: their loss is called response loss,
+         * never forward loss. */
+        assert_false(s->hops[i].paced);
+        assert_int_equal(s->hops[i].stats.sent, 600);
+        assert_int_equal(s->hops[i].attrib.verdict, HW_VERDICT_RESPONSE_LOSS);
+        assert_true(s->hops[i].throttled);
+    }
+    for (int i = 0; i < 7; i++)
+        assert_int_not_equal(s->hops[i].attrib.verdict, HW_VERDICT_LOSS_BEFORE);
+    assert_true(fabs(s->hops[7].attrib.forward_loss - 0.2) < 0.05);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_attribution_agrees_without_limits(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    lossy_limited_path(f);
+    for (int i = 0; i < 7; i++)
+        f->path.limit_pps[i] = 0;
+    f->cfg.cycles = 200;
+    s = run(f);
+    for (int i = 0; i < 8; i++) {
+        double raw = hw_stats_loss_pct(&s->hops[i].stats) / 100;
+
+        assert_false(s->hops[i].paced || s->hops[i].throttled ? i != 4 : false);
+        if (i != 4)
+            assert_true(fabs(s->hops[i].attrib.forward_loss - raw) < 0.02);
+    }
+    assert_int_equal(s->hops[2].attrib.verdict, HW_VERDICT_LOSS_STARTS);
+    hw_trace_snapshot_free(s);
+}
+
+/* The route changes under the trace: the loss moves from hop 3 to hop 5,
+ * and the attribution follows once the new path has been seen. */
+static void
+test_trace_route_change_moves_attribution(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->path.drop_every[2] = 5;
+    f->cfg.cycles = 400;
+    f->cfg.interval_ns = 100 * MS;
+    f->cfg.timeout_ns = 1 * S;
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[7];
+    int st;
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_int_equal(hw_trace_start(f->t), 0);
+    run_until(f, 15 * S);
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->hops[2].attrib.verdict, HW_VERDICT_LOSS_STARTS);
+    hw_trace_snapshot_free(s);
+    /* New path: other routers from hop 3 on, loss at hop 5. */
+    f->path.drop_every[2] = 0;
+    f->path.drop_every[4] = 5;
+    for (int i = 2; i < 7; i++)
+        f->path.hop[i] = fakenet_addr(i == 2 ? "198.18.33.2" : "198.18.34.2");
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 60 * S);
+    assert_true(hw_trace_done(f->t));
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    assert_int_equal(s->hops[2].attrib.verdict, HW_VERDICT_OK);
+    assert_int_equal(s->hops[4].attrib.verdict, HW_VERDICT_LOSS_STARTS);
+    hw_trace_snapshot_free(s);
+}
+
 int
 main(void)
 {
@@ -600,6 +737,10 @@ main(void)
         T(test_trace_reset_forgets_everything),
         T(test_trace_set_interval_takes_effect),
         T(test_trace_set_ttl_range_restarts),
+        T(test_trace_rate_limited_hops_paced_and_attributed),
+        T(test_trace_no_adapt_still_no_false_loss),
+        T(test_trace_attribution_agrees_without_limits),
+        T(test_trace_route_change_moves_attribution),
     };
 #undef T
 
