@@ -31,8 +31,13 @@ enum hw_status {
     HW_EPRIVS = -1012,      /* privileges could not be dropped, or some remain */
     HW_ETOOBIG = -1013,     /* the packet would exceed the maximum size */
     HW_EDNS = -1014,        /* the name server failed or could not be reached */
-    HW_EUNREACH = -1015,    /* an ICMP error answered the request (see hw_icmp_*) */
-    HW_E_LAST = -1015,
+    HW_EUNREACH = -1015,    /* an ICMP destination unreachable answered the request
+                               (see hw_icmp_classify for which one) */
+    HW_ETIMEEXCEEDED = -1016, /* an ICMP time exceeded answered the request (the TTL
+                                 ran out on the way, or reassembly timed out) */
+    HW_EICMP = -1017,       /* another ICMP error answered the request (parameter
+                               problem, packet too big, source quench, ...) */
+    HW_E_LAST = -1017,
 };
 
 /* A short English message for any status (ours or -errno).  Never NULL; the

@@ -7,7 +7,9 @@
 #include <hopwatch/engine.h>
 #include <hopwatch/error.h>
 #include <hopwatch/icmp.h>
+#include <hopwatch/icmpsock.h>
 #include <hopwatch/multi.h>
+#include <hopwatch/ping.h>
 #include <hopwatch/privs.h>
 #include <hopwatch/resolve.h>
 #include <hopwatch/stats.h>

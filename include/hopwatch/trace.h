@@ -13,8 +13,9 @@
  * Rate-limit awareness: routers limit the ICMP errors they send (Linux: one
  * per second per destination after a burst of six), so a hop probed faster
  * shows loss that is not loss.  Each hop keeps a window of recent outcomes;
- * when it loses clearly more than the hops behind it (three standard
- * deviations over their loss), its replies are taken as throttled: its
+ * when it answers some probes but loses clearly more than the hops behind
+ * it (three standard deviations over their loss), its replies are taken as
+ * throttled (a hop answering none is silent, not throttled): its
  * window stops counting as evidence of forward loss and, unless no_adapt
  * is set, the hop is probed slower (at most 80% of the reply rate it got,
  * at least halving, down to one probe per 10 s) until its window agrees

@@ -53,6 +53,8 @@ static const struct hw__errinfo hw__errors[HW_E_FIRST - HW_E_LAST + 1] = {
     HW__ERR(HW_ETOOBIG, "packet too large"),
     HW__ERR(HW_EDNS, "name server failure"),
     HW__ERR(HW_EUNREACH, "destination unreachable (ICMP error)"),
+    HW__ERR(HW_ETIMEEXCEEDED, "time exceeded in transit (ICMP error)"),
+    HW__ERR(HW_EICMP, "ICMP error message received"),
 };
 
 #undef HW__ERR

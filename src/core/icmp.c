@@ -1,6 +1,8 @@
-/* icmp.c - messages and traceroute-style marks for ICMP (RFC 792 and the
- * IANA registry) and ICMPv6 (RFC 4443 and the IANA registry) types/codes.
+/* icmp.c - messages, traceroute-style marks and a typed classification
+ * for ICMP (RFC 792 and the IANA registry) and ICMPv6 (RFC 4443 and the
+ * IANA registry) types/codes.
  */
+#include <hopwatch/error.h>
 #include <hopwatch/icmp.h>
 
 #include <stddef.h>
@@ -309,4 +311,161 @@ const char *hw_icmp_mark(int family, int type, int code)
     if (family == AF_INET6 && type == HW__ICMP6_TOOBIG)
         return "!F";
     return "";
+}
+
+/* ---- Typed classification ---- */
+
+#define HW__ICMP4_SOURCE_QUENCH 4
+#define HW__ICMP4_TIME_EXCEEDED 11
+#define HW__ICMP4_PARAM_PROBLEM 12
+#define HW__ICMP4_ECHO_REPLY 0
+#define HW__ICMP6_TIME_EXCEEDED 3
+#define HW__ICMP6_PARAM_PROBLEM 4
+#define HW__ICMP6_ECHO_REPLY 129
+
+/* Destination unreachable codes, in the order of the tables above, so that
+ * a code and its message and its reason stay side by side. */
+static const enum hw_icmp_reason v4_unreach_reasons[] = {
+    [0] = HW_ICMP_NET_UNREACHABLE,       [1] = HW_ICMP_HOST_UNREACHABLE,
+    [2] = HW_ICMP_PROTOCOL_UNREACHABLE,  [3] = HW_ICMP_PORT_UNREACHABLE,
+    [4] = HW_ICMP_FRAG_NEEDED,           [5] = HW_ICMP_SOURCE_ROUTE_FAILED,
+    [6] = HW_ICMP_NET_UNKNOWN,           [7] = HW_ICMP_HOST_UNKNOWN,
+    [8] = HW_ICMP_SOURCE_ISOLATED,       [9] = HW_ICMP_NET_PROHIBITED,
+    [10] = HW_ICMP_HOST_PROHIBITED,      [11] = HW_ICMP_NET_UNREACHABLE_TOS,
+    [12] = HW_ICMP_HOST_UNREACHABLE_TOS, [13] = HW_ICMP_COMM_PROHIBITED,
+    [14] = HW_ICMP_PRECEDENCE_VIOLATION, [15] = HW_ICMP_PRECEDENCE_CUTOFF,
+};
+
+static const enum hw_icmp_reason v6_unreach_reasons[] = {
+    [0] = HW_ICMP_NO_ROUTE,              [1] = HW_ICMP_COMM_PROHIBITED,
+    [2] = HW_ICMP_BEYOND_SCOPE,          [3] = HW_ICMP_ADDRESS_UNREACHABLE,
+    [4] = HW_ICMP_PORT_UNREACHABLE,      [5] = HW_ICMP_SOURCE_POLICY_FAILED,
+    [6] = HW_ICMP_REJECT_ROUTE,          [7] = HW_ICMP_SOURCE_ROUTING_ERROR,
+    [8] = HW_ICMP_HEADERS_TOO_LONG,
+};
+
+/* Time exceeded has the same two codes in both families. */
+static const enum hw_icmp_reason time_exceeded_reasons[] = {
+    [0] = HW_ICMP_TTL_EXCEEDED,
+    [1] = HW_ICMP_REASSEMBLY_EXCEEDED,
+};
+
+/* The names of hw_icmp_reason_name(), indexed by the enum. */
+static const char *const reason_names[] = {
+    [HW_ICMP_ECHO_REPLY] = "echo-reply",
+    [HW_ICMP_NET_UNREACHABLE] = "net-unreachable",
+    [HW_ICMP_HOST_UNREACHABLE] = "host-unreachable",
+    [HW_ICMP_PROTOCOL_UNREACHABLE] = "protocol-unreachable",
+    [HW_ICMP_PORT_UNREACHABLE] = "port-unreachable",
+    [HW_ICMP_FRAG_NEEDED] = "fragmentation-needed",
+    [HW_ICMP_SOURCE_ROUTE_FAILED] = "source-route-failed",
+    [HW_ICMP_NET_UNKNOWN] = "net-unknown",
+    [HW_ICMP_HOST_UNKNOWN] = "host-unknown",
+    [HW_ICMP_SOURCE_ISOLATED] = "source-isolated",
+    [HW_ICMP_NET_PROHIBITED] = "net-prohibited",
+    [HW_ICMP_HOST_PROHIBITED] = "host-prohibited",
+    [HW_ICMP_NET_UNREACHABLE_TOS] = "net-unreachable-for-tos",
+    [HW_ICMP_HOST_UNREACHABLE_TOS] = "host-unreachable-for-tos",
+    [HW_ICMP_COMM_PROHIBITED] = "communication-prohibited",
+    [HW_ICMP_PRECEDENCE_VIOLATION] = "precedence-violation",
+    [HW_ICMP_PRECEDENCE_CUTOFF] = "precedence-cutoff",
+    [HW_ICMP_NO_ROUTE] = "no-route",
+    [HW_ICMP_BEYOND_SCOPE] = "beyond-scope",
+    [HW_ICMP_ADDRESS_UNREACHABLE] = "address-unreachable",
+    [HW_ICMP_SOURCE_POLICY_FAILED] = "source-policy-failed",
+    [HW_ICMP_REJECT_ROUTE] = "reject-route",
+    [HW_ICMP_SOURCE_ROUTING_ERROR] = "source-routing-header-error",
+    [HW_ICMP_HEADERS_TOO_LONG] = "headers-too-long",
+    [HW_ICMP_UNREACHABLE_OTHER] = "unreachable",
+    [HW_ICMP_TTL_EXCEEDED] = "ttl-exceeded",
+    [HW_ICMP_REASSEMBLY_EXCEEDED] = "reassembly-time-exceeded",
+    [HW_ICMP_TIME_EXCEEDED_OTHER] = "time-exceeded",
+    [HW_ICMP_PACKET_TOO_BIG] = "packet-too-big",
+    [HW_ICMP_PARAMETER_PROBLEM] = "parameter-problem",
+    [HW_ICMP_SOURCE_QUENCH] = "source-quench",
+    [HW_ICMP_OTHER] = "other",
+};
+
+/* Look code up in a table of reasons; other when it is not there. */
+static enum hw_icmp_reason reason_of(const enum hw_icmp_reason *reasons, size_t n, int code,
+                                     enum hw_icmp_reason other)
+{
+    if (code >= 0 && (size_t)code < n)
+        return reasons[code];
+    return other;
+}
+
+#define HW__NREASONS(table_) (sizeof(table_) / sizeof((table_)[0]))
+
+enum hw_icmp_reason hw_icmp_classify(int family, int type, int code)
+{
+    if (family == AF_INET) {
+        switch (type) {
+        case HW__ICMP4_ECHO_REPLY:
+            return HW_ICMP_ECHO_REPLY;
+        case HW__ICMP4_UNREACH:
+            return reason_of(v4_unreach_reasons, HW__NREASONS(v4_unreach_reasons), code,
+                             HW_ICMP_UNREACHABLE_OTHER);
+        case HW__ICMP4_TIME_EXCEEDED:
+            return reason_of(time_exceeded_reasons, HW__NREASONS(time_exceeded_reasons), code,
+                             HW_ICMP_TIME_EXCEEDED_OTHER);
+        case HW__ICMP4_PARAM_PROBLEM:
+            return HW_ICMP_PARAMETER_PROBLEM;
+        case HW__ICMP4_SOURCE_QUENCH:
+            return HW_ICMP_SOURCE_QUENCH;
+        default:
+            return HW_ICMP_OTHER;
+        }
+    }
+    if (family == AF_INET6) {
+        switch (type) {
+        case HW__ICMP6_ECHO_REPLY:
+            return HW_ICMP_ECHO_REPLY;
+        case HW__ICMP6_UNREACH:
+            return reason_of(v6_unreach_reasons, HW__NREASONS(v6_unreach_reasons), code,
+                             HW_ICMP_UNREACHABLE_OTHER);
+        case HW__ICMP6_TOOBIG:
+            return HW_ICMP_PACKET_TOO_BIG;
+        case HW__ICMP6_TIME_EXCEEDED:
+            return reason_of(time_exceeded_reasons, HW__NREASONS(time_exceeded_reasons), code,
+                             HW_ICMP_TIME_EXCEEDED_OTHER);
+        case HW__ICMP6_PARAM_PROBLEM:
+            return HW_ICMP_PARAMETER_PROBLEM;
+        default:
+            return HW_ICMP_OTHER;
+        }
+    }
+    return HW_ICMP_OTHER;
+}
+
+const char *hw_icmp_reason_name(enum hw_icmp_reason reason)
+{
+    if ((size_t)reason < HW__NREASONS(reason_names) && reason_names[reason] != NULL)
+        return reason_names[reason];
+    return "other";
+}
+
+bool hw_icmp_reason_is_unreachable(enum hw_icmp_reason reason)
+{
+    return reason >= HW_ICMP_NET_UNREACHABLE && reason <= HW_ICMP_UNREACHABLE_OTHER;
+}
+
+bool hw_icmp_reason_is_time_exceeded(enum hw_icmp_reason reason)
+{
+    return reason >= HW_ICMP_TTL_EXCEEDED && reason <= HW_ICMP_TIME_EXCEEDED_OTHER;
+}
+
+int hw_icmp_status(int family, int type, int code, enum hw_icmp_reason *reason)
+{
+    enum hw_icmp_reason r = hw_icmp_classify(family, type, code);
+
+    if (reason != NULL)
+        *reason = r;
+    if (r == HW_ICMP_ECHO_REPLY)
+        return HW_OK;
+    if (hw_icmp_reason_is_unreachable(r))
+        return HW_EUNREACH;
+    if (hw_icmp_reason_is_time_exceeded(r))
+        return HW_ETIMEEXCEEDED;
+    return HW_EICMP;
 }

@@ -462,7 +462,9 @@ assess(struct hw_trace *t, int ttl)
         h->trusted = true; /* the target's echo replies are not limited */
         return;
     }
-    if (n < WINDOW_MIN)
+    /* A hop that answers nothing is silent, not throttled: a limited hop
+     * still answers some (a burst, then its rate). */
+    if (n < WINDOW_MIN || h->win_recv == 0)
         return;
     ref = loss_behind(t, ttl, &nref);
     if (ref < 0) {

@@ -63,8 +63,36 @@ static void test_error_names_match_constants(void **state)
     assert_string_equal(hw_errname(HW_ENAME), "HW_ENAME");
     assert_string_equal(hw_errname(HW_ETIMEDOUT), "HW_ETIMEDOUT");
     assert_string_equal(hw_errname(HW_EUNREACH), "HW_EUNREACH");
+    assert_string_equal(hw_errname(HW_ETIMEEXCEEDED), "HW_ETIMEEXCEEDED");
+    assert_string_equal(hw_errname(HW_EICMP), "HW_EICMP");
+    assert_string_equal(hw_strerror(HW_ETIMEEXCEEDED), "time exceeded in transit (ICMP error)");
+    assert_string_equal(hw_strerror(HW_EICMP), "ICMP error message received");
     assert_string_equal(hw_strerror(HW_EINVAL), "invalid argument");
     assert_string_equal(hw_strerror(HW_ETIMEDOUT), "timed out");
+}
+
+/* The icmplib error hierarchy maps onto codes of ours, each with a message
+ * of its own: permission, address, closed socket, broadcast, timeout, name
+ * lookup, and the three kinds of ICMP error answer. */
+static void test_error_icmplib_hierarchy_is_covered(void **state)
+{
+    static const struct {
+        int code;           /* our status */
+        const char *name;   /* its symbolic name */
+    } want[] = {
+        {HW_ENOPERM, "HW_ENOPERM"},       {HW_EADDR, "HW_EADDR"},
+        {HW_ECLOSED, "HW_ECLOSED"},       {HW_EBROADCAST, "HW_EBROADCAST"},
+        {HW_ETIMEDOUT, "HW_ETIMEDOUT"},   {HW_ENAME, "HW_ENAME"},
+        {HW_EDNS, "HW_EDNS"},             {HW_EUNREACH, "HW_EUNREACH"},
+        {HW_ETIMEEXCEEDED, "HW_ETIMEEXCEEDED"}, {HW_EICMP, "HW_EICMP"},
+    };
+
+    (void)state;
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++) {
+        assert_true(want[i].code <= HW_E_FIRST && want[i].code >= HW_E_LAST);
+        assert_string_equal(hw_errname(want[i].code), want[i].name);
+        assert_string_not_equal(hw_strerror(want[i].code), "unknown error");
+    }
 }
 
 static void test_error_ok_is_success(void **state)
@@ -128,6 +156,7 @@ int main(void)
         cmocka_unit_test(test_error_every_code_has_a_name),
         cmocka_unit_test(test_error_messages_and_names_are_distinct),
         cmocka_unit_test(test_error_names_match_constants),
+        cmocka_unit_test(test_error_icmplib_hierarchy_is_covered),
         cmocka_unit_test(test_error_ok_is_success),
         cmocka_unit_test(test_error_errno_uses_libc_text),
         cmocka_unit_test(test_error_unknown_status_is_handled),

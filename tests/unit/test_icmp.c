@@ -1,5 +1,5 @@
-/* test_icmp.c - unit tests for src/core/icmp.c: messages and traceroute
- * marks of ICMP and ICMPv6 types and codes.
+/* test_icmp.c - unit tests for src/core/icmp.c: messages, traceroute
+ * marks and the typed classification of ICMP and ICMPv6 types and codes.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <hopwatch/error.h>
 #include <hopwatch/icmp.h>
 
 #define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
@@ -313,6 +314,173 @@ static void test_icmp_never_null_for_any_byte(void **state)
     }
 }
 
+/* One (type, code), its meaning, its status and its message. */
+struct class_case {
+    int type;                     /* ICMP type */
+    int code;                     /* ICMP code */
+    enum hw_icmp_reason reason;   /* required classification */
+    int status;                   /* required hw_icmp_status() */
+    const char *message;          /* required hw_icmp_message() */
+};
+
+static void check_class(int family, const struct class_case *cases, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct class_case *c = &cases[i];
+        enum hw_icmp_reason r = (enum hw_icmp_reason)-1;
+        int st = hw_icmp_status(family, c->type, c->code, &r);
+
+        if (hw_icmp_classify(family, c->type, c->code) != c->reason || r != c->reason)
+            fail_msg("%s %d/%d: reason %s, expected %s", family == AF_INET ? "ICMP" : "ICMPv6",
+                     c->type, c->code, hw_icmp_reason_name(r), hw_icmp_reason_name(c->reason));
+        if (st != c->status)
+            fail_msg("%s %d/%d: status %d, expected %d", family == AF_INET ? "ICMP" : "ICMPv6",
+                     c->type, c->code, st, c->status);
+        if (strcmp(hw_icmp_message(family, c->type, c->code), c->message) != 0)
+            fail_msg("%s %d/%d: message \"%s\", expected \"%s\"",
+                     family == AF_INET ? "ICMP" : "ICMPv6", c->type, c->code,
+                     hw_icmp_message(family, c->type, c->code), c->message);
+    }
+}
+
+/* Every ICMP destination-unreachable and time-exceeded code. */
+static void test_icmp_v4_every_error_code_is_classified(void **state)
+{
+    static const struct class_case cases[] = {
+        {3, 0, HW_ICMP_NET_UNREACHABLE, HW_EUNREACH, "network unreachable"},
+        {3, 1, HW_ICMP_HOST_UNREACHABLE, HW_EUNREACH, "host unreachable"},
+        {3, 2, HW_ICMP_PROTOCOL_UNREACHABLE, HW_EUNREACH, "protocol unreachable"},
+        {3, 3, HW_ICMP_PORT_UNREACHABLE, HW_EUNREACH, "port unreachable"},
+        {3, 4, HW_ICMP_FRAG_NEEDED, HW_EUNREACH, "fragmentation needed"},
+        {3, 5, HW_ICMP_SOURCE_ROUTE_FAILED, HW_EUNREACH, "source route failed"},
+        {3, 6, HW_ICMP_NET_UNKNOWN, HW_EUNREACH, "destination network unknown"},
+        {3, 7, HW_ICMP_HOST_UNKNOWN, HW_EUNREACH, "destination host unknown"},
+        {3, 8, HW_ICMP_SOURCE_ISOLATED, HW_EUNREACH, "source host isolated"},
+        {3, 9, HW_ICMP_NET_PROHIBITED, HW_EUNREACH, "network administratively prohibited"},
+        {3, 10, HW_ICMP_HOST_PROHIBITED, HW_EUNREACH, "host administratively prohibited"},
+        {3, 11, HW_ICMP_NET_UNREACHABLE_TOS, HW_EUNREACH, "network unreachable for TOS"},
+        {3, 12, HW_ICMP_HOST_UNREACHABLE_TOS, HW_EUNREACH, "host unreachable for TOS"},
+        {3, 13, HW_ICMP_COMM_PROHIBITED, HW_EUNREACH,
+         "communication administratively prohibited"},
+        {3, 14, HW_ICMP_PRECEDENCE_VIOLATION, HW_EUNREACH, "host precedence violation"},
+        {3, 15, HW_ICMP_PRECEDENCE_CUTOFF, HW_EUNREACH, "precedence cutoff in effect"},
+        {3, 16, HW_ICMP_UNREACHABLE_OTHER, HW_EUNREACH,
+         "destination unreachable, unknown code"},
+        {3, 255, HW_ICMP_UNREACHABLE_OTHER, HW_EUNREACH,
+         "destination unreachable, unknown code"},
+        {11, 0, HW_ICMP_TTL_EXCEEDED, HW_ETIMEEXCEEDED, "TTL exceeded in transit"},
+        {11, 1, HW_ICMP_REASSEMBLY_EXCEEDED, HW_ETIMEEXCEEDED,
+         "fragment reassembly time exceeded"},
+        {11, 2, HW_ICMP_TIME_EXCEEDED_OTHER, HW_ETIMEEXCEEDED, "time exceeded, unknown code"},
+        {0, 0, HW_ICMP_ECHO_REPLY, 0, "echo reply"},
+        {12, 0, HW_ICMP_PARAMETER_PROBLEM, HW_EICMP,
+         "parameter problem, pointer indicates the error"},
+        {4, 0, HW_ICMP_SOURCE_QUENCH, HW_EICMP, "source quench"},
+        {5, 1, HW_ICMP_OTHER, HW_EICMP, "redirect for host"},
+        {8, 0, HW_ICMP_OTHER, HW_EICMP, "echo request"},
+    };
+
+    (void)state;
+    check_class(AF_INET, cases, ARRAY_LEN(cases));
+}
+
+/* Every ICMPv6 destination-unreachable and time-exceeded code. */
+static void test_icmp_v6_every_error_code_is_classified(void **state)
+{
+    static const struct class_case cases[] = {
+        {1, 0, HW_ICMP_NO_ROUTE, HW_EUNREACH, "no route to destination"},
+        {1, 1, HW_ICMP_COMM_PROHIBITED, HW_EUNREACH,
+         "communication administratively prohibited"},
+        {1, 2, HW_ICMP_BEYOND_SCOPE, HW_EUNREACH, "beyond scope of source address"},
+        {1, 3, HW_ICMP_ADDRESS_UNREACHABLE, HW_EUNREACH, "address unreachable"},
+        {1, 4, HW_ICMP_PORT_UNREACHABLE, HW_EUNREACH, "port unreachable"},
+        {1, 5, HW_ICMP_SOURCE_POLICY_FAILED, HW_EUNREACH,
+         "source address failed ingress/egress policy"},
+        {1, 6, HW_ICMP_REJECT_ROUTE, HW_EUNREACH, "reject route to destination"},
+        {1, 7, HW_ICMP_SOURCE_ROUTING_ERROR, HW_EUNREACH, "error in source routing header"},
+        {1, 8, HW_ICMP_HEADERS_TOO_LONG, HW_EUNREACH, "headers too long"},
+        {1, 9, HW_ICMP_UNREACHABLE_OTHER, HW_EUNREACH, "destination unreachable, unknown code"},
+        {3, 0, HW_ICMP_TTL_EXCEEDED, HW_ETIMEEXCEEDED, "hop limit exceeded in transit"},
+        {3, 1, HW_ICMP_REASSEMBLY_EXCEEDED, HW_ETIMEEXCEEDED,
+         "fragment reassembly time exceeded"},
+        {3, 7, HW_ICMP_TIME_EXCEEDED_OTHER, HW_ETIMEEXCEEDED, "time exceeded, unknown code"},
+        {129, 0, HW_ICMP_ECHO_REPLY, 0, "echo reply"},
+        {2, 0, HW_ICMP_PACKET_TOO_BIG, HW_EICMP, "packet too big"},
+        {4, 1, HW_ICMP_PARAMETER_PROBLEM, HW_EICMP,
+         "unrecognized next header type encountered"},
+        {128, 0, HW_ICMP_OTHER, HW_EICMP, "echo request"},
+        {135, 0, HW_ICMP_OTHER, HW_EICMP, "neighbor solicitation"},
+    };
+
+    (void)state;
+    check_class(AF_INET6, cases, ARRAY_LEN(cases));
+}
+
+/* The same number means different things in the two families. */
+static void test_icmp_classify_depends_on_family(void **state)
+{
+    (void)state;
+    assert_int_equal(hw_icmp_classify(AF_INET, 3, 0), HW_ICMP_NET_UNREACHABLE);
+    assert_int_equal(hw_icmp_classify(AF_INET6, 3, 0), HW_ICMP_TTL_EXCEEDED);
+    assert_int_equal(hw_icmp_classify(AF_INET, 0, 0), HW_ICMP_ECHO_REPLY);
+    assert_int_equal(hw_icmp_classify(AF_INET6, 0, 0), HW_ICMP_OTHER);
+    assert_int_equal(hw_icmp_classify(AF_INET6, 129, 0), HW_ICMP_ECHO_REPLY);
+    assert_int_equal(hw_icmp_classify(AF_INET, 129, 0), HW_ICMP_OTHER);
+    assert_int_equal(hw_icmp_classify(AF_UNSPEC, 3, 1), HW_ICMP_OTHER);
+    assert_int_equal(hw_icmp_status(AF_UNSPEC, 0, 0, NULL), HW_EICMP);
+    assert_int_equal(hw_icmp_classify(AF_INET, -1, 0), HW_ICMP_OTHER);
+    assert_int_equal(hw_icmp_classify(AF_INET, 3, -1), HW_ICMP_UNREACHABLE_OTHER);
+}
+
+/* Every reason has a distinct name, and the two groups are told apart. */
+static void test_icmp_reason_names_and_groups(void **state)
+{
+    (void)state;
+    for (int a = HW_ICMP_ECHO_REPLY; a <= HW_ICMP_OTHER; a++) {
+        const char *na = hw_icmp_reason_name((enum hw_icmp_reason)a);
+
+        assert_non_null(na);
+        if (a != HW_ICMP_OTHER && strcmp(na, "other") == 0)
+            fail_msg("reason %d has no name", a);
+        for (int b = a + 1; b <= HW_ICMP_OTHER; b++) {
+            if (strcmp(na, hw_icmp_reason_name((enum hw_icmp_reason)b)) == 0)
+                fail_msg("reasons %d and %d share the name \"%s\"", a, b, na);
+        }
+        assert_int_equal(hw_icmp_reason_is_unreachable((enum hw_icmp_reason)a),
+                         a >= HW_ICMP_NET_UNREACHABLE && a <= HW_ICMP_UNREACHABLE_OTHER);
+        assert_int_equal(hw_icmp_reason_is_time_exceeded((enum hw_icmp_reason)a),
+                         a >= HW_ICMP_TTL_EXCEEDED && a <= HW_ICMP_TIME_EXCEEDED_OTHER);
+    }
+    assert_string_equal(hw_icmp_reason_name(HW_ICMP_HOST_UNREACHABLE), "host-unreachable");
+    assert_string_equal(hw_icmp_reason_name(HW_ICMP_TTL_EXCEEDED), "ttl-exceeded");
+    assert_string_equal(hw_icmp_reason_name((enum hw_icmp_reason)999), "other");
+}
+
+/* Whatever the bytes, the classification is one of the enum's values, and
+ * the status agrees with it. */
+static void test_icmp_classify_total_for_any_byte(void **state)
+{
+    static const int families[] = {AF_INET, AF_INET6};
+
+    (void)state;
+    for (size_t f = 0; f < ARRAY_LEN(families); f++) {
+        for (int type = 0; type < 256; type++) {
+            for (int code = 0; code < 256; code++) {
+                enum hw_icmp_reason r;
+                int st = hw_icmp_status(families[f], type, code, &r);
+
+                if ((int)r < HW_ICMP_ECHO_REPLY || r > HW_ICMP_OTHER)
+                    fail_msg("family %d %d/%d: reason %d", families[f], type, code, (int)r);
+                if ((r == HW_ICMP_ECHO_REPLY) != (st == 0) ||
+                    hw_icmp_reason_is_unreachable(r) != (st == HW_EUNREACH) ||
+                    hw_icmp_reason_is_time_exceeded(r) != (st == HW_ETIMEEXCEEDED))
+                    fail_msg("family %d %d/%d: status %d for %s", families[f], type, code, st,
+                             hw_icmp_reason_name(r));
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -334,6 +502,11 @@ int main(void)
         cmocka_unit_test(test_icmp_v6_marks),
         cmocka_unit_test(test_icmp_marks_empty_for_non_unreachable),
         cmocka_unit_test(test_icmp_never_null_for_any_byte),
+        cmocka_unit_test(test_icmp_v4_every_error_code_is_classified),
+        cmocka_unit_test(test_icmp_v6_every_error_code_is_classified),
+        cmocka_unit_test(test_icmp_classify_depends_on_family),
+        cmocka_unit_test(test_icmp_reason_names_and_groups),
+        cmocka_unit_test(test_icmp_classify_total_for_any_byte),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
