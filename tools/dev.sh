@@ -5,7 +5,8 @@
 #                               `hopwatch --report` across it (or, with
 #                               TARGET, against that real host)
 #   tools/dev.sh test           install what is needed, build, and run every
-#                               test: unit, lab, the sanitizer build, distcheck
+#                               test: unit, lab, the sanitizer build, the
+#                               fuzzers (FUZZ_SECONDS each), distcheck
 #   tools/dev.sh deps | build   the first steps alone
 set -eu
 
@@ -69,6 +70,8 @@ test_all() {
     build build-asan --enable-werror --enable-sanitizers
     check build-asan check
     build build --enable-werror
+    # Every parser under libFuzzer for a bounded time.
+    check build fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
     check build distcheck DISTCHECK_CONFIGURE_FLAGS=--enable-werror
     check build check
 }
