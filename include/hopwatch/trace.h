@@ -13,14 +13,17 @@
  * Rate-limit awareness: routers limit the ICMP errors they send (Linux: one
  * per second per destination after a burst of six), so a hop probed faster
  * shows loss that is not loss.  Each hop keeps a window of recent outcomes;
- * when it answers some probes but loses clearly more than the hops behind
- * it (three standard deviations over their loss), its replies are taken as
- * throttled (a hop answering none is silent, not throttled): its
- * window stops counting as evidence of forward loss and, unless no_adapt
- * is set, the hop is probed slower (at most 80% of the reply rate it got,
- * at least halving, down to one probe per 10 s) until its window agrees
- * with the path behind it; after a minute of calm it is tried 25% faster.
- * The target keeps the configured rate.  The windows feed the loss
+ * when it answers some probes but loses clearly more than the path behind
+ * it (by 10 points and 3.5 standard errors of the difference, judged at
+ * 16, 32, 64, ... outcomes), its replies are taken as throttled (a hop
+ * answering none is silent, not throttled): its window stops counting as
+ * evidence of forward loss and,
+ * unless no_adapt is set, the hop is probed slower: at half the rate it
+ * keeps answering at once its burst allowance is spent (and at least half
+ * its previous rate), down to one probe per 10 s, until a window agrees
+ * with the path behind.  A paced hop stays paced until the trace is reset:
+ * probing it faster again would bring back throttling too mild to see
+ * behind a lossy link.  The target keeps the configured rate.  The windows feed the loss
  * attribution of every snapshot (attrib.h); a new responder at a hop that
  * had answered (a route change) restarts the windows from that hop on.
  */

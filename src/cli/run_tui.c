@@ -1,6 +1,7 @@
 /* run_tui.c - start the interactive screen on the session's targets. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "cli/exitcode.h"
 #include "cli/run.h"
@@ -40,6 +41,8 @@ cli_run_tui(struct cli_session *s)
     cfg.local_host = s->local_host;
     cfg.poll_mask = &s->poll_mask;
     cfg.signal_flag = &cli_signal;
+    /* The same rule as -i in main(): flooding is for root only. */
+    cfg.min_interval_s = getuid() == 0 ? 0.001 : 0.2;
     st = ui_run(&cfg, err, sizeof(err));
     free(uts);
     if (st < 0) {

@@ -17,12 +17,22 @@
 
 #define NS_PER_S 1000000000LL
 #define HISTORY_MAX 65536
-/* Outcomes a hop's window needs before it is judged. */
+/* Outcomes a hop's evidence needs before it counts. */
 #define WINDOW_MIN 8
+/* Throttling is judged when a window reaches 16, 32, 64, 128 and 256
+ * outcomes (then it rolls over): a handful of tests per window, so chance
+ * cannot pace an honest hop by being asked often.  A window is throttled
+ * when its loss exceeds the path's behind it by JUDGE_Z standard errors of
+ * the difference (both samples' noise counted) and by JUDGE_GAP at least;
+ * real throttling (Linux: a burst of 6, then 1/s) loses 30-90%, and a hop
+ * paced too fast for its limit still loses visibly more.  A false alarm
+ * only slows an honest hop until its next window clears it. */
+#define JUDGE_FIRST 16
+#define WINDOW_ROLL 256
+#define JUDGE_Z 3.5
+#define JUDGE_GAP 0.10
 /* Slowest pacing: one probe per 10 s. */
 #define PACE_MAX_NS (10 * NS_PER_S)
-/* Calm time before a paced hop is tried faster. */
-#define CALM_NS (60 * NS_PER_S)
 
 /* A probe's tag: its TTL in the low 8 bits, its index among the probes
  * of that TTL above, so its history entry can be found again. */
@@ -48,9 +58,10 @@ struct hop {
     uint64_t win_recv;              /* window: answers */
     uint64_t win_lost;              /* window: losses */
     int64_t win_start_ns;           /* window: when it began */
+    uint64_t old_recv;              /* the window before (after a roll-over) */
+    uint64_t old_lost;              /* ... its losses */
     bool trusted;                   /* window: no sign of throttled replies */
     bool throttled;                 /* window: replies look rate-limited */
-    int64_t calm_since_ns;          /* paced and calm since, 0: not */
 };
 
 struct hw_trace {
@@ -147,9 +158,9 @@ window_reset(struct hw_trace *t, struct hop *h)
 {
     h->win_from = h->stats.sent;
     h->win_recv = h->win_lost = 0;
+    h->old_recv = h->old_lost = 0;
     h->win_start_ns = now_ns(t);
     h->trusted = false;
-    h->calm_since_ns = 0;
 }
 
 static void
@@ -340,9 +351,9 @@ hop_clear(struct hop *h)
     h->skipped = 0;
     h->pace_ns = h->next_ok_ns = 0;
     h->win_from = h->win_recv = h->win_lost = 0;
+    h->old_recv = h->old_lost = 0;
     h->win_start_ns = 0;
     h->trusted = h->throttled = false;
-    h->calm_since_ns = 0;
 }
 
 /* The path ends at ttl: cancel probes past it and forget those hops.  The
@@ -419,6 +430,19 @@ record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_
     rs->last_real_ns = r->received.real_ns;
 }
 
+/* A hop's evidence: its window and the one before it. */
+static uint64_t
+ev_recv(const struct hop *h)
+{
+    return h->win_recv + h->old_recv;
+}
+
+static uint64_t
+ev_lost(const struct hop *h)
+{
+    return h->win_lost + h->old_lost;
+}
+
 /* The loss of the path behind hop ttl, from the windows that can tell:
  * the target's when it was reached, else the smallest of the later hops
  * that answer.  -1 when nothing behind can tell yet; *n gets its count. */
@@ -429,12 +453,12 @@ loss_behind(const struct hw_trace *t, int ttl, uint64_t *n)
 
     for (int x = ttl + 1; x <= horizon(t) && x <= t->cfg.max_ttl; x++) {
         const struct hop *h = &t->hops[x - t->cfg.first_ttl];
-        uint64_t k = h->win_recv + h->win_lost;
+        uint64_t k = ev_recv(h) + ev_lost(h);
         double l;
 
-        if (k < WINDOW_MIN || h->win_recv == 0)
+        if (k < JUDGE_FIRST || ev_recv(h) == 0)
             continue;
-        l = (double)h->win_lost / (double)k;
+        l = (double)ev_lost(h) / (double)k;
         if (t->end == HW_END_REACHED && x == t->end_ttl) {
             *n = k;
             return l;
@@ -447,43 +471,73 @@ loss_behind(const struct hw_trace *t, int ttl, uint64_t *n)
     return best;
 }
 
+/* The share of probes a throttled hop answers once its burst allowance is
+ * spent: the answered fraction of the later half of its window (from the
+ * history ring; without one, of the whole window). */
+static double
+sustained_answers(const struct hw_trace *t, const struct hop *h, uint64_t n)
+{
+    uint64_t ok = 0, known = 0, from = h->win_from + n / 2, to = h->win_from + n;
+
+    if (h->hist == NULL || h->stats.sent - from > t->cfg.history_len || to > h->stats.sent)
+        return (double)h->win_recv / (double)n;
+    for (uint64_t i = from; i < to; i++) {
+        int32_t v = h->hist[i % t->cfg.history_len];
+
+        if (v == HW_HIST_PENDING)
+            continue;
+        known++;
+        ok += v >= 0;
+    }
+    return known > 0 ? (double)ok / (double)known : (double)h->win_recv / (double)n;
+}
+
 /* Judge hop ttl's window: throttled replies lose clearly more than the
- * path behind them does.  Then pace a throttled hop (unless no_adapt), or
- * try a calm paced hop faster.  See trace.h. */
+ * path behind them does.  Then pace a throttled hop (unless no_adapt).
+ * See trace.h. */
 static void
 assess(struct hw_trace *t, int ttl)
 {
     struct hop *h = hop_at(t, ttl);
     uint64_t n = h->win_recv + h->win_lost, nref = 0;
-    double ref, expect, sd;
+    double ref, p, se, lossy;
     int64_t now;
 
     if (t->end == HW_END_REACHED && ttl == t->end_ttl) {
         h->trusted = true; /* the target's echo replies are not limited */
         return;
     }
-    /* A hop that answers nothing is silent, not throttled: a limited hop
-     * still answers some (a burst, then its rate). */
-    if (n < WINDOW_MIN || h->win_recv == 0)
+    /* Judged only at the checkpoints (see JUDGE_FIRST); and a hop that
+     * answers nothing is silent, not throttled: a limited hop still
+     * answers some (a burst, then its rate). */
+    if (n < JUDGE_FIRST || (n & (n - 1)) != 0 || h->win_recv == 0) {
+        if (n >= JUDGE_FIRST && ev_recv(h) > 0 && !h->throttled)
+            h->trusted = true;
         return;
+    }
     ref = loss_behind(t, ttl, &nref);
     if (ref < 0) {
         h->trusted = true; /* nothing behind to compare with */
         return;
     }
-    expect = (double)n * ref;
-    sd = sqrt((double)n * (ref < 0.01 ? 0.01 : ref) * (1 - ref));
+    /* Two samples, both noisy: the standard error of their difference. */
+    lossy = (double)h->win_lost / (double)n;
+    p = ((double)h->win_lost + ref * (double)nref) / (double)(n + nref);
+    se = sqrt(p * (1 - p) * (1.0 / (double)n + 1.0 / (double)nref));
     now = now_ns(t);
-    if ((double)h->win_lost > expect + 3 * sd + 1) {
+    if (lossy - ref >= JUDGE_GAP && (se == 0 || (lossy - ref) / se > JUDGE_Z)) {
         h->trusted = false;
         h->throttled = true;
         if (t->cfg.no_adapt)
             return;
-        /* Slower: under the reply rate it got, at least halved. */
-        double secs = (double)(now - h->win_start_ns) / NS_PER_S;
-        double replies = secs > 0 ? (double)h->win_recv / secs : 0;
+        /* Slower: half the rate it keeps answering at, and at least half
+         * the rate it had.  Clearly under the limit, because a hop paced
+         * just over it loses a little, and before a lossy link a little
+         * hides under the loss of the path behind, where no comparison
+         * can see it. */
         double rate = NS_PER_S / (double)(h->pace_ns > 0 ? h->pace_ns : t->cfg.interval_ns);
-        double slower = 0.8 * replies < 0.5 * rate ? 0.8 * replies : 0.5 * rate;
+        double replies = rate * sustained_answers(t, h, n);
+        double slower = 0.5 * (replies < rate ? replies : rate);
         int64_t pace = slower > 0 ? (int64_t)(NS_PER_S / slower) : PACE_MAX_NS;
 
         h->pace_ns = pace > PACE_MAX_NS ? PACE_MAX_NS : pace;
@@ -494,18 +548,6 @@ assess(struct hw_trace *t, int ttl)
     }
     h->trusted = true;
     h->throttled = false;
-    if (h->pace_ns == 0 || t->cfg.no_adapt)
-        return;
-    if (h->calm_since_ns == 0) {
-        h->calm_since_ns = now;
-    } else if (now - h->calm_since_ns >= CALM_NS) {
-        /* Calm for a while: perhaps the limit was lifted. */
-        h->pace_ns = h->pace_ns * 4 / 5;
-        if (h->pace_ns <= t->cfg.interval_ns)
-            h->pace_ns = 0;
-        h->calm_since_ns = now;
-        t->generation++;
-    }
 }
 
 static void
@@ -555,6 +597,15 @@ probe_done(void *arg, const struct hw_probe_result *r)
         else
             h->win_recv++;
         assess(t, ttl);
+        /* A full window rolls over: the evidence is always the latest
+         * 256 to 512 outcomes, so old conditions age out. */
+        if (h->win_recv + h->win_lost >= WINDOW_ROLL) {
+            h->old_recv = h->win_recv;
+            h->old_lost = h->win_lost;
+            h->win_recv = h->win_lost = 0;
+            h->win_from = h->stats.sent;
+            h->win_start_ns = now_ns(t);
+        }
     }
     if (t->cfg.on_result != NULL)
         t->cfg.on_result(t->cfg.arg, ttl, r);
@@ -688,8 +739,8 @@ attribute(const struct hw_trace *t, struct hw_trace_snapshot *s)
     for (size_t i = 0; i < n; i++) {
         const struct hop *h = &t->hops[i];
 
-        in[i].received = h->win_recv;
-        in[i].lost = h->win_lost;
+        in[i].received = ev_recv(h);
+        in[i].lost = ev_lost(h);
         in[i].trusted = h->trusted;
         /* A hop that never answered at all: its whole life is the evidence
          * (pacing keeps restarting its window). */

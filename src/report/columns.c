@@ -110,20 +110,113 @@ fmt_jint(const struct hw_stats *s, char *buf, size_t len)
     column_format_ms(s->received < 2 ? -1 : s->jitter_rfc3550_ns, buf, len);
 }
 
+/* The numbers behind the cells (see struct column.value): -1 exactly where
+ * the formatter above shows "-" or "". */
+static double
+val_loss(const struct hw_stats *s)
+{
+    return s->sent == 0 || s->received + s->lost == 0 ? -1 : hw_stats_loss_pct(s);
+}
+
+static double
+val_drop(const struct hw_stats *s)
+{
+    return s->sent == 0 ? -1 : (double)s->lost;
+}
+
+static double
+val_recv(const struct hw_stats *s)
+{
+    return (double)s->received;
+}
+
+static double
+val_sent(const struct hw_stats *s)
+{
+    return s->sent == 0 ? -1 : (double)s->sent;
+}
+
+static double
+val_last(const struct hw_stats *s)
+{
+    return (double)s->last_ns;
+}
+
+static double
+val_best(const struct hw_stats *s)
+{
+    return (double)s->min_ns;
+}
+
+static double
+val_avg(const struct hw_stats *s)
+{
+    return hw_stats_avg_ns(s);
+}
+
+static double
+val_worst(const struct hw_stats *s)
+{
+    return (double)s->max_ns;
+}
+
+static double
+val_stdev(const struct hw_stats *s)
+{
+    return hw_stats_stddev_ns(s);
+}
+
+static double
+val_jitter(const struct hw_stats *s)
+{
+    return (double)s->jitter_last_ns;
+}
+
+static double
+val_javg(const struct hw_stats *s)
+{
+    return hw_stats_jitter_ns(s);
+}
+
+static double
+val_jmax(const struct hw_stats *s)
+{
+    return (double)s->jitter_max_ns;
+}
+
+static double
+val_jint(const struct hw_stats *s)
+{
+    return s->received < 2 ? -1 : s->jitter_rfc3550_ns;
+}
+
 static const struct column table[] = {
-    {.key = 'L', .name = "loss_pct", .title = "Loss%", .width = 6, .format = fmt_loss},
-    {.key = 'D', .name = "lost", .title = "Drop", .width = 5, .format = fmt_drop},
-    {.key = 'R', .name = "received", .title = "Rcv", .width = 5, .format = fmt_recv},
-    {.key = 'S', .name = "sent", .title = "Snt", .width = 5, .format = fmt_sent},
-    {.key = 'N', .name = "last_ms", .title = "Last", .width = 7, .format = fmt_last},
-    {.key = 'B', .name = "best_ms", .title = "Best", .width = 7, .format = fmt_best},
-    {.key = 'A', .name = "avg_ms", .title = "Avg", .width = 7, .format = fmt_avg},
-    {.key = 'W', .name = "worst_ms", .title = "Wrst", .width = 7, .format = fmt_worst},
-    {.key = 'V', .name = "stddev_ms", .title = "StDev", .width = 7, .format = fmt_stdev},
-    {.key = 'J', .name = "jitter_ms", .title = "Jttr", .width = 7, .format = fmt_jitter},
-    {.key = 'M', .name = "jitter_avg_ms", .title = "Javg", .width = 7, .format = fmt_javg},
-    {.key = 'X', .name = "jitter_max_ms", .title = "Jmax", .width = 7, .format = fmt_jmax},
-    {.key = 'I', .name = "jitter_rfc3550_ms", .title = "Jint", .width = 7, .format = fmt_jint},
+    {.key = 'L', .name = "loss_pct", .title = "Loss%", .width = 6, .format = fmt_loss,
+     .kind = COLUMN_LOSS, .value = val_loss},
+    {.key = 'D', .name = "lost", .title = "Drop", .width = 5, .format = fmt_drop,
+     .kind = COLUMN_COUNT, .value = val_drop},
+    {.key = 'R', .name = "received", .title = "Rcv", .width = 5, .format = fmt_recv,
+     .kind = COLUMN_COUNT, .value = val_recv},
+    {.key = 'S', .name = "sent", .title = "Snt", .width = 5, .format = fmt_sent,
+     .kind = COLUMN_COUNT, .value = val_sent},
+    {.key = 'N', .name = "last_ms", .title = "Last", .width = 7, .format = fmt_last,
+     .kind = COLUMN_RTT, .value = val_last},
+    {.key = 'B', .name = "best_ms", .title = "Best", .width = 7, .format = fmt_best,
+     .kind = COLUMN_RTT, .value = val_best},
+    {.key = 'A', .name = "avg_ms", .title = "Avg", .width = 7, .format = fmt_avg,
+     .kind = COLUMN_RTT, .value = val_avg},
+    {.key = 'W', .name = "worst_ms", .title = "Wrst", .width = 7, .format = fmt_worst,
+     .kind = COLUMN_RTT, .value = val_worst},
+    {.key = 'V', .name = "stddev_ms", .title = "StDev", .width = 7, .format = fmt_stdev,
+     .kind = COLUMN_SPREAD, .value = val_stdev},
+    {.key = 'J', .name = "jitter_ms", .title = "Jttr", .width = 7, .format = fmt_jitter,
+     .kind = COLUMN_SPREAD, .value = val_jitter},
+    {.key = 'M', .name = "jitter_avg_ms", .title = "Javg", .width = 7, .format = fmt_javg,
+     .kind = COLUMN_SPREAD, .value = val_javg},
+    {.key = 'X', .name = "jitter_max_ms", .title = "Jmax", .width = 7, .format = fmt_jmax,
+     .kind = COLUMN_SPREAD, .value = val_jmax},
+    {.key = 'I', .name = "jitter_rfc3550_ms", .title = "Jint", .width = 7, .format = fmt_jint,
+     .kind = COLUMN_SPREAD, .value = val_jint},
 };
 
 const struct column *

@@ -18,6 +18,15 @@
 /* Most columns in one order string. */
 #define COLUMNS_MAX 16
 
+/* What a column's value measures, so a screen can colour it by one rule
+ * per kind (thresholds for loss and latency). */
+enum column_kind {
+    COLUMN_COUNT = 0,   /* a probe count (Snt, Rcv, Drop) */
+    COLUMN_LOSS,        /* a loss percentage (Loss%) */
+    COLUMN_RTT,         /* a round-trip time (Last, Best, Avg, Wrst) */
+    COLUMN_SPREAD,      /* a variation of RTTs (StDev, the jitter columns) */
+};
+
 struct column {
     char key;           /* letter in an order string (-o) */
     const char *name;   /* stable machine name (CSV header) */
@@ -27,6 +36,10 @@ struct column {
      * no value yet, "" when the column does not apply (a responder's Loss%
      * or Snt: its stats count answers only, sent == 0). */
     void (*format)(const struct hw_stats *s, char *buf, size_t len);
+    enum column_kind kind; /* what value() measures */
+    /* The number behind the cell: nanoseconds for times, percent for
+     * Loss%, the count for counts; -1 when the cell shows no number. */
+    double (*value)(const struct hw_stats *s);
 };
 
 /* The column with letter key, or NULL. */

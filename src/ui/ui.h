@@ -34,6 +34,8 @@ struct ui_config {
                                     signals unblocked, everything else as now */
     volatile sig_atomic_t *signal_flag; /* set by the SIGINT/SIGTERM/SIGHUP
                                            handlers; the UI leaves when set */
+    double min_interval_s;       /* smallest interval the 'i' key accepts,
+                                    as -i does (0: 0.2 s) */
 };
 
 /* Run the screen until the user quits ('q') or a signal arrives.  The
