@@ -31,6 +31,8 @@ cli_options_init(struct cli_options *o)
     o->method = HW_METHOD_ICMP;
     o->privilege = HW_PRIV_AUTO;
     o->pattern = -2;
+    o->pps = CLI_PPS_DEFAULT;
+    o->summary_interval_s = 10;
 }
 
 int
@@ -75,11 +77,27 @@ enum {
     OPT_DF,
     OPT_PRIV,
     OPT_UNPRIV,
+    OPT_PING,
+    OPT_PPS,
+    OPT_JSONL,
+    OPT_LOG,
+    OPT_SUMMARY,
+    OPT_MEMORY,
 };
 
 static const struct option long_options[] = {
     {"report", no_argument, NULL, 'r'},
     {"json", no_argument, NULL, 'j'},
+    {"csv", no_argument, NULL, 'C'},
+    {"jsonl", no_argument, NULL, OPT_JSONL},
+    {"log", required_argument, NULL, OPT_LOG},
+    {"summary-interval", required_argument, NULL, OPT_SUMMARY},
+    {"ping", no_argument, NULL, OPT_PING},
+    {"file", required_argument, NULL, 'F'},
+    {"filename", required_argument, NULL, 'F'},
+    {"generate", no_argument, NULL, 'g'},
+    {"pps", required_argument, NULL, OPT_PPS},
+    {"show-memory", no_argument, NULL, OPT_MEMORY},
     {"report-cycles", required_argument, NULL, 'c'},
     {"count", required_argument, NULL, 'c'},
     {"interval", required_argument, NULL, 'i'},
@@ -114,17 +132,36 @@ void
 cli_usage(FILE *f)
 {
     fputs("Usage: hopwatch [OPTIONS] TARGET...\n"
+          "       hopwatch [OPTIONS] -g PREFIX | -g FIRST LAST\n"
+          "       hopwatch [OPTIONS] -F FILE [TARGET...]\n"
           "Trace the route to each TARGET and keep measuring loss and round-trip\n"
-          "time at every hop.\n"
+          "time at every hop; with --ping, ping every TARGET instead (as fping).\n"
+          "\n"
+          "Targets:\n"
+          "  -F, --file FILE         read targets from FILE, one a line ('-': stdin;\n"
+          "                          '#' comments; may be repeated)\n"
+          "  -g, --generate          the arguments are a range: PREFIX (198.19.0.0/24,\n"
+          "                          2001:2::/116) or FIRST LAST; at most 131072 addresses\n"
+          "      --ping              ping every target (fping's model), do not trace\n"
+          "      --pps N             ping mode: probes per second over all targets\n"
+          "                          (default 1000; more, or 0 for no cap, needs root)\n"
           "\n"
           "Output:\n"
-          "  -r, --report            run for the cycles, then print an mtr-style table\n"
+          "  -r, --report            run for the cycles, then print a table\n"
           "  -j, --json              like --report, as one JSON document\n"
+          "  -C, --csv               like --report, as CSV: a row per responder or target\n"
+          "      --jsonl             stream JSON lines: every probe, periodic summaries\n"
+          "                          and a final one (with -c 0: until stopped)\n"
+          "      --log FILE          also write the --jsonl stream to FILE\n"
+          "      --summary-interval SECONDS  between stream summaries (default 10)\n"
           "  -w, --wide              never truncate host names in the table\n"
+          "      --show-memory       print memory figures on stderr at the end\n"
           "\n"
           "Probing:\n"
-          "  -c, --count N           probes per hop (default 10)\n"
-          "  -i, --interval SECONDS  time between rounds (default 1; below 0.2 needs root)\n"
+          "  -c, --count N           probes per hop, or per target with --ping\n"
+          "                          (default 10)\n"
+          "  -i, --interval SECONDS  time between rounds, or between one target's probes\n"
+          "                          with --ping (default 1; below 0.2 needs root)\n"
           "  -Z, --timeout SECONDS   how long a probe waits for its answer (default 2)\n"
           "  -f, --first-ttl N       first TTL to probe (default 1)\n"
           "  -m, --max-ttl N         last TTL to probe (default 30)\n"
@@ -149,8 +186,9 @@ cli_usage(FILE *f)
           "  -h, --help              show this help\n"
           "  -v, --version           show the version\n"
           "\n"
-          "Exit status: 0 target reached, 1 not reached, 2 name did not resolve,\n"
-          "3 usage error, 4 system error.  See hopwatch(8).\n",
+          "Exit status: 0 every target reached, 1 some not reached, 2 a name did not\n"
+          "resolve or a target file line was bad, 3 usage error, 4 system error.\n"
+          "See hopwatch(8).\n",
           f);
 }
 
@@ -167,7 +205,7 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
      * letters (-hr) from an earlier parse that returned in the middle of
      * it (found by tests/fuzz/fuzz_options.c). */
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":rjc:i:Z:f:m:U:46nws:Q:uTP:a:I:M:B:hv", long_options,
+    while ((c = getopt_long(argc, argv, ":rjCF:gc:i:Z:f:m:U:46nws:Q:uTP:a:I:M:B:hv", long_options,
                             NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -176,8 +214,57 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
         case 'j':
             o->output = CLI_OUT_JSON;
             break;
+        case 'C':
+            o->output = CLI_OUT_CSV;
+            break;
+        case OPT_JSONL:
+            o->output = CLI_OUT_JSONL;
+            break;
+        case OPT_LOG:
+            if (optarg[0] == '\0' || strcmp(optarg, "-") == 0) {
+                snprintf(err, errlen, "--log needs a file name (standard output is for the "
+                                      "report or the screen)");
+                return CLI_EXIT_USAGE;
+            }
+            o->log_path = optarg;
+            break;
+        case OPT_SUMMARY:
+            if (cli_parse_number(optarg, 0.1, 86400, "--summary-interval",
+                                 &o->summary_interval_s, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_PING:
+            o->ping = true;
+            break;
+        case 'F':
+            if (optarg[0] == '\0') {
+                snprintf(err, errlen, "-F needs a file name ('-' for standard input)");
+                return CLI_EXIT_USAGE;
+            }
+            for (size_t i = 0; i < o->nfiles; i++) {
+                if (strcmp(optarg, "-") == 0 && strcmp(o->files[i], "-") == 0) {
+                    snprintf(err, errlen, "-F - (standard input) is given twice");
+                    return CLI_EXIT_USAGE;
+                }
+            }
+            if (o->nfiles == CLI_FILES_MAX) {
+                snprintf(err, errlen, "too many -F files (at most %d)", CLI_FILES_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            o->files[o->nfiles++] = optarg;
+            break;
+        case 'g':
+            o->generate = true;
+            break;
+        case OPT_PPS:
+            if (cli_parse_number(optarg, 0, 1000000, "--pps", &o->pps, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            break;
+        case OPT_MEMORY:
+            o->show_memory = true;
+            break;
         case 'c':
-            if (cli_parse_int(optarg, 1, 1000000000, "-c", &n, err, errlen) < 0)
+            if (cli_parse_int(optarg, 0, 1000000000, "-c", &n, err, errlen) < 0)
                 return CLI_EXIT_USAGE;
             o->cycles = (uint64_t)n;
             break;
@@ -300,12 +387,31 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
                  o->max_ttl);
         return CLI_EXIT_USAGE;
     }
-    if (optind >= argc) {
-        snprintf(err, errlen, "no target given (try --help)");
+    if (o->cycles == 0 && o->output != CLI_OUT_JSONL) {
+        snprintf(err, errlen, "-c 0 (probe until stopped) is only for --jsonl");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->ping && (o->method == HW_METHOD_UDP || o->method == HW_METHOD_UDP_PARIS)) {
+        snprintf(err, errlen, "--ping sends ICMP echo requests or TCP SYNs (-T): UDP probes "
+                              "(-u, --paris) are for tracing");
+        return CLI_EXIT_USAGE;
+    }
+    /* Until the screen has a view for it, ping mode is a batch mode. */
+    if (o->ping && o->output == CLI_OUT_TUI) {
+        snprintf(err, errlen, "--ping needs an output: --report, --json, --csv or --jsonl");
         return CLI_EXIT_USAGE;
     }
     o->targets = argv + optind;
     o->ntargets = (size_t)(argc - optind);
+    if (o->generate && (o->ntargets < 1 || o->ntargets > 2)) {
+        snprintf(err, errlen, "-g takes a prefix (198.19.0.0/24) or a first and a last "
+                              "address, not %zu word%s", o->ntargets, o->ntargets == 1 ? "" : "s");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->ntargets == 0 && o->nfiles == 0) {
+        snprintf(err, errlen, "no target given (try --help)");
+        return CLI_EXIT_USAGE;
+    }
     for (size_t i = 0; i < o->ntargets; i++) {
         if (o->targets[i][0] == '\0') {
             snprintf(err, errlen, "target %zu is an empty string", i + 1);

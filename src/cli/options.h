@@ -13,11 +13,20 @@ enum cli_output {
     CLI_OUT_TUI = 0,   /* the interactive screen */
     CLI_OUT_TEXT,      /* --report: mtr-style table */
     CLI_OUT_JSON,      /* --json: one JSON document */
+    CLI_OUT_CSV,       /* --csv: a header and one row per hop responder / target */
+    CLI_OUT_JSONL,     /* --jsonl: a stream of JSON objects, one a line */
 };
+
+/* Most -F options on one command line. */
+#define CLI_FILES_MAX 32
+
+/* The default of --pps and the most an unprivileged user may ask for. */
+#define CLI_PPS_DEFAULT 1000
 
 struct cli_options {
     enum cli_output output;   /* what to produce */
-    uint64_t cycles;          /* -c: probes per hop (report default 10) */
+    uint64_t cycles;          /* -c: probes per hop / per target (default 10),
+                                 0: until stopped (--jsonl only) */
     double interval_s;        /* -i: seconds between rounds */
     double timeout_s;         /* -Z: seconds a probe waits for its answer */
     int first_ttl;            /* -f */
@@ -36,8 +45,17 @@ struct cli_options {
     unsigned long mark;       /* -M: socket mark */
     int pattern;              /* -B: payload byte, -1 random, -2 counting */
     bool dont_fragment;       /* --dont-fragment */
-    char **targets;           /* the targets (pointers into argv) */
-    size_t ntargets;          /* how many */
+    bool ping;                /* --ping: ping every target, fping's model (no trace) */
+    bool generate;            /* -g: the targets words are a range (CIDR or START END) */
+    const char *files[CLI_FILES_MAX]; /* -F: target files, "-" for stdin */
+    size_t nfiles;            /* how many -F */
+    double pps;               /* --pps: probes per second over all targets (ping
+                                 mode), 0: no cap */
+    const char *log_path;     /* --log: also write the JSON-lines stream here */
+    double summary_interval_s;/* --summary-interval: between stream summaries */
+    bool show_memory;         /* --show-memory: memory figures on stderr at the end */
+    char **targets;           /* the target words (pointers into argv) */
+    size_t ntargets;          /* how many (0 with -F only) */
     bool help;                /* -h */
     bool version;             /* -v */
 };

@@ -1,9 +1,13 @@
-/* run_report.c - the batch modes: probe for the cycles, then write the
- * report.  The run ends as soon as every probe has its answer or its
- * timeout; names still being looked up get a short, bounded grace. */
+/* run_report.c - the batch modes: probe every target (traces, or pings
+ * with --ping) for the cycles, streaming JSON lines as results come with
+ * --jsonl / --log, then write the report: text, JSON or CSV, or the
+ * stream's final summary.  The run ends as soon as every probe has its
+ * answer or its timeout (or at SIGINT / SIGTERM / SIGHUP, reporting what
+ * was measured); names still being looked up get a short, bounded grace. */
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/collect.h"
 #include "cli/exitcode.h"
 #include "cli/run.h"
 #include "report/report.h"
@@ -12,27 +16,11 @@
 /* Longest wait for reverse names still pending when probing is over. */
 #define NAMES_GRACE_NS (3 * NS_PER_S)
 
-static const char *
-name_of(void *arg, const struct hw_addr *a)
-{
-    return hw_names_get(arg, a);
-}
-
-/* Ask for each responder's name as soon as it shows up, so names resolve
- * while probing goes on. */
-static void
-on_result(void *arg, int ttl, const struct hw_probe_result *r)
-{
-    struct cli_session *s = arg;
-
-    (void)ttl;
-    if (!s->opt.numeric && r->responder.family != AF_UNSPEC)
-        (void)hw_names_get(s->names, &r->responder);
-}
-
 static bool
 all_done(const struct cli_session *s)
 {
+    if (s->multi != NULL)
+        return hw_multi_done(s->multi);
     for (size_t i = 0; i < s->ntargets; i++) {
         if (s->targets[i].trace != NULL && !hw_trace_done(s->targets[i].trace))
             return false;
@@ -40,59 +28,79 @@ all_done(const struct cli_session *s)
     return true;
 }
 
+/* Wait (bounded) for the reverse names the report will show. */
 static void
-fill_settings(const struct cli_session *s, struct report_settings *st)
+names_grace(struct cli_session *s)
 {
-    memset(st, 0, sizeof(*st));
-    st->protocol = hw_method_name((enum hw_method)s->opt.method);
-    st->port = s->opt.port;
-    st->mode = "none";
-    for (size_t i = 0; i < s->ntargets; i++) {
-        if (s->targets[i].status == 0) {
-            st->mode = hw_sock_mode_name(hw_engine_mode(s->engine, s->targets[i].addr.family));
+    struct hw_time now;
+    int64_t grace_end;
+
+    if (s->opt.numeric || s->opt.ping || s->names == NULL)
+        return;
+    hw_engine_now(s->engine, &now);
+    grace_end = now.mono_ns + NAMES_GRACE_NS;
+    while (!cli_signal && hw_names_pending(s->names) > 0) {
+        hw_engine_now(s->engine, &now);
+        if (now.mono_ns >= grace_end)
             break;
-        }
+        cli_session_poll(s, (int)((grace_end - now.mono_ns) / 1000000) + 1);
     }
-    st->cycles = s->opt.cycles;
-    st->interval_s = s->opt.interval_s;
-    st->timeout_s = s->opt.timeout_s;
-    st->first_ttl = s->opt.first_ttl;
-    st->max_ttl = s->opt.max_ttl;
-    st->max_unknown = s->opt.max_unknown;
-    st->payload_size = s->opt.payload_size;
-    st->tos = s->opt.tos;
-    st->dns = !s->opt.numeric;
 }
 
-static int
-write_trace(struct cli_session *s, struct cli_target *t, bool *reached)
+/* Peak resident set size in kB (VmHWM), -1 if unknown. */
+static long
+peak_rss_kb(void)
 {
-    struct hw_engine_counters ctr;
-    struct hw_trace_snapshot *snap;
-    struct report_trace rep;
+    char line[256];
+    long kb = -1;
+    FILE *f = fopen("/proc/self/status", "re");
+
+    if (f == NULL)
+        return -1;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "VmHWM: %ld kB", &kb) == 1)
+            break;
+    }
+    fclose(f);
+    return kb;
+}
+
+/* --show-memory: the figures doc/hopwatch.8 states. */
+static void
+show_memory(const struct cli_session *s)
+{
+    size_t n = s->multi != NULL ? hw_multi_size(s->multi) : 0;
+
+    if (s->multi != NULL)
+        fprintf(stderr, "hopwatch: memory: %zu targets pinged, hw_multi %zu bytes (%.1f per "
+                        "target), peak RSS %ld kB\n",
+                n, hw_multi_memory(s->multi),
+                n ? (double)hw_multi_memory(s->multi) / (double)n : 0.0, peak_rss_kb());
+    else
+        fprintf(stderr, "hopwatch: memory: %zu targets, peak RSS %ld kB\n", s->ntargets,
+                peak_rss_kb());
+}
+
+/* Write the report of the output mode (not --jsonl: its report is the
+ * final summary). */
+static int
+write_report(const struct cli_session *s, const struct report_run *run)
+{
     int st;
 
-    st = hw_trace_snapshot(t->trace, &snap);
-    if (st < 0) {
-        fprintf(stderr, "hopwatch: %s\n", hw_strerror(st));
-        return CLI_EXIT_SYSTEM;
+    switch (s->opt.output) {
+    case CLI_OUT_JSON:
+        st = report_json(stdout, run);
+        break;
+    case CLI_OUT_CSV:
+        st = report_csv(stdout, run);
+        break;
+    case CLI_OUT_TEXT:
+        st = report_text(stdout, run);
+        break;
+    default:
+        return 0;
     }
-    hw_engine_counters(s->engine, &ctr);
-    memset(&rep, 0, sizeof(rep));
-    rep.snap = snap;
-    rep.target_name = t->name;
-    rep.local_host = s->local_host;
-    rep.name_of = s->opt.numeric ? NULL : name_of;
-    rep.name_arg = s->names;
-    rep.wide = s->opt.wide;
-    rep.counters = &ctr;
-    fill_settings(s, &rep.settings);
-    if (s->opt.output == CLI_OUT_JSON)
-        st = report_trace_json(stdout, &rep);
-    else
-        st = report_trace_text(stdout, &rep);
-    *reached = snap->end == HW_END_REACHED;
-    hw_trace_snapshot_free(snap);
     if (st < 0) {
         fprintf(stderr, "hopwatch: write error: %s\n", strerror(-st));
         return CLI_EXIT_SYSTEM;
@@ -103,35 +111,48 @@ write_trace(struct cli_session *s, struct cli_target *t, bool *reached)
 int
 cli_run_report(struct cli_session *s)
 {
-    struct hw_time now;
-    int64_t grace_end;
-    int rc = 0, st;
-    bool all_reached = true;
+    struct cli_collect *c;
+    int rc, st;
 
-    st = cli_session_start_traces(s, on_result, s);
-    if (st != 0)
-        return st;
-    while (!cli_signal && !all_done(s))
-        cli_session_poll(s, -1);
-    hw_engine_now(s->engine, &now);
-    grace_end = now.mono_ns + NAMES_GRACE_NS;
-    while (!cli_signal && !s->opt.numeric && hw_names_pending(s->names) > 0) {
-        hw_engine_now(s->engine, &now);
-        if (now.mono_ns >= grace_end)
+    rc = cli_collect_new(s, &c);
+    if (rc != 0)
+        return rc;
+    if (s->opt.output == CLI_OUT_JSONL)
+        rc = cli_collect_stream(c, stdout);
+    if (rc == 0 && s->opt.log_path != NULL)
+        rc = cli_collect_log(c, s->opt.log_path);
+    if (rc == 0)
+        rc = cli_collect_begin(c);
+    if (rc == 0 && s->opt.ping)
+        rc = cli_session_start_pings(s, cli_collect_ping_result, c);
+    else if (rc == 0)
+        rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+                                           cli_collect_trace_args(c));
+    if (rc != 0) {
+        cli_collect_free(c);
+        return rc;
+    }
+
+    while (!cli_signal && !all_done(s) && !cli_collect_failed(c)) {
+        cli_session_poll(s, cli_collect_timeout_ms(c));
+        if (cli_collect_tick(c) != 0)
             break;
-        cli_session_poll(s, (int)((grace_end - now.mono_ns) / 1000000) + 1);
     }
-    for (size_t i = 0; i < s->ntargets; i++) {
-        bool reached = false;
+    if (!cli_collect_failed(c))
+        names_grace(s);
 
-        if (s->targets[i].trace == NULL)
-            continue;
-        st = write_trace(s, &s->targets[i], &reached);
-        if (st != 0)
-            return st;
-        all_reached = all_reached && reached;
-    }
-    if (rc == 0 && !all_reached)
-        rc = CLI_EXIT_UNREACHED;
+    rc = cli_collect_update(c);
+    if (rc == 0 && !cli_collect_failed(c))
+        rc = write_report(s, cli_collect_run(c));
+    /* The streams' final summaries, also after a signal or a report that
+     * could not be written: what was measured is not lost. */
+    st = cli_collect_end(c);
+    if (rc == 0)
+        rc = st;
+    if (rc == 0)
+        rc = cli_collect_exit_code(c);
+    if (s->opt.show_memory)
+        show_memory(s);
+    cli_collect_free(c);
     return rc;
 }

@@ -103,7 +103,22 @@ cli_session_open(struct cli_session *s)
         return CLI_EXIT_SYSTEM;
     }
 
-    /* 3. Unprivileged from here on. */
+    /* 3. Unprivileged from here on.  The targets first: files are read
+     * only now, and before our signals are blocked, so that Ctrl-C ends a
+     * read of a terminal (-F -) as it ends any filter. */
+    st = cli_targets_gather(&s->opt, &s->range, &s->list, stderr, &s->bad_lines);
+    if (st != 0)
+        return st;
+    s->targets = calloc(s->list.n, sizeof(*s->targets));
+    if (s->targets == NULL) {
+        fprintf(stderr, "hopwatch: out of memory\n");
+        return CLI_EXIT_SYSTEM;
+    }
+    s->ntargets = s->list.n;
+    for (size_t i = 0; i < s->ntargets; i++) {
+        s->targets[i].name = s->list.names[i];
+        s->targets[i].status = 1;
+    }
     setup_signals(s);
     s->resolver = hw_resolver_new(0, 0, &st);
     if (s->resolver == NULL) {
@@ -111,15 +126,9 @@ cli_session_open(struct cli_session *s)
         return CLI_EXIT_SYSTEM;
     }
     s->names = hw_names_new(s->resolver);
-    s->targets = calloc(s->opt.ntargets, sizeof(*s->targets));
-    if (s->names == NULL || s->targets == NULL) {
+    if (s->names == NULL) {
         fprintf(stderr, "hopwatch: out of memory\n");
         return CLI_EXIT_SYSTEM;
-    }
-    s->ntargets = s->opt.ntargets;
-    for (size_t i = 0; i < s->ntargets; i++) {
-        s->targets[i].name = s->opt.targets[i];
-        s->targets[i].status = 1;
     }
     if (gethostname(s->local_host, sizeof(s->local_host)) < 0)
         snprintf(s->local_host, sizeof(s->local_host), "localhost");
@@ -169,77 +178,95 @@ cli_session_poll(struct cli_session *s, int max_ms)
     hw_resolver_process(s->resolver, fds + ne, nr);
 }
 
-/* A lookup's answer: the first address of a family we have a socket for. */
-struct lookup_ctx {
+/* The lookups of one cli_session_resolve(). */
+struct lookups {
     struct cli_session *s;     /* the session */
-    struct cli_target *t;      /* the target looked up */
-    int family_failed;         /* a family whose socket is missing, or 0 */
+    size_t pending;            /* lookups not answered yet */
 };
 
+/* One target's lookup. */
+struct lookup_ctx {
+    struct lookups *all;       /* the lookups it belongs to */
+    struct cli_target *t;      /* the target looked up */
+};
+
+/* A lookup's answer: the first address of a family we have a socket for. */
 static void
 resolved(void *arg, int status, const struct hw_addr *addrs, size_t n)
 {
     struct lookup_ctx *lc = arg;
     struct cli_target *t = lc->t;
+    struct hw_engine *e = lc->all->s->engine;
 
+    lc->all->pending--;
     if (status < 0) {
         t->status = status;
+        t->error = hw_strerror(status);
+        if (status == HW_ENOADDR && lc->all->s->opt.family != AF_UNSPEC)
+            t->error = lc->all->s->opt.family == AF_INET ? "it has no IPv4 address"
+                                                          : "it has no IPv6 address";
         return;
     }
     for (size_t i = 0; i < n; i++) {
-        if (hw_engine_family_status(lc->s->engine, addrs[i].family) == 0) {
+        if (hw_engine_family_status(e, addrs[i].family) == 0) {
             t->addr = addrs[i];
             t->status = 0;
             return;
         }
     }
-    lc->family_failed = addrs[0].family;
     t->status = HW_EFAMILY;
+    t->error = hw_engine_family_errmsg(e, addrs[0].family);
 }
 
 int
 cli_session_resolve(struct cli_session *s)
 {
     struct lookup_ctx *lcs = calloc(s->ntargets, sizeof(*lcs));
-    size_t pending = 0;
+    struct lookups all = {.s = s, .pending = 0};
+    const char *family_said[2] = {NULL, NULL};
     int rc = 0;
 
     if (lcs == NULL) {
         fprintf(stderr, "hopwatch: out of memory\n");
         return CLI_EXIT_SYSTEM;
     }
+    /* Every lookup is started at once: c-ares sends the queries together
+     * and the loop below collects the answers as they come. */
     for (size_t i = 0; i < s->ntargets; i++) {
-        lcs[i].s = s;
+        lcs[i].all = &all;
         lcs[i].t = &s->targets[i];
+        all.pending++;
         if (hw_resolver_lookup(s->resolver, s->targets[i].name, s->opt.family, resolved,
-                               &lcs[i]) < 0)
+                               &lcs[i]) < 0) {
+            all.pending--;
             s->targets[i].status = -ENOMEM;
+            s->targets[i].error = hw_strerror(-ENOMEM);
+        }
     }
-    for (;;) {
-        pending = 0;
-        for (size_t i = 0; i < s->ntargets; i++)
-            pending += s->targets[i].status == 1;
-        if (pending == 0 || cli_signal)
-            break;
+    while (all.pending > 0 && !cli_signal)
         cli_session_poll(s, -1);
-    }
     for (size_t i = 0; i < s->ntargets && !cli_signal; i++) {
         struct cli_target *t = &s->targets[i];
 
         if (t->status == HW_EFAMILY) {
-            fprintf(stderr, "hopwatch: %s\n",
-                    hw_engine_family_errmsg(s->engine, lcs[i].family_failed));
+            /* A missing socket is said once per family, not per target. */
+            if (family_said[0] != t->error && family_said[1] != t->error) {
+                fprintf(stderr, "hopwatch: %s\n", t->error);
+                family_said[family_said[0] == NULL ? 0 : 1] = t->error;
+            }
             rc = CLI_EXIT_SYSTEM;
         } else if (t->status < 0) {
-            const char *why = hw_strerror(t->status);
-
-            if (t->status == HW_ENOADDR && s->opt.family != AF_UNSPEC)
-                why = s->opt.family == AF_INET ? "it has no IPv4 address"
-                                               : "it has no IPv6 address";
-            fprintf(stderr, "hopwatch: cannot resolve %s: %s\n", t->name, why);
+            fprintf(stderr, "hopwatch: cannot resolve %s: %s\n", t->name, t->error);
             if (rc == 0)
                 rc = CLI_EXIT_NAME;
         }
+    }
+    if (cli_signal) {
+        /* Lookups still pending point into lcs: cancel them with it. */
+        hw_names_free(s->names);
+        s->names = NULL;
+        hw_resolver_free(s->resolver);
+        s->resolver = NULL;
     }
     free(lcs);
     if (cli_signal)
@@ -247,8 +274,43 @@ cli_session_resolve(struct cli_session *s)
     return rc;
 }
 
+/* Say why the engine cannot send this run's probes to t; returns the exit
+ * code. */
+static int
+cannot_send(const struct cli_session *s, const struct cli_target *t)
+{
+    fprintf(stderr, "hopwatch: cannot send %s probes to %s: %s\n",
+            hw_method_name((enum hw_method)s->opt.method), t->name,
+            hw_engine_mode(s->engine, t->addr.family) == HW_MODE_DGRAM
+                ? "UDP and TCP probes need raw sockets (run as root, or "
+                  "'setcap cap_net_raw+ep' the program)"
+                : "the raw socket for them could not be opened");
+    return CLI_EXIT_SYSTEM;
+}
+
 int
 cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, void *arg)
+{
+    void **args = NULL;
+    int rc;
+
+    if (arg != NULL) {
+        args = malloc((s->ntargets ? s->ntargets : 1) * sizeof(*args));
+        if (args == NULL) {
+            fprintf(stderr, "hopwatch: out of memory\n");
+            return CLI_EXIT_SYSTEM;
+        }
+        for (size_t i = 0; i < s->ntargets; i++)
+            args[i] = arg;
+    }
+    rc = cli_session_start_traces_each(s, on_result, args);
+    free(args);
+    return rc;
+}
+
+int
+cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_result,
+                              void *const *args)
 {
     struct hw_trace_config tcfg;
     int st;
@@ -271,22 +333,15 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
         tcfg.fill = HW_FILL_RANDOM;
     }
     tcfg.on_result = on_result;
-    tcfg.arg = arg;
     for (size_t i = 0; i < s->ntargets; i++) {
         struct cli_target *t = &s->targets[i];
 
         if (t->status != 0)
             continue;
         tcfg.target = t->addr;
-        if (!hw_engine_can_send(s->engine, tcfg.method, t->addr.family)) {
-            fprintf(stderr, "hopwatch: cannot send %s probes to %s: %s\n",
-                    hw_method_name(tcfg.method), t->name,
-                    hw_engine_mode(s->engine, t->addr.family) == HW_MODE_DGRAM
-                        ? "UDP and TCP probes need raw sockets (run as root, or "
-                          "'setcap cap_net_raw+ep' the program)"
-                        : "the raw socket for them could not be opened");
-            return CLI_EXIT_SYSTEM;
-        }
+        tcfg.arg = args != NULL ? args[i] : NULL;
+        if (!hw_engine_can_send(s->engine, tcfg.method, t->addr.family))
+            return cannot_send(s, t);
         t->trace = hw_trace_new(s->engine, &tcfg, &st);
         if (t->trace == NULL || (st = hw_trace_start(t->trace)) < 0) {
             fprintf(stderr, "hopwatch: cannot trace %s: %s\n", t->name, hw_strerror(st));
@@ -296,12 +351,68 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
     return 0;
 }
 
+int
+cli_session_start_pings(struct cli_session *s, hw_multi_result_cb on_result, void *arg)
+{
+    struct hw_multi_config mcfg;
+    int st;
+
+    hw_multi_config_init(&mcfg);
+    mcfg.interval_ns = (int64_t)(s->opt.interval_s * NS_PER_S);
+    mcfg.timeout_ns = (int64_t)(s->opt.timeout_s * NS_PER_S);
+    mcfg.count = s->opt.cycles;
+    mcfg.pps = s->opt.pps;
+    mcfg.method = (enum hw_method)s->opt.method;
+    mcfg.port = (uint16_t)s->opt.port;
+    mcfg.tos = s->opt.tos;
+    mcfg.payload_size = s->opt.payload_size;
+    if (s->opt.pattern >= 0) {
+        mcfg.fill = HW_FILL_BYTE;
+        mcfg.fill_byte = (uint8_t)s->opt.pattern;
+    } else if (s->opt.pattern == -1) {
+        mcfg.fill = HW_FILL_RANDOM;
+    }
+    mcfg.on_result = on_result;
+    mcfg.arg = arg;
+    s->multi = hw_multi_new(s->engine, &mcfg, &st);
+    s->multi_target = malloc((s->ntargets ? s->ntargets : 1) * sizeof(*s->multi_target));
+    if (s->multi == NULL || s->multi_target == NULL) {
+        fprintf(stderr, "hopwatch: cannot start pinging: %s\n",
+                hw_strerror(s->multi == NULL ? st : -ENOMEM));
+        return CLI_EXIT_SYSTEM;
+    }
+    for (size_t i = 0; i < s->ntargets; i++) {
+        struct cli_target *t = &s->targets[i];
+
+        if (t->status != 0)
+            continue;
+        if (!hw_engine_can_send(s->engine, mcfg.method, t->addr.family))
+            return cannot_send(s, t);
+        st = hw_multi_add(s->multi, &t->addr, &t->index);
+        if (st < 0) {
+            fprintf(stderr, "hopwatch: cannot ping %s: %s\n", t->name, hw_strerror(st));
+            return CLI_EXIT_SYSTEM;
+        }
+        s->multi_target[t->index] = i;
+        t->pinged = true;
+    }
+    st = hw_multi_start(s->multi);
+    if (st < 0) {
+        fprintf(stderr, "hopwatch: cannot start pinging: %s\n", hw_strerror(st));
+        return CLI_EXIT_SYSTEM;
+    }
+    return 0;
+}
+
 void
 cli_session_close(struct cli_session *s)
 {
     for (size_t i = 0; i < s->ntargets; i++)
         hw_trace_free(s->targets[i].trace);
+    hw_multi_free(s->multi);
+    free(s->multi_target);
     free(s->targets);
+    cli_targets_free(&s->list);
     hw_names_free(s->names);
     hw_resolver_free(s->resolver);
     hw_engine_free(s->engine);

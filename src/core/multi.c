@@ -26,6 +26,8 @@
 #define NS_PER_S 1000000000LL
 /* A tick sends what is due this soon, so ticks come at most every 1 ms. */
 #define BATCH_NS 1000000LL
+/* Later than this, the schedule moves to now instead of catching up. */
+#define STALL_NS (10 * BATCH_NS)
 #define HISTORY_MAX 65536
 
 /* The tag of a probe: target index low, its probe number high. */
@@ -281,8 +283,10 @@ tick(void *arg, uint64_t id)
             continue;
         }
         /* Fallen behind (a stall, a busy host): move the rest of the cycle
-         * to now rather than catch up in a burst over the cap. */
-        if (next_due(m) < now.mono_ns - BATCH_NS)
+         * to now rather than catch up in a burst over the cap.  A few
+         * milliseconds late is normal (poll waits in whole milliseconds)
+         * and is caught up; re-anchoring then would slow the whole rate. */
+        if (next_due(m) < now.mono_ns - STALL_NS)
             m->cycle_start_ns = now.mono_ns - (int64_t)m->next_idx * m->spacing_ns;
         if (next_due(m) > now.mono_ns + BATCH_NS || !send_next(m))
             break;

@@ -1,34 +1,89 @@
-/* report.h - writing a finished (or interrupted) run: mtr-style text and
- * JSON.  Reporters read snapshots only; they never touch the engine. */
+/* report.h - writing a run: the mtr-style and fping-style text tables, one
+ * JSON document, CSV, and the JSON-lines stream.  Reporters read value
+ * copies (snapshots, stats) only; they never touch the engine. */
 #ifndef HW_REPORT_REPORT_H
 #define HW_REPORT_REPORT_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include <hopwatch/engine.h>
+#include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
+
+#include "report/json.h"
+
+/* The schema of the JSON document and of the stream's records. */
+#define REPORT_SCHEMA "hopwatch/1"
+
+/* The statistics columns of the ping-mode table (letters of the column
+ * table): Loss%, Snt, Rcv, Last, Avg, Best, Wrst, StDev. */
+#define REPORT_PING_COLUMNS "LSRNABWV"
+
+/* Host column width without --wide: wide enough for any IPv6 address and a
+ * mark; longer names are cut, ending in REPORT_CUT_MARK. */
+#define REPORT_HOST_COL_MAX 40
+#define REPORT_CUT_MARK '~'
 
 /* Look up the name to show for an address: a name, or NULL to show the
  * address. */
 typedef const char *(*report_name_fn)(void *arg, const struct hw_addr *a);
+
+/* The two kinds of run. */
+enum report_mode {
+    REPORT_TRACE = 0,   /* every target traced (hw_trace) */
+    REPORT_PING,        /* every target pinged (hw_multi), --ping */
+};
 
 /* The probe settings of a run, echoed into reports. */
 struct report_settings {
     const char *protocol;      /* "icmp", "udp", "udp-paris", "tcp" */
     int port;                  /* UDP/TCP port asked for, 0: default */
     const char *mode;          /* "raw" or "unprivileged" */
-    unsigned long long cycles; /* probes per hop, 0 endless */
-    double interval_s;         /* between rounds */
+    unsigned long long cycles; /* probes per hop (trace) or target (ping), 0 endless */
+    double interval_s;         /* between rounds (trace) or a target's probes (ping) */
     double timeout_s;          /* per probe */
-    int first_ttl;             /* first TTL probed */
-    int max_ttl;               /* last TTL allowed */
-    int max_unknown;           /* silent hops before giving up */
+    int first_ttl;             /* trace: first TTL probed */
+    int max_ttl;               /* trace: last TTL allowed */
+    int max_unknown;           /* trace: silent hops before giving up */
+    double pps;                /* ping: probes per second over all targets, 0 no cap */
     size_t payload_size;       /* ICMP payload bytes */
     int tos;                   /* TOS / traffic class */
     bool dns;                  /* reverse names looked up */
 };
 
+/* One target of a run. */
+struct report_target {
+    const char *name;          /* as the user gave it */
+    struct hw_addr addr;       /* the address probed; AF_UNSPEC when it did not
+                                  resolve */
+    int status;                /* 0, or why it was not probed (a negative hw
+                                  status: HW_ENAME, HW_ENOADDR, HW_EDNS, ...) */
+    const char *error;         /* that reason as a message, or NULL */
+    bool reached;              /* the target itself answered (ping: at least
+                                  once; trace: the route reached it) */
+    struct hw_stats stats;     /* its own numbers: ping, its probes; trace, see
+                                  report_target_from_trace() */
+    const struct hw_trace_snapshot *snap; /* trace mode: its trace; else NULL */
+};
+
+/* Everything a report of a whole run shows. */
+struct report_run {
+    enum report_mode mode;                    /* trace or ping */
+    const char *local_host;                   /* our host name ("HOST:") */
+    report_name_fn name_of;                   /* NULL: addresses only */
+    void *name_arg;                           /* passed to name_of */
+    bool wide;                                /* never truncate host names */
+    struct report_settings settings;          /* the probe settings */
+    const struct hw_engine_counters *counters;/* packets seen, may be NULL */
+    int64_t start_real_ns;                    /* wall clock when probing began */
+    int64_t end_real_ns;                      /* wall clock of this report */
+    const struct report_target *targets;      /* every target, in the given order */
+    size_t ntargets;                          /* how many */
+};
+
+/* One trace's table, as the text report draws it. */
 struct report_trace {
     const struct hw_trace_snapshot *snap;     /* the data */
     const char *target_name;                  /* the target as given */
@@ -36,21 +91,115 @@ struct report_trace {
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
     bool wide;                                /* never truncate host names */
-    struct report_settings settings;          /* echoed in JSON */
+    struct report_settings settings;          /* for the end line (max TTL, -U) */
     const struct hw_engine_counters *counters;/* packets seen, may be NULL */
 };
 
-/* Write the mtr-style table.  Returns 0, or -errno when writing failed. */
-int report_trace_text(FILE *f, const struct report_trace *r);
+/* ---- whole runs -------------------------------------------------------- */
 
-/* Write the JSON document (schema in doc/json-schema.md).  Returns 0, or
+/* --report: trace mode, one mtr-style table per target in order (with more
+ * than one target each is headed by a "Target:" line, and a summary table
+ * of the targets follows); ping mode, one table with a line per target.
+ * A target that was not probed shows its error.  Returns 0, or -errno when
+ * writing failed. */
+int report_text(FILE *f, const struct report_run *r);
+
+/* --json: the one document (schema in doc/json-schema.md).  Returns 0, or
  * -errno when writing failed. */
-int report_trace_json(FILE *f, const struct report_trace *r);
+int report_json(FILE *f, const struct report_run *r);
+
+/* --csv: a header row, then one row per target (ping) or per target, hop
+ * and responder (trace); columns in doc/hopwatch.8.  Returns 0, or -errno
+ * when writing failed. */
+int report_csv(FILE *f, const struct report_run *r);
+
+/* Trace mode: the target's own numbers out of its trace.  Reached: the
+ * stats of the hop where it answered.  Not reached: as many probes sent
+ * and lost as the deepest hop had (none received, no RTT), so that its
+ * loss is 100%.  *reached says which. */
+void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,
+                              bool *reached);
+
+/* "ok", "name-error", "no-address", "dns-error", "no-socket" or "error" for
+ * a report_target.status; static. */
+const char *report_status_name(int status);
+
+/* "ipv4", "ipv6" or "unknown"; static. */
+const char *report_family_name(int family);
+
+/* ---- one trace's table --------------------------------------------------- */
+
+/* Write the mtr-style table of one trace.  Returns 0, or -errno when
+ * writing failed. */
+int report_trace_text(FILE *f, const struct report_trace *r);
 
 /* The text shown for a responder: its name, or its address, followed by a
  * traceroute-style mark (" !X") when it answered unreachable.  Writes into
  * buf and returns it. */
 char *report_host_text(const struct report_trace *r, const struct hw_responder *resp, char *buf,
                        size_t len);
+
+/* Characters (not bytes) of UTF-8 text s. */
+size_t report_text_width(const char *s);
+
+/* Write s left-aligned in exactly width character columns: padded with
+ * spaces, or cut at a character boundary with its last column replaced by
+ * REPORT_CUT_MARK when it is longer. */
+void report_put_cell(FILE *f, const char *s, size_t width);
+
+/* ---- JSON pieces shared by the document and the stream ------------------ */
+
+/* The "settings" member's object. */
+void report_json_settings(struct json *j, const struct report_run *r);
+
+/* The members of a target object (inside an object the caller opened):
+ * name, address, status, numbers; with hops (trace mode) its end and hops
+ * too. */
+void report_json_target_members(struct json *j, const struct report_run *r,
+                                const struct report_target *t, bool hops);
+
+/* ---- the JSON-lines stream (--jsonl, --log) -------------------------------
+ * One JSON object per line, each line written whole and flushed at once, so
+ * a reader (or a log shipper) never sees half a record, even when the
+ * program is killed between two lines.  Records: "start" (settings and
+ * targets), "probe" (one per probe outcome, late and duplicate answers
+ * included), "summary" (periodic, and a last one with "final": true).
+ *
+ * For the interactive screen (--log FILE): open the file, then
+ *     st = report_stream_new(f);
+ *     report_stream_start(st, &run);                       once, at the start
+ *     report_stream_probe(st, &target, ttl, result, now);  from the trace observer
+ *     report_stream_summary(st, &run, false, now);         every summary interval
+ *     report_stream_summary(st, &run, true, now);          once, when leaving
+ *     report_stream_free(st); fclose(f);
+ * where run holds the same snapshots a --json report would.  Each call
+ * returns 0 or the -errno of a write error (then, and for every later call,
+ * nothing more is written). */
+struct report_stream;
+
+/* A stream writing to f (line-buffered from now on; f stays the caller's).
+ * NULL when out of memory. */
+struct report_stream *report_stream_new(FILE *f);
+
+/* Free the stream (f is not closed).  NULL is accepted. */
+void report_stream_free(struct report_stream *s);
+
+/* The "start" record: schema, version, host, mode, time, settings, and the
+ * targets with their addresses or errors. */
+int report_stream_start(struct report_stream *s, const struct report_run *r);
+
+/* A "probe" record for result p of target t (name and address used); ttl
+ * is the probe's TTL in trace mode and 0 in ping mode (written as null).
+ * Cancelled probes are not written.  now_real_ns stamps outcomes that have
+ * no arrival time (timeouts). */
+int report_stream_probe(struct report_stream *s, const struct report_target *t, int ttl,
+                        const struct hw_probe_result *p, int64_t now_real_ns);
+
+/* A "summary" record of every target (final: the last one of the run). */
+int report_stream_summary(struct report_stream *s, const struct report_run *r, bool final,
+                          int64_t now_real_ns);
+
+/* 0, or the -errno of the first write error. */
+int report_stream_error(const struct report_stream *s);
 
 #endif

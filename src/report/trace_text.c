@@ -9,9 +9,7 @@
 #include "report/json.h"
 #include "report/report.h"
 
-/* Host column width without --wide: wide enough for any IPv6 address and a
- * mark; longer names are cut. */
-#define HOST_COL_MAX 40
+/* Room for a host cell: a 253-character name and a mark. */
 #define HOST_BUF 320
 
 char *
@@ -30,8 +28,8 @@ report_host_text(const struct report_trace *r, const struct hw_responder *resp, 
     return buf;
 }
 
-static size_t
-utf8_chars(const char *s)
+size_t
+report_text_width(const char *s)
 {
     size_t n = 0;
 
@@ -40,21 +38,28 @@ utf8_chars(const char *s)
     return n;
 }
 
-/* Print s left-aligned in width columns, cut when longer (at a character
- * boundary). */
-static void
-put_cell_left(FILE *f, const char *s, size_t width)
+void
+report_put_cell(FILE *f, const char *s, size_t width)
 {
-    size_t chars = 0;
+    size_t chars = 0, keep = width;
     const char *p = s;
 
-    while (*p != '\0' && chars < width) {
+    if (width == 0)
+        return;
+    /* Longer than the cell: keep width - 1 characters and the mark. */
+    if (report_text_width(s) > width)
+        keep = width - 1;
+    while (*p != '\0' && chars < keep) {
         p++;
         while (((unsigned char)*p & 0xc0) == 0x80)
             p++;
         chars++;
     }
     fwrite(s, 1, (size_t)(p - s), f);
+    if (keep < width) {
+        fputc(REPORT_CUT_MARK, f);
+        chars++;
+    }
     for (; chars < width; chars++)
         fputc(' ', f);
 }
@@ -86,22 +91,22 @@ report_trace_text(FILE *f, const struct report_trace *r)
 
     /* The host column fits the widest entry (capped unless --wide). */
     snprintf(head, sizeof(head), "HOST: %s", r->local_host);
-    width = utf8_chars(head);
+    width = report_text_width(head);
     for (size_t i = 0; i < s->n_hops; i++) {
         for (size_t k = 0; k < s->hops[i].n_responders; k++) {
-            size_t w = utf8_chars(report_host_text(r, &s->hops[i].responders[k], host,
-                                                   sizeof(host)));
+            size_t w = report_text_width(
+                report_host_text(r, &s->hops[i].responders[k], host, sizeof(host)));
             if (w + (k > 0 ? 2 : 0) > width)
                 width = w + (k > 0 ? 2 : 0);
         }
     }
-    if (!r->wide && width > HOST_COL_MAX)
-        width = HOST_COL_MAX;
+    if (!r->wide && width > REPORT_HOST_COL_MAX)
+        width = REPORT_HOST_COL_MAX;
 
     json_format_time(s->start_real_ns, when, sizeof(when));
     fprintf(f, "Start: %s\n", when);
     /* "  1.|-- " is 8 columns: the header starts where it does. */
-    put_cell_left(f, head, width + 8);
+    report_put_cell(f, head, width + 8);
     for (size_t i = 0; i < ncols; i++)
         fprintf(f, " %*s", cols[i]->width, cols[i]->title);
     fputc('\n', f);
@@ -111,14 +116,14 @@ report_trace_text(FILE *f, const struct report_trace *r)
 
         fprintf(f, "%3d.|-- ", h->ttl);
         if (h->n_responders == 0)
-            put_cell_left(f, "???", width);
+            report_put_cell(f, "???", width);
         else
-            put_cell_left(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
+            report_put_cell(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
         put_stats(f, cols, ncols, &h->stats);
         /* Every other responder of the hop on its own line, own stats. */
         for (size_t k = 1; k < h->n_responders; k++) {
             fputs("    |   ", f);
-            put_cell_left(f, report_host_text(r, &h->responders[k], host, sizeof(host)), width);
+            report_put_cell(f, report_host_text(r, &h->responders[k], host, sizeof(host)), width);
             put_stats(f, cols, ncols, &h->responders[k].stats);
         }
     }

@@ -78,8 +78,9 @@ static void check_result(const struct parse *p, int argc)
         return;
     }
     FUZZ_CHECK(o->output == CLI_OUT_TUI || o->output == CLI_OUT_TEXT
-               || o->output == CLI_OUT_JSON);
-    FUZZ_CHECK(o->cycles >= 1 && o->cycles <= 1000000000);
+               || o->output == CLI_OUT_JSON || o->output == CLI_OUT_CSV
+               || o->output == CLI_OUT_JSONL);
+    FUZZ_CHECK(o->cycles <= 1000000000);
     FUZZ_CHECK(o->interval_s >= 0.001 && o->interval_s <= 3600);
     FUZZ_CHECK(o->timeout_s >= 0.001 && o->timeout_s <= 3600);
     FUZZ_CHECK(o->first_ttl >= 1 && o->first_ttl <= 255);
@@ -88,10 +89,22 @@ static void check_result(const struct parse *p, int argc)
     FUZZ_CHECK(o->family == AF_UNSPEC || o->family == AF_INET || o->family == AF_INET6);
     FUZZ_CHECK(o->payload_size <= 65000);
     FUZZ_CHECK(o->tos >= 0 && o->tos <= 255);
+    FUZZ_CHECK(o->pps >= 0 && o->pps <= 1000000);
+    FUZZ_CHECK(o->summary_interval_s >= 0.1 && o->summary_interval_s <= 86400);
+    FUZZ_CHECK(o->nfiles <= CLI_FILES_MAX);
+    for (size_t i = 0; i < o->nfiles; i++)
+        FUZZ_CHECK(o->files[i] != NULL && o->files[i][0] != '\0');
+    FUZZ_CHECK(o->log_path == NULL
+               || (o->log_path[0] != '\0' && strcmp(o->log_path, "-") != 0));
     if (o->help || o->version)
         return;
+    /* -c 0 (until stopped) only for the stream; --ping is a batch mode. */
+    FUZZ_CHECK(o->cycles >= 1 || o->output == CLI_OUT_JSONL);
+    FUZZ_CHECK(!o->ping || o->output != CLI_OUT_TUI);
+    FUZZ_CHECK(!o->generate || (o->ntargets >= 1 && o->ntargets <= 2));
     FUZZ_CHECK(o->first_ttl <= o->max_ttl);
-    FUZZ_CHECK(o->ntargets >= 1 && o->ntargets < (size_t)argc);
+    /* Targets from the arguments, or from -F files only. */
+    FUZZ_CHECK((o->ntargets >= 1 || o->nfiles >= 1) && o->ntargets < (size_t)argc);
     FUZZ_CHECK(o->targets >= p->argv + 1 && o->targets + o->ntargets == p->argv + argc);
     for (size_t i = 0; i < o->ntargets; i++)
         FUZZ_CHECK(o->targets[i] != NULL && o->targets[i][0] != '\0');

@@ -83,8 +83,9 @@ test_options_bad_numbers(void **state)
     char err[256];
 
     (void)state;
-    assert_int_equal(PARSE(&o, err, "-c", "0", "x"), CLI_EXIT_USAGE);
-    assert_string_equal(err, "invalid value '0' for -c: expected a whole number from 1 to 1000000000");
+    assert_int_equal(PARSE(&o, err, "-c", "-1", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err,
+                        "invalid value '-1' for -c: expected a whole number from 0 to 1000000000");
     assert_int_equal(PARSE(&o, err, "-c", "1.5", "x"), CLI_EXIT_USAGE);
     assert_int_equal(PARSE(&o, err, "-c", "", "x"), CLI_EXIT_USAGE);
     assert_int_equal(PARSE(&o, err, "-c", "99999999999999999999", "x"), CLI_EXIT_USAGE);
@@ -162,6 +163,84 @@ test_options_help_and_version_need_no_target(void **state)
     assert_true(o.version);
 }
 
+/* The targets options: --ping, -F (repeatable, stdin once), -g (one or
+ * two words), and the outputs. */
+static void
+test_options_targets_and_outputs(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "--ping", "--csv", "-F", "a.txt", "--file", "-", "x"), 0);
+    assert_true(o.ping);
+    assert_int_equal(o.output, CLI_OUT_CSV);
+    assert_int_equal(o.nfiles, 2);
+    assert_string_equal(o.files[0], "a.txt");
+    assert_string_equal(o.files[1], "-");
+    assert_int_equal(o.ntargets, 1);
+    /* -F alone is enough. */
+    assert_int_equal(PARSE(&o, err, "-r", "-F", "hosts"), 0);
+    assert_int_equal(o.ntargets, 0);
+    assert_int_equal(PARSE(&o, err, "-r", "-F", "-", "-F", "-"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-F - (standard input) is given twice");
+    assert_int_equal(PARSE(&o, err, "-r", "-F", ""), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "-j", "-g", "198.19.0.0/24"), 0);
+    assert_true(o.generate);
+    assert_int_equal(PARSE(&o, err, "-j", "-g", "198.19.0.1", "198.19.0.9"), 0);
+    assert_int_equal(o.ntargets, 2);
+    assert_int_equal(PARSE(&o, err, "-j", "-g", "a", "b", "c"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-g takes a prefix (198.19.0.0/24) or a first and a last address, "
+                             "not 3 words");
+    assert_int_equal(PARSE(&o, err, "-j", "-g", "-F", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "--jsonl", "--log", "/tmp/l", "--summary-interval", "2.5",
+                           "--show-memory", "x"), 0);
+    assert_int_equal(o.output, CLI_OUT_JSONL);
+    assert_string_equal(o.log_path, "/tmp/l");
+    assert_true(o.summary_interval_s == 2.5);
+    assert_true(o.show_memory);
+    assert_int_equal(PARSE(&o, err, "--log", "-", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "--summary-interval", "0", "x"), CLI_EXIT_USAGE);
+}
+
+/* -c 0 runs until stopped: only a stream makes sense of that. */
+static void
+test_options_count_zero_only_for_jsonl(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "--jsonl", "-c", "0", "x"), 0);
+    assert_int_equal(o.cycles, 0);
+    assert_int_equal(PARSE(&o, err, "--ping", "--jsonl", "-c", "0", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "--report", "-c", "0", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-c 0 (probe until stopped) is only for --jsonl");
+    assert_int_equal(PARSE(&o, err, "-c", "0", "x"), CLI_EXIT_USAGE);
+}
+
+static void
+test_options_ping_settings(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "--ping", "-r", "x"), 0);
+    assert_true(o.pps == CLI_PPS_DEFAULT);
+    assert_int_equal(PARSE(&o, err, "--ping", "-r", "--pps", "50000", "x"), 0);
+    assert_true(o.pps == 50000);
+    assert_int_equal(PARSE(&o, err, "--ping", "-r", "--pps", "2000000", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err,
+                        "invalid value '2000000' for --pps: expected a number from 0 to 1e+06");
+    assert_int_equal(PARSE(&o, err, "--ping", "-r", "-u", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "--ping sends ICMP echo requests or TCP SYNs (-T): UDP probes (-u, "
+                             "--paris) are for tracing");
+    assert_int_equal(PARSE(&o, err, "--ping", "-T", "-r", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "--ping", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "--ping needs an output: --report, --json, --csv or --jsonl");
+}
+
 int
 main(void)
 {
@@ -172,6 +251,9 @@ main(void)
         cmocka_unit_test(test_options_structural_errors),
         cmocka_unit_test(test_options_help_and_version_need_no_target),
         cmocka_unit_test(test_options_second_parse_starts_afresh),
+        cmocka_unit_test(test_options_targets_and_outputs),
+        cmocka_unit_test(test_options_count_zero_only_for_jsonl),
+        cmocka_unit_test(test_options_ping_settings),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

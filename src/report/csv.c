@@ -1,0 +1,277 @@
+/* csv.c - a run as CSV (--csv): a header row, then one row per target (ping
+ * mode) or per target, hop and responder (trace mode; a silent hop is one
+ * row with empty responder cells).  Fields are quoted as RFC 4180 says when
+ * they hold a comma, a quote, a line break or edge spaces; lines end in LF.
+ * The statistics columns take their names and numbers from the shared
+ * column table, so they agree with the text report and the screen. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hopwatch/hopwatch.h>
+
+#include "report/columns.h"
+#include "report/report.h"
+
+/* Count columns of the ping rows (sent, received, lost, loss) and the RTT
+ * columns of every row, as letters of the column table.  'J' (the latest
+ * jitter) is left out: "jitter_avg_ms" (M) is the mean that JSON calls
+ * "jitter_ms". */
+#define CSV_COUNTS "SRDL"
+#define CSV_RTTS "NBAWVMXI"
+
+/* One row being written. */
+struct row {
+    FILE *f;      /* where */
+    bool first;   /* no field written yet on this row */
+};
+
+static void
+field(struct row *w, const char *s)
+{
+    bool quote = false;
+
+    if (!w->first)
+        fputc(',', w->f);
+    w->first = false;
+    if (s == NULL)
+        return;
+    quote = s[0] == ' ' || (s[0] != '\0' && s[strlen(s) - 1] == ' ') ||
+            strpbrk(s, ",\"\r\n") != NULL;
+    if (!quote) {
+        fputs(s, w->f);
+        return;
+    }
+    fputc('"', w->f);
+    for (; *s != '\0'; s++) {
+        if (*s == '"')
+            fputc('"', w->f);
+        fputc(*s, w->f);
+    }
+    fputc('"', w->f);
+}
+
+static void
+field_int(struct row *w, long long v)
+{
+    char buf[32];
+
+    snprintf(buf, sizeof(buf), "%lld", v);
+    field(w, buf);
+}
+
+/* A number with at most 3 decimals, trailing zeros trimmed (as in JSON). */
+static void
+field_num(struct row *w, double v)
+{
+    char buf[64];
+    size_t n;
+
+    snprintf(buf, sizeof(buf), "%.3f", v);
+    n = strlen(buf);
+    while (n > 0 && buf[n - 1] == '0')
+        buf[--n] = '\0';
+    if (n > 0 && buf[n - 1] == '.')
+        buf[--n] = '\0';
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+    field(w, buf);
+}
+
+static void
+end_row(struct row *w)
+{
+    fputc('\n', w->f);
+    w->first = true;
+}
+
+/* The header cells of the columns of letters keys (with a prefix). */
+static void
+header_cols(struct row *w, const char *keys, const char *prefix)
+{
+    char name[64];
+
+    for (const char *k = keys; *k != '\0'; k++) {
+        snprintf(name, sizeof(name), "%s%s", prefix, column_by_key(*k)->name);
+        field(w, name);
+    }
+}
+
+/* The cells of the columns of letters keys for s; empty where the column
+ * has no number (no answer yet, or all of them when s is NULL). */
+static void
+value_cols(struct row *w, const char *keys, const struct hw_stats *s)
+{
+    for (const char *k = keys; *k != '\0'; k++) {
+        const struct column *c = column_by_key(*k);
+        double v = s != NULL ? c->value(s) : -1;
+
+        /* Counts and percentages as they are; times in milliseconds. */
+        if (v < 0)
+            field(w, "");
+        else if (c->kind == COLUMN_COUNT || c->kind == COLUMN_LOSS)
+            field_num(w, v);
+        else
+            field_num(w, v / 1e6);
+    }
+}
+
+/* target, address, family, status: the first cells of every row. */
+static void
+target_cells(struct row *w, const struct report_target *t)
+{
+    char a[HW_ADDRSTRLEN];
+    bool probed = t->addr.family != AF_UNSPEC;
+
+    field(w, t->name);
+    field(w, probed ? hw_addr_format(&t->addr, a, sizeof(a)) : "");
+    field(w, probed ? report_family_name(t->addr.family) : "");
+    field(w, report_status_name(t->status));
+}
+
+static void
+ping_csv(FILE *f, const struct report_run *r)
+{
+    struct row w = {f, true};
+
+    field(&w, "target");
+    field(&w, "address");
+    field(&w, "family");
+    field(&w, "status");
+    field(&w, "reached");
+    header_cols(&w, CSV_COUNTS, "");
+    field(&w, "late");
+    field(&w, "duplicates");
+    header_cols(&w, CSV_RTTS, "");
+    field(&w, "error");
+    end_row(&w);
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct report_target *t = &r->targets[i];
+        bool probed = t->addr.family != AF_UNSPEC && t->error == NULL;
+
+        target_cells(&w, t);
+        field(&w, t->reached ? "true" : "false");
+        value_cols(&w, CSV_COUNTS, probed ? &t->stats : NULL);
+        if (probed) {
+            field_int(&w, (long long)t->stats.late);
+            field_int(&w, (long long)t->stats.duplicates);
+        } else {
+            field(&w, "");
+            field(&w, "");
+        }
+        value_cols(&w, CSV_RTTS, probed ? &t->stats : NULL);
+        field(&w, t->error);
+        end_row(&w);
+    }
+}
+
+/* The MPLS stack of a responder: "label/tc/s/ttl" entries, space apart. */
+static void
+mpls_cell(struct row *w, const struct hw_responder *resp)
+{
+    char buf[HW_MPLS_MAX * 32] = "";
+    size_t o = 0;
+
+    for (size_t i = 0; i < resp->n_mpls && i < HW_MPLS_MAX; i++) {
+        int n = snprintf(buf + o, sizeof(buf) - o, "%s%u/%u/%d/%u", i > 0 ? " " : "",
+                         (unsigned)resp->mpls[i].label, (unsigned)resp->mpls[i].tc,
+                         resp->mpls[i].bottom ? 1 : 0, (unsigned)resp->mpls[i].ttl);
+
+        if (n < 0 || (size_t)n >= sizeof(buf) - o)
+            break;
+        o += (size_t)n;
+    }
+    field(w, buf);
+}
+
+/* The responder cells: address, name, answer, ICMP type and code, mark,
+ * MPLS, then its received count and RTT columns; all empty for NULL. */
+static void
+responder_cells(struct row *w, const struct report_run *r, const struct hw_responder *resp)
+{
+    char a[HW_ADDRSTRLEN];
+    const char *mark;
+
+    if (resp == NULL) {
+        for (int i = 0; i < 7; i++)
+            field(w, "");
+        value_cols(w, "R" CSV_RTTS, NULL);
+        return;
+    }
+    field(w, hw_addr_format(&resp->addr, a, sizeof(a)));
+    field(w, r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : "");
+    field(w, hw_outcome_name(resp->outcome));
+    if (resp->icmp_type >= 0) {
+        field_int(w, resp->icmp_type);
+        field_int(w, resp->icmp_code);
+    } else {
+        field(w, "");
+        field(w, "");
+    }
+    mark = hw_icmp_mark(resp->addr.family, resp->icmp_type, resp->icmp_code);
+    field(w, resp->outcome == HW_OUTCOME_UNREACHABLE ? mark : "");
+    mpls_cell(w, resp);
+    value_cols(w, "R" CSV_RTTS, &resp->stats);
+}
+
+static void
+trace_csv(FILE *f, const struct report_run *r)
+{
+    struct row w = {f, true};
+
+    field(&w, "target");
+    field(&w, "address");
+    field(&w, "family");
+    field(&w, "status");
+    field(&w, "ttl");
+    header_cols(&w, CSV_COUNTS, "hop_");
+    field(&w, "responder");
+    field(&w, "responder_name");
+    field(&w, "answer");
+    field(&w, "icmp_type");
+    field(&w, "icmp_code");
+    field(&w, "mark");
+    field(&w, "mpls");
+    header_cols(&w, "R" CSV_RTTS, "");
+    field(&w, "error");
+    end_row(&w);
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct report_target *t = &r->targets[i];
+        const struct hw_trace_snapshot *s = t->snap;
+
+        if (s == NULL || s->n_hops == 0) {
+            target_cells(&w, t);
+            field(&w, "");
+            value_cols(&w, CSV_COUNTS, NULL);
+            responder_cells(&w, r, NULL);
+            field(&w, t->error);
+            end_row(&w);
+            continue;
+        }
+        for (size_t h = 0; h < s->n_hops; h++) {
+            const struct hw_hop *hop = &s->hops[h];
+            size_t n = hop->n_responders > 0 ? hop->n_responders : 1;
+
+            for (size_t k = 0; k < n; k++) {
+                target_cells(&w, t);
+                field_int(&w, hop->ttl);
+                value_cols(&w, CSV_COUNTS, &hop->stats);
+                responder_cells(&w, r, hop->n_responders > 0 ? &hop->responders[k] : NULL);
+                field(&w, t->error);
+                end_row(&w);
+            }
+        }
+    }
+}
+
+int
+report_csv(FILE *f, const struct report_run *r)
+{
+    if (r->mode == REPORT_PING)
+        ping_csv(f, r);
+    else
+        trace_csv(f, r);
+    if (fflush(f) != 0 || ferror(f))
+        return -(errno ? errno : EIO);
+    return 0;
+}

@@ -1,0 +1,197 @@
+/* stream.c - the JSON-lines stream (--jsonl, --log): one JSON object per
+ * line.  Each record is written by the JSON writer into a line of its own
+ * and flushed at once, so a reader never sees half a record; the first
+ * write error is kept and ends the stream.  Records are described in
+ * doc/json-schema.md. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include <hopwatch/hopwatch.h>
+
+#include "report/json.h"
+#include "report/report.h"
+
+struct report_stream {
+    FILE *f;          /* where the lines go (the caller's) */
+    int error;        /* the first write error (-errno), or 0 */
+};
+
+struct report_stream *
+report_stream_new(FILE *f)
+{
+    struct report_stream *s = calloc(1, sizeof(*s));
+
+    if (s == NULL)
+        return NULL;
+    s->f = f;
+    /* Whole lines reach the file as they are finished. */
+    setvbuf(f, NULL, _IOLBF, 0);
+    return s;
+}
+
+void
+report_stream_free(struct report_stream *s)
+{
+    free(s);
+}
+
+int
+report_stream_error(const struct report_stream *s)
+{
+    return s->error;
+}
+
+static void
+time_member(struct json *j, const char *key, int64_t t_ns)
+{
+    char buf[40];
+
+    json_key(j, key);
+    json_format_time(t_ns, buf, sizeof(buf));
+    json_string(j, buf);
+}
+
+/* Open a record of type: false (write nothing) after a write error. */
+static bool
+begin(struct report_stream *s, struct json *j, const char *type)
+{
+    if (s->error != 0)
+        return false;
+    json_init(j, s->f, false);
+    json_object_begin(j);
+    json_key(j, "type");
+    json_string(j, type);
+    return true;
+}
+
+/* Close the record, end its line, and push it out. */
+static int
+end(struct report_stream *s, struct json *j)
+{
+    json_object_end(j);
+    fputc('\n', s->f);
+    if (fflush(s->f) != 0 || ferror(s->f))
+        s->error = -(errno ? errno : EIO);
+    return s->error;
+}
+
+int
+report_stream_start(struct report_stream *s, const struct report_run *r)
+{
+    char addr[HW_ADDRSTRLEN];
+    struct json j;
+
+    if (!begin(s, &j, "start"))
+        return s->error;
+    json_key(&j, "schema");
+    json_string(&j, REPORT_SCHEMA);
+    json_key(&j, "version");
+    json_string(&j, hw_version());
+    json_key(&j, "source_host");
+    json_string(&j, r->local_host);
+    json_key(&j, "mode");
+    json_string(&j, r->mode == REPORT_TRACE ? "trace" : "ping");
+    time_member(&j, "time", r->start_real_ns);
+    json_key(&j, "settings");
+    report_json_settings(&j, r);
+    json_key(&j, "targets");
+    json_array_begin(&j);
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct report_target *t = &r->targets[i];
+        bool probed = t->addr.family != AF_UNSPEC;
+
+        json_object_begin(&j);
+        json_key(&j, "name");
+        json_string(&j, t->name);
+        json_key(&j, "address");
+        json_string(&j, probed ? hw_addr_format(&t->addr, addr, sizeof(addr)) : NULL);
+        json_key(&j, "family");
+        json_string(&j, probed ? report_family_name(t->addr.family) : NULL);
+        json_key(&j, "status");
+        json_string(&j, report_status_name(t->status));
+        json_key(&j, "error");
+        json_string(&j, t->error);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    return end(s, &j);
+}
+
+int
+report_stream_probe(struct report_stream *s, const struct report_target *t, int ttl,
+                    const struct hw_probe_result *p, int64_t now_real_ns)
+{
+    char addr[HW_ADDRSTRLEN];
+    bool answer = p->responder.family != AF_UNSPEC;
+    struct json j;
+
+    if (p->outcome == HW_OUTCOME_CANCELLED)
+        return s->error;
+    if (!begin(s, &j, "probe"))
+        return s->error;
+    time_member(&j, "time", p->received.real_ns > 0 ? p->received.real_ns : now_real_ns);
+    json_key(&j, "target");
+    json_string(&j, t->name);
+    json_key(&j, "address");
+    json_string(&j, hw_addr_format(&p->dst, addr, sizeof(addr)));
+    json_key(&j, "ttl");
+    if (ttl > 0)
+        json_int(&j, ttl);
+    else
+        json_null(&j);
+    json_key(&j, "seq");
+    json_uint(&j, p->seq);
+    json_key(&j, "responder");
+    json_string(&j, answer ? hw_addr_format(&p->responder, addr, sizeof(addr)) : NULL);
+    json_key(&j, "outcome");
+    json_string(&j, hw_outcome_name(p->outcome));
+    json_key(&j, "rtt_ms");
+    if (answer && p->rtt_ns >= 0)
+        json_double(&j, (double)p->rtt_ns / 1e6, 3);
+    else
+        json_null(&j);
+    json_key(&j, "late");
+    json_bool(&j, p->extra == HW_EXTRA_LATE);
+    json_key(&j, "duplicate");
+    json_bool(&j, p->extra == HW_EXTRA_DUPLICATE);
+    json_key(&j, "icmp_type");
+    if (answer && p->icmp_type >= 0)
+        json_int(&j, p->icmp_type);
+    else
+        json_null(&j);
+    json_key(&j, "icmp_code");
+    if (answer && p->icmp_code >= 0)
+        json_int(&j, p->icmp_code);
+    else
+        json_null(&j);
+    if (p->outcome == HW_OUTCOME_SEND_ERROR) {
+        json_key(&j, "error");
+        json_string(&j, hw_strerror(p->status));
+    }
+    return end(s, &j);
+}
+
+int
+report_stream_summary(struct report_stream *s, const struct report_run *r, bool final,
+                      int64_t now_real_ns)
+{
+    struct json j;
+
+    if (!begin(s, &j, "summary"))
+        return s->error;
+    time_member(&j, "time", now_real_ns);
+    json_key(&j, "final");
+    json_bool(&j, final);
+    json_key(&j, "elapsed_ms");
+    json_double(&j, now_real_ns > r->start_real_ns
+                        ? (double)(now_real_ns - r->start_real_ns) / 1e6 : 0, 3);
+    json_key(&j, "targets");
+    json_array_begin(&j);
+    for (size_t i = 0; i < r->ntargets; i++) {
+        json_object_begin(&j);
+        report_json_target_members(&j, r, &r->targets[i], true);
+        json_object_end(&j);
+    }
+    json_array_end(&j);
+    return end(s, &j);
+}

@@ -1,0 +1,209 @@
+/* text.c - the --report text of a whole run: in trace mode one mtr-style
+ * table per target (trace_text.c draws each) and, with several targets, a
+ * summary table of them; in ping mode one table, a line per target, with
+ * the columns of the shared column table. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <hopwatch/hopwatch.h>
+
+#include "report/columns.h"
+#include "report/json.h"
+#include "report/report.h"
+
+/* Room for a target cell: a 253-character name and an IPv6 address. */
+#define CELL_BUF 352
+/* Width of the summary's Hops and End columns. */
+#define HOPS_WIDTH 4
+#define END_WIDTH 11
+
+static int
+finish(FILE *f)
+{
+    if (fflush(f) != 0 || ferror(f))
+        return -(errno ? errno : EIO);
+    return 0;
+}
+
+/* A target's host cell: its name, followed by its address in parentheses
+ * unless the name is that address. */
+static const char *
+target_cell(const struct report_target *t, char *buf, size_t len)
+{
+    char a[HW_ADDRSTRLEN];
+
+    if (t->addr.family == AF_UNSPEC)
+        snprintf(buf, len, "%s", t->name);
+    else if (strcmp(hw_addr_format(&t->addr, a, sizeof(a)), t->name) == 0)
+        snprintf(buf, len, "%s", a);
+    else
+        snprintf(buf, len, "%s (%s)", t->name, a);
+    return buf;
+}
+
+/* The host column: as wide as the widest cell and the "HOST:" header,
+ * capped unless --wide. */
+static size_t
+host_width(const struct report_run *r, const char *head)
+{
+    char cell[CELL_BUF];
+    size_t width = report_text_width(head);
+
+    for (size_t i = 0; i < r->ntargets; i++) {
+        size_t w = report_text_width(target_cell(&r->targets[i], cell, sizeof(cell)));
+
+        if (w > width)
+            width = w;
+    }
+    if (!r->wide && width > REPORT_HOST_COL_MAX)
+        width = REPORT_HOST_COL_MAX;
+    return width;
+}
+
+static void
+put_titles(FILE *f, const struct column *const *cols, size_t ncols)
+{
+    for (size_t i = 0; i < ncols; i++)
+        fprintf(f, " %*s", cols[i]->width, cols[i]->title);
+    fputc('\n', f);
+}
+
+static void
+put_stats(FILE *f, const struct column *const *cols, size_t ncols, const struct hw_stats *s)
+{
+    char cell[COLUMN_CELL];
+
+    for (size_t i = 0; i < ncols; i++) {
+        cols[i]->format(s, cell, sizeof(cell));
+        fprintf(f, " %*s", cols[i]->width, cell);
+    }
+    fputc('\n', f);
+}
+
+/* A target that was not probed: its cell, then why. */
+static void
+put_not_probed(FILE *f, const struct report_target *t, size_t width)
+{
+    char cell[CELL_BUF];
+
+    report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
+    fprintf(f, "  not probed: %s\n", t->error != NULL ? t->error : "unknown error");
+}
+
+static size_t
+parse_cols(const char *order, const struct column **cols)
+{
+    char err[128];
+    int n = columns_parse(order, cols, COLUMNS_MAX, err, sizeof(err));
+
+    return n > 0 ? (size_t)n : 0;
+}
+
+static int
+ping_text(FILE *f, const struct report_run *r)
+{
+    const struct column *cols[COLUMNS_MAX];
+    char head[300], cell[CELL_BUF], when[40];
+    size_t ncols = parse_cols(REPORT_PING_COLUMNS, cols), width;
+
+    snprintf(head, sizeof(head), "HOST: %s", r->local_host);
+    width = host_width(r, head);
+    json_format_time(r->start_real_ns, when, sizeof(when));
+    fprintf(f, "Start: %s\n", when);
+    report_put_cell(f, head, width);
+    put_titles(f, cols, ncols);
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct report_target *t = &r->targets[i];
+
+        if (t->addr.family == AF_UNSPEC || t->error != NULL) {
+            put_not_probed(f, t, width);
+            continue;
+        }
+        report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
+        put_stats(f, cols, ncols, &t->stats);
+    }
+    return finish(f);
+}
+
+/* The targets of a multi-target trace run, a line each: hops, how the
+ * route ends, and the numbers of the target's own hop. */
+static void
+trace_summary(FILE *f, const struct report_run *r)
+{
+    const struct column *cols[COLUMNS_MAX];
+    char head[300], cell[CELL_BUF];
+    size_t ncols = parse_cols(COLUMNS_DEFAULT, cols), width;
+
+    snprintf(head, sizeof(head), "HOST: %s", r->local_host);
+    width = host_width(r, head);
+    fprintf(f, "Summary of %zu targets\n", r->ntargets);
+    report_put_cell(f, head, width);
+    fprintf(f, " %*s %-*s", HOPS_WIDTH, "Hops", END_WIDTH, "End");
+    put_titles(f, cols, ncols);
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct report_target *t = &r->targets[i];
+        const struct hw_trace_snapshot *s = t->snap;
+        int hops = 0;
+
+        if (s == NULL) {
+            put_not_probed(f, t, width);
+            continue;
+        }
+        if (s->end == HW_END_REACHED || s->end == HW_END_UNREACHABLE) {
+            hops = s->end_ttl;
+        } else {
+            for (size_t k = s->n_hops; k-- > 0 && hops == 0;) {
+                if (s->hops[k].n_responders > 0)
+                    hops = s->hops[k].ttl;
+            }
+        }
+        report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
+        fprintf(f, " %*d %-*s", HOPS_WIDTH, hops, END_WIDTH, hw_trace_end_name(s->end));
+        put_stats(f, cols, ncols, &t->stats);
+    }
+}
+
+static int
+trace_text(FILE *f, const struct report_run *r)
+{
+    char cell[CELL_BUF];
+    int st;
+
+    for (size_t i = 0; i < r->ntargets; i++) {
+        const struct report_target *t = &r->targets[i];
+        struct report_trace rt;
+
+        if (i > 0)
+            fputc('\n', f);
+        if (r->ntargets > 1)
+            fprintf(f, "Target: %s\n", target_cell(t, cell, sizeof(cell)));
+        if (t->snap == NULL) {
+            fprintf(f, "not probed: %s\n", t->error != NULL ? t->error : "unknown error");
+            continue;
+        }
+        memset(&rt, 0, sizeof(rt));
+        rt.snap = t->snap;
+        rt.target_name = t->name;
+        rt.local_host = r->local_host;
+        rt.name_of = r->name_of;
+        rt.name_arg = r->name_arg;
+        rt.wide = r->wide;
+        rt.settings = r->settings;
+        rt.counters = r->counters;
+        st = report_trace_text(f, &rt);
+        if (st < 0)
+            return st;
+    }
+    if (r->ntargets > 1) {
+        fputc('\n', f);
+        trace_summary(f, r);
+    }
+    return finish(f);
+}
+
+int
+report_text(FILE *f, const struct report_run *r)
+{
+    return r->mode == REPORT_PING ? ping_text(f, r) : trace_text(f, r);
+}

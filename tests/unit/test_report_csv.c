@@ -1,0 +1,170 @@
+/* test_report_csv.c - CSV (--csv): the exact rows of small fixed runs, one
+ * row per responder (a silent hop one row with empty responder cells), and
+ * RFC 4180 quoting of what needs it. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "report_fixture.h"
+
+static const char *
+r1_name(void *arg, const struct hw_addr *a)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    return hw_addr_equal(a, &r1) ? "r1, \"core\"" : NULL;
+}
+
+static void
+test_report_csv_ping(void **state)
+{
+    struct fx_ping p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_ping_init(&p);
+    text = fx_capture(report_csv, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "target,address,family,status,reached,sent,received,lost,loss_pct,late,duplicates,last_ms"
+    ",best_ms,avg_ms,worst_ms,stddev_ms,jitter_avg_ms,jitter_max_ms,jitter_rfc3550_ms,error\n"
+    "198.19.0.1,198.19.0.1,ipv4,ok,true,3,2,1,33.333,0,0,2.5,1.5,2,2.5,0.707,1,1,0.062,\n"
+    "quiet.lab,198.19.0.2,ipv4,ok,false,3,0,3,100,0,0,,,,,,,,,\n"
+    "nosuch.lab,,,name-error,false,,,,,,,,,,,,,,,the name does not resolve\n");
+    free(text);
+}
+
+static void
+test_report_csv_trace(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.run.name_of = r1_name;
+    text = fx_capture(report_csv, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "target,address,family,status,ttl,hop_sent,hop_received,hop_lost,hop_loss_pct,responder,r"
+    "esponder_name,answer,icmp_type,icmp_code,mark,mpls,received,last_ms,best_ms,avg_ms,worst"
+    "_ms,stddev_ms,jitter_avg_ms,jitter_max_ms,jitter_rfc3550_ms,error\n"
+    "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,198.18.0.2,\"r1, \"\"core\"\"\",time-exceeded,11"
+    ",0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,\n"
+    "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,198.18.9.2,,time-exceeded,11,0,,,1,2,2,2,2,0,,,,"
+    "\n"
+    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,,,,,,,,,,,,,,,,\n"
+    "target.lab,198.18.2.2,ipv4,ok,3,3,3,0,0,198.18.2.2,,reply,0,0,,,3,6,4,5,6,1,1,1,0.121,\n");
+    free(text);
+}
+
+static const char *
+odd_name(void *arg, const struct hw_addr *a)
+{
+    (void)a;
+    return arg;
+}
+
+/* The responder_name cell of the first row of a trace run whose names are
+ * all name. */
+static char *
+name_cell(const char *name)
+{
+    struct fx_trace x;
+    char *text, *row, *cell, *end;
+    int rc = -1;
+
+    fx_trace_init(&x);
+    x.run.name_of = odd_name;
+    x.run.name_arg = (void *)name;
+    text = fx_capture(report_csv, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    row = strchr(text, '\n') + 1;
+    /* target,address,family,status,ttl,4 hop counts,responder, then it. */
+    cell = row;
+    for (int i = 0; i < 10; i++)
+        cell = strchr(cell, ',') + 1;
+    end = strstr(cell, ",time-exceeded,");
+    assert_non_null(end);
+    *end = '\0';
+    memmove(text, cell, strlen(cell) + 1);
+    return text;
+}
+
+static void
+test_report_csv_quoting(void **state)
+{
+    char *c;
+
+    (void)state;
+    c = name_cell("plain.lab");
+    assert_string_equal(c, "plain.lab");
+    free(c);
+    c = name_cell("a,b");
+    assert_string_equal(c, "\"a,b\"");
+    free(c);
+    c = name_cell("say \"hi\"");
+    assert_string_equal(c, "\"say \"\"hi\"\"\"");
+    free(c);
+    c = name_cell("two\nlines");
+    assert_string_equal(c, "\"two\nlines\"");
+    free(c);
+    c = name_cell(" edge ");
+    assert_string_equal(c, "\" edge \"");
+    free(c);
+}
+
+/* Every row has as many cells as the header. */
+static void
+test_report_csv_rows_have_header_width(void **state)
+{
+    struct fx_trace x;
+    struct fx_ping p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    fx_ping_init(&p);
+    for (int k = 0; k < 2; k++) {
+        size_t want = 0, n = 0;
+
+        text = fx_capture(report_csv, k == 0 ? &x.run : &p.run, &rc);
+        assert_int_equal(rc, 0);
+        for (const char *s = text; *s != '\0'; s++) {
+            if (*s == ',')
+                n++;
+            if (*s == '\n') {
+                if (want == 0)
+                    want = n;
+                assert_int_equal(n, want);
+                n = 0;
+            }
+        }
+        free(text);
+    }
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_csv_ping),
+        cmocka_unit_test(test_report_csv_trace),
+        cmocka_unit_test(test_report_csv_quoting),
+        cmocka_unit_test(test_report_csv_rows_have_header_width),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

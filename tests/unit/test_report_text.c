@@ -1,0 +1,228 @@
+/* test_report_text.c - the --report text: the exact tables of small fixed
+ * runs (ping mode; one trace; several traces with their summary), columns
+ * that line up with wide IPv6 names, and names cut with a mark without -w.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "report/report.h"
+#include "report_fixture.h"
+
+static const char *
+r1_name(void *arg, const struct hw_addr *a)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    return hw_addr_equal(a, &r1) ? "r1, \"core\"" : NULL;
+}
+
+static void
+test_report_text_ping(void **state)
+{
+    struct fx_ping p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_ping_init(&p);
+    text = fx_capture(report_text, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "Start: 2026-11-23T10:00:00.000Z\n"
+    "HOST: vm                Loss%   Snt   Rcv    Last     Avg    Best    Wrst   StDev\n"
+    "198.19.0.1              33.3%     3     2    2.50    2.00    1.50    2.50   0.707\n"
+    "quiet.lab (198.19.0.2) 100.0%     3     0       -       -       -       -       -\n"
+    "nosuch.lab              not probed: the name does not resolve\n");
+    free(text);
+}
+
+/* One target: exactly the mtr-style table, no "Target:" line, no summary. */
+static void
+test_report_text_one_trace(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.run.name_of = r1_name;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "Start: 2026-11-23T10:00:00.000Z\n"
+    "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev\n"
+    "  1.|-- r1, \"core\"     0.0%     3    3.00    2.00    1.00    3.00    1.00\n"
+    "    |   198.18.9.2                   2.00    2.00    2.00    2.00   0.000\n"
+    "  2.|-- ???          100.0%     3       -       -       -       -       -\n"
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00\n");
+    free(text);
+}
+
+/* Several targets: a table each, headed by its target, in order, then the
+ * summary; a target that was not probed says why in both places. */
+static void
+test_report_text_traces_and_summary(void **state)
+{
+    struct fx_trace x;
+    struct report_target ts[2];
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    ts[0] = x.t[0];
+    memset(&ts[1], 0, sizeof(ts[1]));
+    ts[1].name = "nosuch.lab";
+    ts[1].addr.family = AF_UNSPEC;
+    ts[1].status = HW_ENAME;
+    ts[1].error = "the name does not resolve";
+    x.run.targets = ts;
+    x.run.ntargets = 2;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "Target: target.lab (198.18.2.2)\n"
+    "Start: 2026-11-23T10:00:00.000Z\n"
+    "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev\n"
+    "  1.|-- 198.18.0.2     0.0%     3    3.00    2.00    1.00    3.00    1.00\n"
+    "    |   198.18.9.2                   2.00    2.00    2.00    2.00   0.000\n"
+    "  2.|-- ???          100.0%     3       -       -       -       -       -\n"
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00\n"
+    "\n"
+    "Target: nosuch.lab\n"
+    "not probed: the name does not resolve\n"
+    "\n"
+    "Summary of 2 targets\n"
+    "HOST: vm                Hops End          Loss%   Snt    Last     Avg    Best    Wrst   "
+    "StDev\n"
+    "target.lab (198.18.2.2)    3 reached       0.0%     3    6.00    5.00    4.00    6.00   "
+    " 1.00\n"
+    "nosuch.lab               not probed: the name does not resolve\n");
+    free(text);
+}
+
+/* A ping run of targets with long names and IPv6 addresses. */
+static void
+long_names_run(struct fx_ping *p, bool wide)
+{
+    fx_ping_init(p);
+    p->t[0].name = "2001:2:ffff:ffff:ffff:ffff:ffff:fff1";
+    p->t[0].addr = fx_addr("2001:2:ffff:ffff:ffff:ffff:ffff:fff1");
+    p->t[1].name = "a-rather-long-host-name.in.a.deep.domain.example";
+    p->t[1].addr = fx_addr("2001:2:ffff:ffff:ffff:ffff:ffff:fff2");
+    p->run.ntargets = 2;
+    p->run.wide = wide;
+}
+
+/* Split text into lines (modified in place); returns how many. */
+static size_t
+lines_of(char *text, char **lines, size_t max)
+{
+    size_t n = 0;
+
+    for (char *s = strtok(text, "\n"); s != NULL && n < max; s = strtok(NULL, "\n"))
+        lines[n++] = s;
+    return n;
+}
+
+/* With -w the host column takes the widest name whole, and every line of
+ * the table ends at the same column, so each right-aligned number sits
+ * under its title. */
+static void
+test_report_text_wide_ipv6_columns_line_up(void **state)
+{
+    struct fx_ping p;
+    char *text, *lines[8];
+    size_t n, width;
+    int rc = -1;
+
+    (void)state;
+    long_names_run(&p, true);
+    text = fx_capture(report_text, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "a-rather-long-host-name.in.a.deep.domain.example "
+                                 "(2001:2:ffff:ffff:ffff:ffff:ffff:fff2) "));
+    n = lines_of(text, lines, 8);
+    assert_int_equal(n, 4);
+    width = strlen(lines[1]);
+    /* Host column (87) and 8 columns of statistics (6+5+5+7*5 and blanks). */
+    assert_int_equal(width, 87 + 8 + 6 + 5 + 5 + 5 * 7);
+    assert_int_equal(strlen(lines[2]), width);
+    assert_int_equal(strlen(lines[3]), width);
+    /* The numbers end where the titles end: "Loss%" over "33.3%". */
+    assert_int_equal(strstr(lines[1], "Loss%") - lines[1] + 5,
+                     strstr(lines[2], "33.3%") - lines[2] + 5);
+    assert_int_equal(strstr(lines[1], "StDev") - lines[1] + 5, (long)width);
+    free(text);
+}
+
+/* Without -w a name longer than the 40-column cap is cut, ending in the
+ * mark, and the columns still line up. */
+static void
+test_report_text_narrow_cuts_with_mark(void **state)
+{
+    struct fx_ping p;
+    char *text, *lines[8];
+    size_t n;
+    int rc = -1;
+
+    (void)state;
+    long_names_run(&p, false);
+    text = fx_capture(report_text, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\na-rather-long-host-name.in.a.deep.domai~ 100.0%"));
+    n = lines_of(text, lines, 8);
+    assert_int_equal(n, 4);
+    assert_int_equal(strlen(lines[1]), REPORT_HOST_COL_MAX + 8 + 6 + 5 + 5 + 5 * 7);
+    assert_int_equal(strlen(lines[2]), strlen(lines[1]));
+    assert_int_equal(strlen(lines[3]), strlen(lines[1]));
+    /* The IPv6 address alone (36 characters) fits whole. */
+    assert_non_null(strstr(lines[2], "2001:2:ffff:ffff:ffff:ffff:ffff:fff1    "));
+    free(text);
+}
+
+static void
+test_report_text_put_cell(void **state)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    (void)state;
+    report_put_cell(f, "abc", 5);
+    fputc('|', f);
+    report_put_cell(f, "abcdef", 5);
+    fputc('|', f);
+    report_put_cell(f, "h\xc3\xa9llo-w\xc3\xb6rld", 7);
+    fputc('|', f);
+    report_put_cell(f, "abcde", 5);
+    fclose(f);
+    assert_string_equal(buf, "abc  |abcd~|h\xc3\xa9llo-~|abcde");
+    assert_int_equal(report_text_width("h\xc3\xa9llo"), 5);
+    free(buf);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_text_ping),
+        cmocka_unit_test(test_report_text_one_trace),
+        cmocka_unit_test(test_report_text_traces_and_summary),
+        cmocka_unit_test(test_report_text_wide_ipv6_columns_line_up),
+        cmocka_unit_test(test_report_text_narrow_cuts_with_mark),
+        cmocka_unit_test(test_report_text_put_cell),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
