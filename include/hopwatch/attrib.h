@@ -10,7 +10,7 @@
  * weighted isotonic regression (pool-adjacent-violators: the maximum
  * likelihood estimate under that order constraint), and reads forward loss
  * 1 - S(k) and response loss 1 - P(k) / S(k) from it.  Steps smaller than
- * two standard errors are not called steps.  doc/loss-attribution.md tells
+ * three standard errors are not called steps.  doc/loss-attribution.md tells
  * the method and its limits.
  */
 #ifndef HOPWATCH_ATTRIB_H
@@ -27,7 +27,9 @@ extern "C" {
 /* A short verdict per hop. */
 enum hw_verdict {
     HW_VERDICT_NONE = 0,       /* too few answered or lost probes to say */
-    HW_VERDICT_OK,             /* answers; no loss worth a word */
+    HW_VERDICT_OK,             /* answers; no forward loss worth a word: none
+                                  significant, and its upper 95% bound
+                                  below 10% */
     HW_VERDICT_SILENT,         /* never answers, while later hops do: the hop
                                   does not reply (filtered, or limited to
                                   nothing); this is not loss */
@@ -41,6 +43,11 @@ enum hw_verdict {
 /* A short lower-case text for a verdict ("rate-limited replies", "loss
  * starts here", ...); static. */
 const char *hw_verdict_text(enum hw_verdict v);
+
+/* A stable machine name for a verdict, for JSON and CSV: "ok", "silent",
+ * "response_loss", "loss_starts", "loss_before"; NULL for
+ * HW_VERDICT_NONE. */
+const char *hw_verdict_name(enum hw_verdict v);
 
 /* What the estimator knows of one hop. */
 struct hw_attrib_hop {

@@ -17,15 +17,18 @@
  * it (by 10 points and 3.5 standard errors of the difference, judged at
  * 16, 32, 64, ... outcomes), its replies are taken as throttled (a hop
  * answering none is silent, not throttled): its window stops counting as
- * evidence of forward loss and,
- * unless no_adapt is set, the hop is probed slower: at half the rate it
- * keeps answering at once its burst allowance is spent (and at least half
- * its previous rate), down to one probe per 10 s, until a window agrees
- * with the path behind.  A paced hop stays paced until the trace is reset:
- * probing it faster again would bring back throttling too mild to see
- * behind a lossy link.  The target keeps the configured rate.  The windows feed the loss
- * attribution of every snapshot (attrib.h); a new responder at a hop that
- * had answered (a route change) restarts the windows from that hop on.
+ * evidence of forward loss and, unless no_adapt is set, the hop is probed
+ * slower: at half the rate it keeps answering at once its burst allowance
+ * is spent (and at least half its previous rate), down to one probe per
+ * 10 s, until a window agrees with the path behind.  A window counts as
+ * evidence only once a checkpoint finds it agreeing (within 10 points or
+ * 1.5 standard errors); one that is neither clearly throttled nor clearly
+ * agreeing waits for the next checkpoint.  A paced hop stays paced until
+ * the trace is reset: probing it faster again would bring back throttling
+ * too mild to see behind a lossy link.  The target keeps the configured
+ * rate.  The windows feed the loss attribution of every snapshot
+ * (attrib.h); a new responder at a hop that had answered (a route change)
+ * restarts the windows from that hop on.
  */
 #ifndef HOPWATCH_TRACE_H
 #define HOPWATCH_TRACE_H

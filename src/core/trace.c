@@ -19,17 +19,24 @@
 #define HISTORY_MAX 65536
 /* Outcomes a hop's evidence needs before it counts. */
 #define WINDOW_MIN 8
-/* Throttling is judged when a window reaches 16, 32, 64, 128 and 256
- * outcomes (then it rolls over): a handful of tests per window, so chance
- * cannot pace an honest hop by being asked often.  A window is throttled
+/* Throttling is judged when a window reaches 16, 24, 32, 48, 64, 96, 128,
+ * 192 and 256 outcomes (then it rolls over): a handful of tests per
+ * window, so chance cannot pace an honest hop by being asked often, and a
+ * paced hop's slow window is judged again soon enough.  A window is throttled
  * when its loss exceeds the path's behind it by JUDGE_Z standard errors of
  * the difference (both samples' noise counted) and by JUDGE_GAP at least;
  * real throttling (Linux: a burst of 6, then 1/s) loses 30-90%, and a hop
  * paced too fast for its limit still loses visibly more.  A false alarm
- * only slows an honest hop until its next window clears it. */
+ * only slows an honest hop until its next window clears it.  Trust needs
+ * the opposite evidence: a window is trusted when its loss is within
+ * JUDGE_GAP of the path's behind it or within JUDGE_AGREE_Z standard
+ * errors; in between it is undecided (neither trusted nor paced) until the
+ * next checkpoint, so a throttled hop that 16 outcomes cannot yet convict
+ * (a burst of 6 answers, then 1/s, at 10 probes/s) is not believed. */
 #define JUDGE_FIRST 16
 #define WINDOW_ROLL 256
 #define JUDGE_Z 3.5
+#define JUDGE_AGREE_Z 1.5
 #define JUDGE_GAP 0.10
 /* Slowest pacing: one probe per 10 s. */
 #define PACE_MAX_NS (10 * NS_PER_S)
@@ -62,6 +69,7 @@ struct hop {
     uint64_t old_lost;              /* ... its losses */
     bool trusted;                   /* window: no sign of throttled replies */
     bool throttled;                 /* window: replies look rate-limited */
+    bool undecided;                 /* window: judged neither way yet */
 };
 
 struct hw_trace {
@@ -160,7 +168,7 @@ window_reset(struct hw_trace *t, struct hop *h)
     h->win_recv = h->win_lost = 0;
     h->old_recv = h->old_lost = 0;
     h->win_start_ns = now_ns(t);
-    h->trusted = false;
+    h->trusted = h->undecided = false;
 }
 
 static void
@@ -353,7 +361,7 @@ hop_clear(struct hop *h)
     h->win_from = h->win_recv = h->win_lost = 0;
     h->old_recv = h->old_lost = 0;
     h->win_start_ns = 0;
-    h->trusted = h->throttled = false;
+    h->trusted = h->throttled = h->undecided = false;
 }
 
 /* The path ends at ttl: cancel probes past it and forget those hops.  The
@@ -492,6 +500,17 @@ sustained_answers(const struct hw_trace *t, const struct hop *h, uint64_t n)
     return known > 0 ? (double)ok / (double)known : (double)h->win_recv / (double)n;
 }
 
+/* A window of n outcomes is judged: n is 2^k or 3 * 2^k, from JUDGE_FIRST. */
+static bool
+checkpoint(uint64_t n)
+{
+    if (n < JUDGE_FIRST)
+        return false;
+    if (n % 3 == 0)
+        n /= 3;
+    return (n & (n - 1)) == 0;
+}
+
 /* Judge hop ttl's window: throttled replies lose clearly more than the
  * path behind them does.  Then pace a throttled hop (unless no_adapt).
  * See trace.h. */
@@ -510,14 +529,15 @@ assess(struct hw_trace *t, int ttl)
     /* Judged only at the checkpoints (see JUDGE_FIRST); and a hop that
      * answers nothing is silent, not throttled: a limited hop still
      * answers some (a burst, then its rate). */
-    if (n < JUDGE_FIRST || (n & (n - 1)) != 0 || h->win_recv == 0) {
-        if (n >= JUDGE_FIRST && ev_recv(h) > 0 && !h->throttled)
+    if (!checkpoint(n) || h->win_recv == 0) {
+        if (n >= JUDGE_FIRST && ev_recv(h) > 0 && !h->throttled && !h->undecided)
             h->trusted = true;
         return;
     }
     ref = loss_behind(t, ttl, &nref);
     if (ref < 0) {
         h->trusted = true; /* nothing behind to compare with */
+        h->undecided = false;
         return;
     }
     /* Two samples, both noisy: the standard error of their difference. */
@@ -526,7 +546,7 @@ assess(struct hw_trace *t, int ttl)
     se = sqrt(p * (1 - p) * (1.0 / (double)n + 1.0 / (double)nref));
     now = now_ns(t);
     if (lossy - ref >= JUDGE_GAP && (se == 0 || (lossy - ref) / se > JUDGE_Z)) {
-        h->trusted = false;
+        h->trusted = h->undecided = false;
         h->throttled = true;
         if (t->cfg.no_adapt)
             return;
@@ -546,8 +566,14 @@ assess(struct hw_trace *t, int ttl)
         t->generation++;
         return;
     }
+    if (lossy - ref >= JUDGE_GAP && se > 0 && (lossy - ref) / se >= JUDGE_AGREE_Z) {
+        /* Neither: wait for the next checkpoint. */
+        h->trusted = false;
+        h->undecided = true;
+        return;
+    }
     h->trusted = true;
-    h->throttled = false;
+    h->throttled = h->undecided = false;
 }
 
 static void

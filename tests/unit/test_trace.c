@@ -631,6 +631,50 @@ test_trace_rate_limited_hops_paced_and_attributed(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* At every moment of the same run, not only at its end, what is claimed is
+ * true: no forward loss before hop 3, no "ok" (no loss) from hop 3 on, and
+ * loss never said to start after hop 3.  The first seconds are the test:
+ * throttled routers answer a burst of 6, then 1/s, and 16 outcomes cannot
+ * yet tell that from loss. */
+static void
+test_trace_no_false_claim_at_any_time(void **state)
+{
+    struct fx *f = *state;
+    int claims = 0;
+
+    lossy_limited_path(f);
+    start_trace(f);
+    for (int64_t at = 250 * MS; at <= 60 * S; at += 250 * MS) {
+        struct hw_trace_snapshot *s;
+
+        run_until(f, at);
+        assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+        for (size_t i = 0; i < s->n_hops; i++) {
+            const struct hw_hop *h = &s->hops[i];
+            const struct hw_attrib *a = &h->attrib;
+
+            if (a->verdict != HW_VERDICT_NONE)
+                claims++;
+            if (h->ttl < 3) {
+                if (a->verdict == HW_VERDICT_LOSS_STARTS || a->verdict == HW_VERDICT_LOSS_BEFORE ||
+                    (a->forward_loss >= 0 && a->forward_lo > 0.005))
+                    fail_msg("at %.2f s hop %d: %s, forward %.3f [%.3f-%.3f]",
+                             (double)at / S, h->ttl, hw_verdict_text(a->verdict),
+                             a->forward_loss, a->forward_lo, a->forward_hi);
+            } else if (h->ttl != 5) {
+                if (a->verdict == HW_VERDICT_OK ||
+                    (a->verdict == HW_VERDICT_LOSS_STARTS && a->loss_from_ttl > 3))
+                    fail_msg("at %.2f s hop %d: %s (from TTL %d), forward %.3f", (double)at / S,
+                             h->ttl, hw_verdict_text(a->verdict), a->loss_from_ttl,
+                             a->forward_loss);
+            }
+        }
+        hw_trace_snapshot_free(s);
+    }
+    /* Not silent all along: it did say things. */
+    assert_true(claims > 100);
+}
+
 static void
 test_trace_no_adapt_still_no_false_loss(void **state)
 {
@@ -738,6 +782,7 @@ main(void)
         T(test_trace_set_interval_takes_effect),
         T(test_trace_set_ttl_range_restarts),
         T(test_trace_rate_limited_hops_paced_and_attributed),
+        T(test_trace_no_false_claim_at_any_time),
         T(test_trace_no_adapt_still_no_false_loss),
         T(test_trace_attribution_agrees_without_limits),
         T(test_trace_route_change_moves_attribution),
