@@ -190,34 +190,102 @@ val_jint(const struct hw_stats *s)
     return s->received < 2 ? -1 : s->jitter_rfc3550_ns;
 }
 
+/* Forward loss of a hop: percent, "-" while unknown, "" off a hop row. */
+static void
+fmt_fwd(const struct column_row *r, char *buf, size_t len)
+{
+    if (r->hop == NULL)
+        snprintf(buf, len, "%s", "");
+    else if (r->hop->attrib.forward_loss < 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%.1f%%", 100 * r->hop->attrib.forward_loss);
+}
+
+static double
+val_fwd(const struct column_row *r)
+{
+    return r->hop == NULL || r->hop->attrib.forward_loss < 0 ? -1
+                                                            : 100 * r->hop->attrib.forward_loss;
+}
+
+/* The verdict.  A paced hop was throttled before it was slowed down, so
+ * its Loss% keeps losses its forward path never had: "ok" alone would not
+ * tell why, so it reads "ok (replies limited)", and "replies limited"
+ * while its paced answers are too few for a verdict.  Loss that starts
+ * somewhere in a range of hops (the hops before could not tell) says the
+ * range: "loss starts: hops 3-8". */
+static void
+fmt_verdict(const struct column_row *r, char *buf, size_t len)
+{
+    const struct hw_hop *h = r->hop;
+
+    if (h == NULL)
+        snprintf(buf, len, "%s", "");
+    else if (h->paced && h->attrib.verdict == HW_VERDICT_OK)
+        snprintf(buf, len, "%s", "ok (replies limited)");
+    else if (h->paced && h->attrib.verdict == HW_VERDICT_NONE)
+        snprintf(buf, len, "%s", "replies limited");
+    else if (h->attrib.verdict == HW_VERDICT_LOSS_STARTS && h->attrib.loss_from_ttl > 0 &&
+             h->attrib.loss_from_ttl < h->ttl)
+        snprintf(buf, len, "loss starts: hops %d-%d", h->attrib.loss_from_ttl, h->ttl);
+    else
+        snprintf(buf, len, "%s", hw_verdict_text(h->attrib.verdict));
+}
+
+static double
+val_verdict(const struct column_row *r)
+{
+    return r->hop == NULL ? -1 : (double)r->hop->attrib.verdict;
+}
+
 static const struct column table[] = {
-    {.key = 'L', .name = "loss_pct", .title = "Loss%", .width = 6, .format = fmt_loss,
-     .kind = COLUMN_LOSS, .value = val_loss},
-    {.key = 'D', .name = "lost", .title = "Drop", .width = 5, .format = fmt_drop,
-     .kind = COLUMN_COUNT, .value = val_drop},
-    {.key = 'R', .name = "received", .title = "Rcv", .width = 5, .format = fmt_recv,
-     .kind = COLUMN_COUNT, .value = val_recv},
-    {.key = 'S', .name = "sent", .title = "Snt", .width = 5, .format = fmt_sent,
-     .kind = COLUMN_COUNT, .value = val_sent},
-    {.key = 'N', .name = "last_ms", .title = "Last", .width = 7, .format = fmt_last,
-     .kind = COLUMN_RTT, .value = val_last},
-    {.key = 'B', .name = "best_ms", .title = "Best", .width = 7, .format = fmt_best,
-     .kind = COLUMN_RTT, .value = val_best},
-    {.key = 'A', .name = "avg_ms", .title = "Avg", .width = 7, .format = fmt_avg,
-     .kind = COLUMN_RTT, .value = val_avg},
-    {.key = 'W', .name = "worst_ms", .title = "Wrst", .width = 7, .format = fmt_worst,
-     .kind = COLUMN_RTT, .value = val_worst},
-    {.key = 'V', .name = "stddev_ms", .title = "StDev", .width = 7, .format = fmt_stdev,
-     .kind = COLUMN_SPREAD, .value = val_stdev},
-    {.key = 'J', .name = "jitter_ms", .title = "Jttr", .width = 7, .format = fmt_jitter,
-     .kind = COLUMN_SPREAD, .value = val_jitter},
-    {.key = 'M', .name = "jitter_avg_ms", .title = "Javg", .width = 7, .format = fmt_javg,
-     .kind = COLUMN_SPREAD, .value = val_javg},
-    {.key = 'X', .name = "jitter_max_ms", .title = "Jmax", .width = 7, .format = fmt_jmax,
-     .kind = COLUMN_SPREAD, .value = val_jmax},
-    {.key = 'I', .name = "jitter_rfc3550_ms", .title = "Jint", .width = 7, .format = fmt_jint,
-     .kind = COLUMN_SPREAD, .value = val_jint},
+    {.key = 'L', .name = "loss_pct", .title = "Loss%", .width = 6, .format_stats = fmt_loss,
+     .kind = COLUMN_LOSS, .value_stats = val_loss},
+    {.key = 'D', .name = "lost", .title = "Drop", .width = 5, .format_stats = fmt_drop,
+     .kind = COLUMN_COUNT, .value_stats = val_drop},
+    {.key = 'R', .name = "received", .title = "Rcv", .width = 5, .format_stats = fmt_recv,
+     .kind = COLUMN_COUNT, .value_stats = val_recv},
+    {.key = 'S', .name = "sent", .title = "Snt", .width = 5, .format_stats = fmt_sent,
+     .kind = COLUMN_COUNT, .value_stats = val_sent},
+    {.key = 'N', .name = "last_ms", .title = "Last", .width = 7, .format_stats = fmt_last,
+     .kind = COLUMN_RTT, .value_stats = val_last},
+    {.key = 'B', .name = "best_ms", .title = "Best", .width = 7, .format_stats = fmt_best,
+     .kind = COLUMN_RTT, .value_stats = val_best},
+    {.key = 'A', .name = "avg_ms", .title = "Avg", .width = 7, .format_stats = fmt_avg,
+     .kind = COLUMN_RTT, .value_stats = val_avg},
+    {.key = 'W', .name = "worst_ms", .title = "Wrst", .width = 7, .format_stats = fmt_worst,
+     .kind = COLUMN_RTT, .value_stats = val_worst},
+    {.key = 'V', .name = "stddev_ms", .title = "StDev", .width = 7, .format_stats = fmt_stdev,
+     .kind = COLUMN_SPREAD, .value_stats = val_stdev},
+    {.key = 'J', .name = "jitter_last_ms", .title = "Jttr", .width = 7, .format_stats = fmt_jitter,
+     .kind = COLUMN_SPREAD, .value_stats = val_jitter},
+    {.key = 'M', .name = "jitter_ms", .title = "Javg", .width = 7, .format_stats = fmt_javg,
+     .kind = COLUMN_SPREAD, .value_stats = val_javg},
+    {.key = 'X', .name = "jitter_max_ms", .title = "Jmax", .width = 7, .format_stats = fmt_jmax,
+     .kind = COLUMN_SPREAD, .value_stats = val_jmax},
+    {.key = 'I', .name = "jitter_rfc3550_ms", .title = "Jint", .width = 7, .format_stats = fmt_jint,
+     .kind = COLUMN_SPREAD, .value_stats = val_jint},
+    {.key = 'F', .name = "forward_loss_pct", .title = "Fwd%", .width = 6, .format_row = fmt_fwd,
+     .kind = COLUMN_LOSS, .value_row = val_fwd},
+    {.key = 'K', .name = "verdict", .title = "Verdict", .width = 23, .left = true,
+     .format_row = fmt_verdict, .kind = COLUMN_TEXT, .value_row = val_verdict},
 };
+
+void
+column_cell(const struct column *c, const struct column_row *r, char *buf, size_t len)
+{
+    if (c->format_row != NULL)
+        c->format_row(r, buf, len);
+    else
+        c->format_stats(r->stats, buf, len);
+}
+
+double
+column_value(const struct column *c, const struct column_row *r)
+{
+    return c->value_row != NULL ? c->value_row(r) : c->value_stats(r->stats);
+}
 
 const struct column *
 columns_all(size_t *n)
@@ -250,7 +318,7 @@ columns_parse(const char *order, const struct column **out, size_t max, char *er
         const struct column *c = column_by_key(*p);
 
         if (c == NULL) {
-            snprintf(err, errlen, "unknown field '%c' in order '%s' (known: LDRSNBAWVJMXI)", *p,
+            snprintf(err, errlen, "unknown field '%c' in order '%s' (known: LDRSNBAWVJMXIFK)", *p,
                      order);
             return -1;
         }

@@ -15,9 +15,10 @@
 
 /* Count columns of the ping rows (sent, received, lost, loss) and the RTT
  * columns of every row, as letters of the column table.  'J' (the latest
- * jitter) is left out: "jitter_avg_ms" (M) is the mean that JSON calls
- * "jitter_ms". */
+ * jitter) is left out: "jitter_ms" (M) is the mean jitter, as in JSON. */
 #define CSV_COUNTS "SRDL"
+/* A trace's hop columns: its counts, then where its loss comes from. */
+#define CSV_HOP "SRDLFK"
 #define CSV_RTTS "NBAWVMXI"
 
 /* One row being written. */
@@ -97,23 +98,39 @@ header_cols(struct row *w, const char *keys, const char *prefix)
     }
 }
 
-/* The cells of the columns of letters keys for s; empty where the column
- * has no number (no answer yet, or all of them when s is NULL). */
+/* The cells of the columns of letters keys for s (and hop, for a hop
+ * row's attribution columns); empty where the column has no value (no
+ * answer yet, or all of them when s is NULL). */
+static void
+row_cols(struct row *w, const char *keys, const struct hw_stats *s, const struct hw_hop *hop)
+{
+    struct column_row cr = {s, hop};
+
+    for (const char *k = keys; *k != '\0'; k++) {
+        const struct column *c = column_by_key(*k);
+        double v = s != NULL ? column_value(c, &cr) : -1;
+
+        /* Counts and percentages as they are; times in milliseconds;
+         * words as words. */
+        if (v < 0) {
+            field(w, "");
+        } else if (c->kind == COLUMN_TEXT) {
+            /* The verdict, by its machine name. */
+            const char *name = hw_verdict_name((enum hw_verdict)v);
+
+            field(w, name != NULL ? name : "");
+        } else if (c->kind == COLUMN_COUNT || c->kind == COLUMN_LOSS) {
+            field_num(w, v);
+        } else {
+            field_num(w, v / 1e6);
+        }
+    }
+}
+
 static void
 value_cols(struct row *w, const char *keys, const struct hw_stats *s)
 {
-    for (const char *k = keys; *k != '\0'; k++) {
-        const struct column *c = column_by_key(*k);
-        double v = s != NULL ? c->value(s) : -1;
-
-        /* Counts and percentages as they are; times in milliseconds. */
-        if (v < 0)
-            field(w, "");
-        else if (c->kind == COLUMN_COUNT || c->kind == COLUMN_LOSS)
-            field_num(w, v);
-        else
-            field_num(w, v / 1e6);
-    }
+    row_cols(w, keys, s, NULL);
 }
 
 /* target, address, family, status: the first cells of every row. */
@@ -224,7 +241,7 @@ trace_csv(FILE *f, const struct report_run *r)
     field(&w, "family");
     field(&w, "status");
     field(&w, "ttl");
-    header_cols(&w, CSV_COUNTS, "hop_");
+    header_cols(&w, CSV_HOP, "hop_");
     field(&w, "responder");
     field(&w, "responder_name");
     field(&w, "answer");
@@ -242,7 +259,7 @@ trace_csv(FILE *f, const struct report_run *r)
         if (s == NULL || s->n_hops == 0) {
             target_cells(&w, t);
             field(&w, "");
-            value_cols(&w, CSV_COUNTS, NULL);
+            value_cols(&w, CSV_HOP, NULL);
             responder_cells(&w, r, NULL);
             field(&w, t->error);
             end_row(&w);
@@ -255,7 +272,7 @@ trace_csv(FILE *f, const struct report_run *r)
             for (size_t k = 0; k < n; k++) {
                 target_cells(&w, t);
                 field_int(&w, hop->ttl);
-                value_cols(&w, CSV_COUNTS, &hop->stats);
+                row_cols(&w, CSV_HOP, &hop->stats, hop);
                 responder_cells(&w, r, hop->n_responders > 0 ? &hop->responders[k] : NULL);
                 field(&w, t->error);
                 end_row(&w);

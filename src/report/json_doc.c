@@ -178,6 +178,38 @@ responder(struct json *j, const struct report_run *r, const struct hw_responder 
     json_object_end(j);
 }
 
+/* A fraction 0..1 as a percentage, or null when negative (unknown). */
+static void
+pct_or_null(struct json *j, const char *key, double frac)
+{
+    json_key(j, key);
+    if (frac < 0)
+        json_null(j);
+    else
+        json_double(j, 100 * frac, 3);
+}
+
+/* Where a hop's loss comes from (attrib.h), and how it is probed. */
+static void
+attrib_members(struct json *j, const struct hw_hop *h)
+{
+    const struct hw_attrib *a = &h->attrib;
+
+    pct_or_null(j, "forward_loss_pct", a->forward_loss);
+    pct_or_null(j, "forward_loss_lo_pct", a->forward_lo);
+    pct_or_null(j, "forward_loss_hi_pct", a->forward_hi);
+    pct_or_null(j, "response_loss_pct", a->response_loss);
+    json_key(j, "verdict");
+    json_string(j, hw_verdict_name(a->verdict));
+    int_or_null(j, "loss_from_ttl", a->verdict == HW_VERDICT_LOSS_STARTS, a->loss_from_ttl);
+    json_key(j, "throttled");
+    json_bool(j, h->throttled);
+    json_key(j, "paced");
+    json_bool(j, h->paced);
+    json_key(j, "probe_rate_pps");
+    json_double(j, h->rate_pps, 3);
+}
+
 static void
 hop(struct json *j, const struct report_run *r, const struct hw_hop *h)
 {
@@ -185,6 +217,7 @@ hop(struct json *j, const struct report_run *r, const struct hw_hop *h)
     json_key(j, "ttl");
     json_int(j, h->ttl);
     count_members(j, &h->stats);
+    attrib_members(j, h);
     json_key(j, "responders");
     json_array_begin(j);
     for (size_t k = 0; k < h->n_responders; k++)
@@ -286,6 +319,8 @@ report_json_settings(struct json *j, const struct report_run *r)
         json_int(j, st->max_ttl);
         json_key(j, "max_unknown");
         json_int(j, st->max_unknown);
+        json_key(j, "adapt");
+        json_bool(j, st->adapt);
     } else {
         json_key(j, "pps");
         json_double(j, st->pps, 3);

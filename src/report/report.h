@@ -12,6 +12,7 @@
 #include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
 
+#include "report/columns.h"
 #include "report/json.h"
 
 /* The schema of the JSON document and of the stream's records. */
@@ -47,6 +48,8 @@ struct report_settings {
     int first_ttl;             /* trace: first TTL probed */
     int max_ttl;               /* trace: last TTL allowed */
     int max_unknown;           /* trace: silent hops before giving up */
+    bool adapt;                /* trace: rate-limited hops are probed slower
+                                  (no --no-adapt) */
     double pps;                /* ping: probes per second over all targets, 0 no cap */
     size_t payload_size;       /* ICMP payload bytes */
     int tos;                   /* TOS / traffic class */
@@ -75,6 +78,7 @@ struct report_run {
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
     bool wide;                                /* never truncate host names */
+    const char *order;                        /* text columns (-o), NULL: default */
     struct report_settings settings;          /* the probe settings */
     const struct hw_engine_counters *counters;/* packets seen, may be NULL */
     int64_t start_real_ns;                    /* wall clock when probing began */
@@ -91,6 +95,7 @@ struct report_trace {
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
     bool wide;                                /* never truncate host names */
+    const char *order;                        /* columns (-o), NULL: default */
     struct report_settings settings;          /* for the end line (max TTL, -U) */
     const struct hw_engine_counters *counters;/* packets seen, may be NULL */
 };
@@ -146,6 +151,14 @@ size_t report_text_width(const char *s);
  * spaces, or cut at a character boundary with its last column replaced by
  * REPORT_CUT_MARK when it is longer. */
 void report_put_cell(FILE *f, const char *s, size_t width);
+
+/* The titles of cols, each after a space, aligned as its cells, then a
+ * newline. */
+void report_put_titles(FILE *f, const struct column *const *cols, size_t ncols);
+
+/* The cells of row under cols, each after a space, then a newline. */
+void report_put_cells(FILE *f, const struct column *const *cols, size_t ncols,
+                      const struct column_row *row);
 
 /* ---- JSON pieces shared by the document and the stream ------------------ */
 

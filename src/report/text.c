@@ -61,26 +61,6 @@ host_width(const struct report_run *r, const char *head)
     return width;
 }
 
-static void
-put_titles(FILE *f, const struct column *const *cols, size_t ncols)
-{
-    for (size_t i = 0; i < ncols; i++)
-        fprintf(f, " %*s", cols[i]->width, cols[i]->title);
-    fputc('\n', f);
-}
-
-static void
-put_stats(FILE *f, const struct column *const *cols, size_t ncols, const struct hw_stats *s)
-{
-    char cell[COLUMN_CELL];
-
-    for (size_t i = 0; i < ncols; i++) {
-        cols[i]->format(s, cell, sizeof(cell));
-        fprintf(f, " %*s", cols[i]->width, cell);
-    }
-    fputc('\n', f);
-}
-
 /* A target that was not probed: its cell, then why. */
 static void
 put_not_probed(FILE *f, const struct report_target *t, size_t width)
@@ -105,14 +85,14 @@ ping_text(FILE *f, const struct report_run *r)
 {
     const struct column *cols[COLUMNS_MAX];
     char head[300], cell[CELL_BUF], when[40];
-    size_t ncols = parse_cols(REPORT_PING_COLUMNS, cols), width;
+    size_t ncols = parse_cols(r->order != NULL ? r->order : REPORT_PING_COLUMNS, cols), width;
 
     snprintf(head, sizeof(head), "HOST: %s", r->local_host);
     width = host_width(r, head);
     json_format_time(r->start_real_ns, when, sizeof(when));
     fprintf(f, "Start: %s\n", when);
     report_put_cell(f, head, width);
-    put_titles(f, cols, ncols);
+    report_put_titles(f, cols, ncols);
     for (size_t i = 0; i < r->ntargets; i++) {
         const struct report_target *t = &r->targets[i];
 
@@ -120,8 +100,10 @@ ping_text(FILE *f, const struct report_run *r)
             put_not_probed(f, t, width);
             continue;
         }
+        struct column_row row = column_row_of(&t->stats);
+
         report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
-        put_stats(f, cols, ncols, &t->stats);
+        report_put_cells(f, cols, ncols, &row);
     }
     return finish(f);
 }
@@ -133,17 +115,18 @@ trace_summary(FILE *f, const struct report_run *r)
 {
     const struct column *cols[COLUMNS_MAX];
     char head[300], cell[CELL_BUF];
-    size_t ncols = parse_cols(COLUMNS_DEFAULT, cols), width;
+    size_t ncols = parse_cols(r->order != NULL ? r->order : COLUMNS_DEFAULT, cols), width;
 
     snprintf(head, sizeof(head), "HOST: %s", r->local_host);
     width = host_width(r, head);
     fprintf(f, "Summary of %zu targets\n", r->ntargets);
     report_put_cell(f, head, width);
     fprintf(f, " %*s %-*s", HOPS_WIDTH, "Hops", END_WIDTH, "End");
-    put_titles(f, cols, ncols);
+    report_put_titles(f, cols, ncols);
     for (size_t i = 0; i < r->ntargets; i++) {
         const struct report_target *t = &r->targets[i];
         const struct hw_trace_snapshot *s = t->snap;
+        struct column_row row = column_row_of(&t->stats);
         int hops = 0;
 
         if (s == NULL) {
@@ -158,9 +141,13 @@ trace_summary(FILE *f, const struct report_run *r)
                     hops = s->hops[k].ttl;
             }
         }
+        /* The target's own hop, for where its loss comes from. */
+        if (s->end == HW_END_REACHED && s->end_ttl >= s->first_ttl &&
+            (size_t)(s->end_ttl - s->first_ttl) < s->n_hops)
+            row.hop = &s->hops[s->end_ttl - s->first_ttl];
         report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
         fprintf(f, " %*d %-*s", HOPS_WIDTH, hops, END_WIDTH, hw_trace_end_name(s->end));
-        put_stats(f, cols, ncols, &t->stats);
+        report_put_cells(f, cols, ncols, &row);
     }
 }
 
@@ -189,6 +176,7 @@ trace_text(FILE *f, const struct report_run *r)
         rt.name_of = r->name_of;
         rt.name_arg = r->name_arg;
         rt.wide = r->wide;
+        rt.order = r->order;
         rt.settings = r->settings;
         rt.counters = r->counters;
         st = report_trace_text(f, &rt);

@@ -64,14 +64,39 @@ report_put_cell(FILE *f, const char *s, size_t width)
         fputc(' ', f);
 }
 
-static void
-put_stats(FILE *f, const struct column *const *cols, size_t ncols, const struct hw_stats *s)
+void
+report_put_titles(FILE *f, const struct column *const *cols, size_t ncols)
 {
-    char cell[COLUMN_CELL];
-
     for (size_t i = 0; i < ncols; i++) {
-        cols[i]->format(s, cell, sizeof(cell));
-        fprintf(f, " %*s", cols[i]->width, cell);
+        /* A left-aligned last column is not padded: no trailing blanks. */
+        if (cols[i]->left && i + 1 == ncols)
+            fprintf(f, " %s", cols[i]->title);
+        else
+            fprintf(f, cols[i]->left ? " %-*s" : " %*s", cols[i]->width, cols[i]->title);
+    }
+    fputc('\n', f);
+}
+
+void
+report_put_cells(FILE *f, const struct column *const *cols, size_t ncols,
+                 const struct column_row *row)
+{
+    char cells[COLUMNS_MAX][COLUMN_CELL];
+    size_t n = 0;
+
+    /* Blank cells at the end (a responder line's Fwd% and Verdict) are
+     * left out, and so is the padding of a left-aligned last cell: no
+     * trailing blanks. */
+    for (size_t i = 0; i < ncols && i < COLUMNS_MAX; i++) {
+        column_cell(cols[i], row, cells[i], sizeof(cells[i]));
+        if (cells[i][0] != '\0')
+            n = i + 1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (cols[i]->left && i + 1 == n)
+            fprintf(f, " %s", cells[i]);
+        else
+            fprintf(f, cols[i]->left ? " %-*s" : " %*s", cols[i]->width, cells[i]);
     }
     fputc('\n', f);
 }
@@ -86,7 +111,8 @@ report_trace_text(FILE *f, const struct report_trace *r)
     char err[128];
     int n;
 
-    n = columns_parse(COLUMNS_DEFAULT, cols, COLUMNS_MAX, err, sizeof(err));
+    n = columns_parse(r->order != NULL ? r->order : COLUMNS_DEFAULT, cols, COLUMNS_MAX, err,
+                      sizeof(err));
     ncols = n > 0 ? (size_t)n : 0;
 
     /* The host column fits the widest entry (capped unless --wide). */
@@ -107,24 +133,24 @@ report_trace_text(FILE *f, const struct report_trace *r)
     fprintf(f, "Start: %s\n", when);
     /* "  1.|-- " is 8 columns: the header starts where it does. */
     report_put_cell(f, head, width + 8);
-    for (size_t i = 0; i < ncols; i++)
-        fprintf(f, " %*s", cols[i]->width, cols[i]->title);
-    fputc('\n', f);
+    report_put_titles(f, cols, ncols);
 
     for (size_t i = 0; i < s->n_hops; i++) {
         const struct hw_hop *h = &s->hops[i];
+        struct column_row row = {&h->stats, h};
 
         fprintf(f, "%3d.|-- ", h->ttl);
         if (h->n_responders == 0)
             report_put_cell(f, "???", width);
         else
             report_put_cell(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
-        put_stats(f, cols, ncols, &h->stats);
+        report_put_cells(f, cols, ncols, &row);
         /* Every other responder of the hop on its own line, own stats. */
         for (size_t k = 1; k < h->n_responders; k++) {
+            row = column_row_of(&h->responders[k].stats);
             fputs("    |   ", f);
             report_put_cell(f, report_host_text(r, &h->responders[k], host, sizeof(host)), width);
-            put_stats(f, cols, ncols, &h->responders[k].stats);
+            report_put_cells(f, cols, ncols, &row);
         }
     }
 

@@ -63,6 +63,7 @@ fx_settings(struct report_settings *st)
     st->first_ttl = 1;
     st->max_ttl = 30;
     st->max_unknown = 5;
+    st->adapt = true;
     st->pps = 1000;
     st->payload_size = 56;
     st->dns = false;
@@ -161,6 +162,16 @@ fx_trace_init(struct fx_trace *x)
     fx_stats(&x->hops[2].stats, h3, 3);
     x->hops[2].n_responders = 1;
     x->hops[2].responders = x->r3;
+    /* Where the loss comes from: hops 1 and 3 clean, hop 2 silent. */
+    x->hops[0].attrib = (struct hw_attrib){.forward_loss = 0, .forward_lo = 0, .forward_hi = 0.5,
+                                           .response_loss = 0, .verdict = HW_VERDICT_OK};
+    x->hops[0].rate_pps = 1;
+    x->hops[1].attrib = (struct hw_attrib){.forward_loss = -1, .forward_lo = -1,
+                                           .forward_hi = -1, .response_loss = -1,
+                                           .verdict = HW_VERDICT_SILENT};
+    x->hops[1].rate_pps = 1;
+    x->hops[2].attrib = x->hops[0].attrib;
+    x->hops[2].rate_pps = 1;
     x->snap.target = fx_addr("198.18.2.2");
     x->snap.first_ttl = 1;
     x->snap.n_hops = 3;

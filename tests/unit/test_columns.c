@@ -18,8 +18,10 @@ cell(char key, const struct hw_stats *s, char *buf)
 {
     const struct column *c = column_by_key(key);
 
+    struct column_row r = column_row_of(s);
+
     assert_non_null(c);
-    c->format(s, buf, COLUMN_CELL);
+    column_cell(c, &r, buf, COLUMN_CELL);
     assert_true(strlen(buf) <= (size_t)c->width);
 }
 
@@ -28,12 +30,101 @@ test_columns_default_order_is_mtr(void **state)
 {
     const struct column *cols[COLUMNS_MAX];
     char err[128];
-    const char *titles[] = {"Loss%", "Snt", "Last", "Avg", "Best", "Wrst", "StDev"};
+    const char *titles[] = {"Loss%", "Snt",   "Last", "Avg",    "Best",
+                            "Wrst",  "StDev", "Fwd%", "Verdict"};
 
     (void)state;
-    assert_int_equal(columns_parse(COLUMNS_DEFAULT, cols, COLUMNS_MAX, err, sizeof(err)), 7);
-    for (int i = 0; i < 7; i++)
+    /* mtr's columns keep their places; where the loss comes from follows. */
+    assert_int_equal(columns_parse(COLUMNS_MTR, cols, COLUMNS_MAX, err, sizeof(err)), 7);
+    assert_int_equal(columns_parse(COLUMNS_DEFAULT, cols, COLUMNS_MAX, err, sizeof(err)), 9);
+    for (int i = 0; i < 9; i++)
         assert_string_equal(cols[i]->title, titles[i]);
+    assert_false(cols[6]->left);
+    assert_true(cols[8]->left);
+}
+
+/* A hop of a trace with loss attribution, for the F and K columns. */
+static struct hw_hop
+hop_with(enum hw_verdict v, double fwd, bool paced)
+{
+    struct hw_hop h;
+
+    memset(&h, 0, sizeof(h));
+    h.ttl = 3;
+    hw_stats_init(&h.stats);
+    h.attrib.verdict = v;
+    h.attrib.forward_loss = fwd;
+    h.attrib.forward_lo = -1;
+    h.attrib.forward_hi = -1;
+    h.attrib.response_loss = -1;
+    h.paced = paced;
+    return h;
+}
+
+static void
+test_columns_attribution_cells(void **state)
+{
+    const struct column *fwd = column_by_key('F'), *k = column_by_key('K');
+    struct hw_hop h = hop_with(HW_VERDICT_LOSS_STARTS, 0.213, false);
+    struct column_row row = {&h.stats, &h};
+    struct column_row plain = column_row_of(&h.stats);
+    char buf[COLUMN_CELL];
+
+    (void)state;
+    assert_non_null(fwd);
+    assert_non_null(k);
+    assert_int_equal(fwd->kind, COLUMN_LOSS);
+    assert_int_equal(k->kind, COLUMN_TEXT);
+    column_cell(fwd, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "21.3%");
+    assert_true(column_value(fwd, &row) > 21.29 && column_value(fwd, &row) < 21.31);
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "loss starts here");
+    assert_true(column_value(k, &row) == HW_VERDICT_LOSS_STARTS);
+    /* Not a hop row (a responder, a target): blank, no value. */
+    column_cell(fwd, &plain, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    assert_true(column_value(fwd, &plain) == -1);
+    column_cell(k, &plain, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    assert_true(column_value(k, &plain) == -1);
+    /* Unknown forward loss: "-". */
+    h = hop_with(HW_VERDICT_NONE, -1, false);
+    column_cell(fwd, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "-");
+    assert_true(column_value(fwd, &row) == -1);
+    /* A paced hop that is clean now was throttled before: say so. */
+    h = hop_with(HW_VERDICT_OK, 0, true);
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "ok (replies limited)");
+    h = hop_with(HW_VERDICT_NONE, 0, true);
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "replies limited");
+    h = hop_with(HW_VERDICT_OK, 0, false);
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "ok");
+    /* Loss that starts somewhere in a range of hops says the range. */
+    h = hop_with(HW_VERDICT_LOSS_STARTS, 0.2, false);
+    h.ttl = 8;
+    h.attrib.loss_from_ttl = 3;
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "loss starts: hops 3-8");
+    h.attrib.loss_from_ttl = 8;
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "loss starts here");
+    h.ttl = 99;
+    h.attrib.loss_from_ttl = 10;
+    column_cell(k, &row, buf, sizeof(buf));
+    assert_true(strlen(buf) <= (size_t)k->width);
+    /* Every verdict fits its cell. */
+    for (int v = HW_VERDICT_NONE; v <= HW_VERDICT_LOSS_BEFORE; v++) {
+        for (int p = 0; p < 2; p++) {
+            h = hop_with((enum hw_verdict)v, 0.5, p != 0);
+            h.attrib.loss_from_ttl = 1;
+            column_cell(k, &row, buf, sizeof(buf));
+            assert_true(strlen(buf) <= (size_t)k->width);
+        }
+    }
 }
 
 static void
@@ -168,6 +259,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_columns_default_order_is_mtr),
+        cmocka_unit_test(test_columns_attribution_cells),
         cmocka_unit_test(test_columns_parse_rejects_bad_orders),
         cmocka_unit_test(test_columns_every_key_unique_and_named),
         cmocka_unit_test(test_columns_format_hop_stats),

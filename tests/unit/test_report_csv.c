@@ -37,7 +37,7 @@ test_report_csv_ping(void **state)
     assert_int_equal(rc, 0);
     assert_string_equal(text,
     "target,address,family,status,reached,sent,received,lost,loss_pct,late,duplicates,last_ms"
-    ",best_ms,avg_ms,worst_ms,stddev_ms,jitter_avg_ms,jitter_max_ms,jitter_rfc3550_ms,error\n"
+    ",best_ms,avg_ms,worst_ms,stddev_ms,jitter_ms,jitter_max_ms,jitter_rfc3550_ms,error\n"
     "198.19.0.1,198.19.0.1,ipv4,ok,true,3,2,1,33.333,0,0,2.5,1.5,2,2.5,0.707,1,1,0.062,\n"
     "quiet.lab,198.19.0.2,ipv4,ok,false,3,0,3,100,0,0,,,,,,,,,\n"
     "nosuch.lab,,,name-error,false,,,,,,,,,,,,,,,the name does not resolve\n");
@@ -57,15 +57,17 @@ test_report_csv_trace(void **state)
     text = fx_capture(report_csv, &x.run, &rc);
     assert_int_equal(rc, 0);
     assert_string_equal(text,
-    "target,address,family,status,ttl,hop_sent,hop_received,hop_lost,hop_loss_pct,responder,r"
-    "esponder_name,answer,icmp_type,icmp_code,mark,mpls,received,last_ms,best_ms,avg_ms,worst"
-    "_ms,stddev_ms,jitter_avg_ms,jitter_max_ms,jitter_rfc3550_ms,error\n"
-    "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,198.18.0.2,\"r1, \"\"core\"\"\",time-exceeded,11"
-    ",0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,\n"
-    "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,198.18.9.2,,time-exceeded,11,0,,,1,2,2,2,2,0,,,,"
-    "\n"
-    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,,,,,,,,,,,,,,,,\n"
-    "target.lab,198.18.2.2,ipv4,ok,3,3,3,0,0,198.18.2.2,,reply,0,0,,,3,6,4,5,6,1,1,1,0.121,\n");
+    "target,address,family,status,ttl,hop_sent,hop_received,hop_lost,hop_loss_pct,hop_forward_"
+    "loss_pct,hop_verdict,responder,responder_name,answer,icmp_type,icmp_code,mark,mpls,receive"
+    "d,last_ms,best_ms,avg_ms,worst_ms,stddev_ms,jitter_ms,jitter_max_ms,jitter_rfc3550_ms,erro"
+    "r\n"
+    "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,0,ok,198.18.0.2,\"r1, \"\"core\"\"\",time-exceeded"
+    ",11,0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,\n"
+    "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,0,ok,198.18.9.2,,time-exceeded,11,0,,,1,2,2,2,2,0,"
+    ",,,\n"
+    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,\n"
+    "target.lab,198.18.2.2,ipv4,ok,3,3,3,0,0,0,ok,198.18.2.2,,reply,0,0,,,3,6,4,5,6,1,1,1,0.121,"
+    "\n");
     free(text);
 }
 
@@ -91,9 +93,10 @@ name_cell(const char *name)
     text = fx_capture(report_csv, &x.run, &rc);
     assert_int_equal(rc, 0);
     row = strchr(text, '\n') + 1;
-    /* target,address,family,status,ttl,4 hop counts,responder, then it. */
+    /* target,address,family,status,ttl,4 hop counts,forward loss,verdict,
+     * responder, then it. */
     cell = row;
-    for (int i = 0; i < 10; i++)
+    for (int i = 0; i < 12; i++)
         cell = strchr(cell, ',') + 1;
     end = strstr(cell, ",time-exceeded,");
     assert_non_null(end);

@@ -190,6 +190,7 @@ test_report_json_trace_document(void **state)
     "    \"first_ttl\": 1,\n"
     "    \"max_ttl\": 30,\n"
     "    \"max_unknown\": 5,\n"
+    "    \"adapt\": true,\n"
     "    \"payload_bytes\": 56,\n"
     "    \"tos\": 0,\n"
     "    \"dns\": false\n"
@@ -247,6 +248,15 @@ test_report_json_trace_document(void **state)
     "          \"jitter_ms\": 1,\n"
     "          \"jitter_max_ms\": 1,\n"
     "          \"jitter_rfc3550_ms\": 0.121,\n"
+    "          \"forward_loss_pct\": 0,\n"
+    "          \"forward_loss_lo_pct\": 0,\n"
+    "          \"forward_loss_hi_pct\": 50,\n"
+    "          \"response_loss_pct\": 0,\n"
+    "          \"verdict\": \"ok\",\n"
+    "          \"loss_from_ttl\": null,\n"
+    "          \"throttled\": false,\n"
+    "          \"paced\": false,\n"
+    "          \"probe_rate_pps\": 1,\n"
     "          \"responders\": [\n"
     "            {\n"
     "              \"address\": \"198.18.0.2\",\n"
@@ -318,6 +328,15 @@ test_report_json_trace_document(void **state)
     "          \"jitter_ms\": null,\n"
     "          \"jitter_max_ms\": null,\n"
     "          \"jitter_rfc3550_ms\": null,\n"
+    "          \"forward_loss_pct\": null,\n"
+    "          \"forward_loss_lo_pct\": null,\n"
+    "          \"forward_loss_hi_pct\": null,\n"
+    "          \"response_loss_pct\": null,\n"
+    "          \"verdict\": \"silent\",\n"
+    "          \"loss_from_ttl\": null,\n"
+    "          \"throttled\": false,\n"
+    "          \"paced\": false,\n"
+    "          \"probe_rate_pps\": 1,\n"
     "          \"responders\": []\n"
     "        },\n"
     "        {\n"
@@ -337,6 +356,15 @@ test_report_json_trace_document(void **state)
     "          \"jitter_ms\": 1,\n"
     "          \"jitter_max_ms\": 1,\n"
     "          \"jitter_rfc3550_ms\": 0.121,\n"
+    "          \"forward_loss_pct\": 0,\n"
+    "          \"forward_loss_lo_pct\": 0,\n"
+    "          \"forward_loss_hi_pct\": 50,\n"
+    "          \"response_loss_pct\": 0,\n"
+    "          \"verdict\": \"ok\",\n"
+    "          \"loss_from_ttl\": null,\n"
+    "          \"throttled\": false,\n"
+    "          \"paced\": false,\n"
+    "          \"probe_rate_pps\": 1,\n"
     "          \"responders\": [\n"
     "            {\n"
     "              \"address\": \"198.18.2.2\",\n"
@@ -440,6 +468,38 @@ test_report_json_trace_target_not_reached(void **state)
     assert_true(hw_stats_loss_pct(&s) == 100.0);
 }
 
+/* A hop where forward loss starts, probed slower after its replies were
+ * throttled: every attribution member says so. */
+static void
+test_report_json_hop_attribution(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.hops[1].attrib = (struct hw_attrib){.forward_loss = 0.213, .forward_lo = 0.179,
+                                          .forward_hi = 0.252, .response_loss = 0.05,
+                                          .loss_from_ttl = 2,
+                                          .verdict = HW_VERDICT_LOSS_STARTS};
+    x.hops[1].paced = true;
+    x.hops[1].throttled = true;
+    x.hops[1].rate_pps = 0.5;
+    text = fx_capture(report_json, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\"forward_loss_pct\": 21.3,\n"
+                                 "          \"forward_loss_lo_pct\": 17.9,\n"
+                                 "          \"forward_loss_hi_pct\": 25.2,\n"
+                                 "          \"response_loss_pct\": 5,\n"
+                                 "          \"verdict\": \"loss_starts\",\n"
+                                 "          \"loss_from_ttl\": 2,\n"
+                                 "          \"throttled\": true,\n"
+                                 "          \"paced\": true,\n"
+                                 "          \"probe_rate_pps\": 0.5,\n"));
+    free(text);
+}
+
 static void
 test_report_json_status_names(void **state)
 {
@@ -475,6 +535,7 @@ main(void)
         cmocka_unit_test(test_report_json_trace_document),
         cmocka_unit_test(test_report_json_trace_target_not_probed),
         cmocka_unit_test(test_report_json_trace_target_not_reached),
+        cmocka_unit_test(test_report_json_hop_attribution),
         cmocka_unit_test(test_report_json_status_names),
         cmocka_unit_test(test_report_json_write_error),
     };

@@ -58,13 +58,50 @@ test_report_text_one_trace(void **state)
     x.run.name_of = r1_name;
     text = fx_capture(report_text, &x.run, &rc);
     assert_int_equal(rc, 0);
+    /* mtr's columns, then where the loss comes from; a responder line is
+     * not a hop, so it has neither. */
+    assert_string_equal(text,
+    "Start: 2026-11-23T10:00:00.000Z\n"
+    "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev   Fwd% Verdict\n"
+    "  1.|-- r1, \"core\"     0.0%     3    3.00    2.00    1.00    3.00    1.00   0.0% ok\n"
+    "    |   198.18.9.2                   2.00    2.00    2.00    2.00   0.000\n"
+    "  2.|-- ???          100.0%     3       -       -       -       -       -      - not "
+    "answering\n"
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00   0.0% ok\n");
+    free(text);
+}
+
+/* -o: the columns asked for, in that order; mtr's order gives mtr's table. */
+static void
+test_report_text_order(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.run.order = COLUMNS_MTR;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
     assert_string_equal(text,
     "Start: 2026-11-23T10:00:00.000Z\n"
     "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev\n"
-    "  1.|-- r1, \"core\"     0.0%     3    3.00    2.00    1.00    3.00    1.00\n"
+    "  1.|-- 198.18.0.2     0.0%     3    3.00    2.00    1.00    3.00    1.00\n"
     "    |   198.18.9.2                   2.00    2.00    2.00    2.00   0.000\n"
     "  2.|-- ???          100.0%     3       -       -       -       -       -\n"
     "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00\n");
+    free(text);
+    x.run.order = "KFDR";
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "Start: 2026-11-23T10:00:00.000Z\n"
+    "HOST: vm             Verdict                   Fwd%  Drop   Rcv\n"
+    "  1.|-- 198.18.0.2   ok                        0.0%     0     3\n"
+    "    |   198.18.9.2                                            1\n"
+    "  2.|-- ???          not answering                -     3     0\n"
+    "  3.|-- 198.18.2.2   ok                        0.0%     0     3\n");
     free(text);
 }
 
@@ -93,20 +130,21 @@ test_report_text_traces_and_summary(void **state)
     assert_string_equal(text,
     "Target: target.lab (198.18.2.2)\n"
     "Start: 2026-11-23T10:00:00.000Z\n"
-    "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev\n"
-    "  1.|-- 198.18.0.2     0.0%     3    3.00    2.00    1.00    3.00    1.00\n"
+    "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev   Fwd% Verdict\n"
+    "  1.|-- 198.18.0.2     0.0%     3    3.00    2.00    1.00    3.00    1.00   0.0% ok\n"
     "    |   198.18.9.2                   2.00    2.00    2.00    2.00   0.000\n"
-    "  2.|-- ???          100.0%     3       -       -       -       -       -\n"
-    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00\n"
+    "  2.|-- ???          100.0%     3       -       -       -       -       -      - not "
+    "answering\n"
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00   0.0% ok\n"
     "\n"
     "Target: nosuch.lab\n"
     "not probed: the name does not resolve\n"
     "\n"
     "Summary of 2 targets\n"
     "HOST: vm                Hops End          Loss%   Snt    Last     Avg    Best    Wrst   "
-    "StDev\n"
+    "StDev   Fwd% Verdict\n"
     "target.lab (198.18.2.2)    3 reached       0.0%     3    6.00    5.00    4.00    6.00   "
-    " 1.00\n"
+    " 1.00   0.0% ok\n"
     "nosuch.lab               not probed: the name does not resolve\n");
     free(text);
 }
@@ -218,6 +256,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_text_ping),
         cmocka_unit_test(test_report_text_one_trace),
+        cmocka_unit_test(test_report_text_order),
         cmocka_unit_test(test_report_text_traces_and_summary),
         cmocka_unit_test(test_report_text_wide_ipv6_columns_line_up),
         cmocka_unit_test(test_report_text_narrow_cuts_with_mark),
