@@ -80,10 +80,29 @@ rtt_style(double ns)
     return UI_S_NORMAL;
 }
 
-enum ui_style
-ui_fmt_cell_style(const struct column *c, const struct hw_stats *s)
+/* A verdict's style: forward loss stands out, the rest stays quiet. */
+static enum ui_style
+verdict_style(const struct column_row *r)
 {
-    double v = c->value(s);
+    switch (r->hop->attrib.verdict) {
+    case HW_VERDICT_LOSS_STARTS:
+        return UI_S_BAD;
+    case HW_VERDICT_LOSS_BEFORE:
+        return UI_S_WARN;
+    case HW_VERDICT_RESPONSE_LOSS:
+    case HW_VERDICT_SILENT:
+        return UI_S_DIM;
+    case HW_VERDICT_NONE:
+    case HW_VERDICT_OK:
+        break;
+    }
+    return r->hop->paced ? UI_S_DIM : UI_S_NORMAL;
+}
+
+enum ui_style
+ui_fmt_cell_style(const struct column *c, const struct column_row *r)
+{
+    double v = column_value(c, r);
 
     if (v < 0)
         return UI_S_NORMAL;
@@ -94,6 +113,8 @@ ui_fmt_cell_style(const struct column *c, const struct hw_stats *s)
         return v > UI_LOSS_WARN_PCT ? UI_S_WARN : UI_S_NORMAL;
     case COLUMN_RTT:
         return rtt_style(v);
+    case COLUMN_TEXT:
+        return r->hop != NULL ? verdict_style(r) : UI_S_NORMAL;
     case COLUMN_COUNT:
     case COLUMN_SPREAD:
         break;

@@ -45,9 +45,11 @@ char *ui_fmt_host(const char *name, const struct hw_addr *a, bool names, bool bo
 /* One MPLS label stack entry: "[MPLS: Lbl 24001 TC 0 S 1 TTL 1]". */
 void ui_fmt_mpls(const struct hw_mpls *m, char *buf, size_t len);
 
-/* The style of a statistics cell: loss and RTT columns by the thresholds
- * above, everything else plain. */
-enum ui_style ui_fmt_cell_style(const struct column *c, const struct hw_stats *s);
+/* The style of a cell of row r: loss (Loss%, Fwd%) and RTT columns by the
+ * thresholds above; the verdict red where loss starts, yellow for loss
+ * from an earlier hop, dim for replies that are limited or absent;
+ * everything else plain. */
+enum ui_style ui_fmt_cell_style(const struct column *c, const struct column_row *r);
 
 /* A history entry (hw_trace_history: RTT in microseconds, HW_HIST_LOST or
  * HW_HIST_PENDING) in the history strip: "." reply, ">" slow (more than

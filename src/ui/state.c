@@ -41,12 +41,21 @@ has(const struct column *const *cols, size_t n, char key)
     return false;
 }
 
+/* Add the column of key unless it is there: before the trailing hop-only
+ * columns (Fwd%, Verdict), so that they stay last, where a narrow screen
+ * drops them first. */
 static size_t
 add(const struct column **cols, size_t n, char key)
 {
-    if (n < COLUMNS_MAX && !has(cols, n, key))
-        cols[n++] = column_by_key(key);
-    return n;
+    size_t at = n;
+
+    if (n >= COLUMNS_MAX || has(cols, n, key))
+        return n;
+    while (at > 0 && cols[at - 1]->format_row != NULL)
+        at--;
+    memmove(cols + at + 1, cols + at, (n - at) * sizeof(*cols));
+    cols[at] = column_by_key(key);
+    return n + 1;
 }
 
 size_t
@@ -61,6 +70,17 @@ ui_state_columns(const struct ui_state *st, enum ui_view_kind view, const struct
         n = add(out, n, 'M');
         n = add(out, n, 'X');
         n = add(out, n, 'I');
+    }
+    /* A target's row is not a hop: where a hop's loss comes from does not
+     * apply to it. */
+    if (view == UI_VIEW_HOSTS) {
+        size_t k = 0;
+
+        for (size_t i = 0; i < n; i++) {
+            if (out[i]->format_row == NULL)
+                out[k++] = out[i];
+        }
+        n = k;
     }
     if (view == UI_VIEW_HOSTS && !has(out, n, 'J') && !has(out, n, 'M') && !has(out, n, 'X') &&
         !has(out, n, 'I'))

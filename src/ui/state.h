@@ -74,8 +74,8 @@ int ui_state_init(struct ui_state *st, size_t ntargets, const char *order, bool 
                   bool utf8, double min_interval_s, int64_t now_ms, char *err, size_t errlen);
 
 /* The columns a view shows: the field order, plus the jitter columns when
- * 'j' is on; the hosts view always has a jitter column (Javg unless the
- * order has one).  Returns how many were stored in out (COLUMNS_MAX). */
+ * 'j' is on; the hosts view leaves out the hop-only columns (Fwd%,
+ * Verdict) and always has a jitter column (Javg unless the order has one).  Returns how many were stored in out (COLUMNS_MAX). */
 size_t ui_state_columns(const struct ui_state *st, enum ui_view_kind view,
                         const struct column **out);
 

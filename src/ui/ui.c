@@ -201,6 +201,8 @@ run(struct ui_loop *l, const sigset_t *mask, char *err, size_t errlen)
         wait_ms = min_timeout(wait_ms, (int)(1000 - (now - st->start_ms) % 1000));
         if (st->status[0] != '\0')
             wait_ms = min_timeout(wait_ms, (int)(st->status_until_ms - now));
+        if (cfg->tick_due_ms != NULL)
+            wait_ms = min_timeout(wait_ms, cfg->tick_due_ms(cfg->tick_arg));
         if (wait_ms < 0)
             wait_ms = 0;
 
@@ -232,6 +234,8 @@ run(struct ui_loop *l, const sigset_t *mask, char *err, size_t errlen)
         interrupted = n < 0;
         hw_engine_process(cfg->engine, fds, ne);
         hw_resolver_process(cfg->resolver, fds + ne, nr);
+        if (cfg->tick != NULL && cfg->tick(cfg->tick_arg) != 0)
+            return 0;
         if (fds[nfds].revents & (POLLHUP | POLLERR | POLLNVAL))
             return 0; /* the terminal went away: nobody to show anything to */
         if ((fds[nfds].revents & POLLIN) || interrupted) {

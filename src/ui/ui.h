@@ -36,6 +36,13 @@ struct ui_config {
                                            handlers; the UI leaves when set */
     double min_interval_s;       /* smallest interval the 'i' key accepts,
                                     as -i does (0: 0.2 s) */
+    /* Optional (NULL: none): called after every turn of the loop, e.g. to
+     * write --log's periodic summaries; non-zero ends the screen (the
+     * caller tells why once the terminal is restored). */
+    int (*tick)(void *arg);
+    int (*tick_due_ms)(void *arg);  /* optional: ms until tick is due, -1:
+                                       no wish */
+    void *tick_arg;              /* passed to both */
 };
 
 /* Run the screen until the user quits ('q') or a signal arrives.  The

@@ -20,6 +20,9 @@
 #define HOP_PREFIX 5
 /* Host or target text never gets fewer columns than this. */
 #define MIN_TEXT 12
+/* ... and keeps this many before the attribution columns (Fwd%, Verdict)
+ * are shown at the end of a hop row. */
+#define ATTRIB_MIN_TEXT 24
 /* ... nor more than this in the strip modes and the hosts view. */
 #define MAX_TEXT 40
 /* First row of the list. */
@@ -110,29 +113,40 @@ status_line(struct ui_frame *f, const struct ui_state *st, const char *route_end
     }
 }
 
-/* Titles of the statistics columns, right-aligned, from column x. */
+/* Text of column c ending at column x of row: numbers right-aligned,
+ * words (the verdict) left-aligned in the cell. */
+static void
+put_cell(struct ui_frame *f, int row, int x, const struct column *c, const char *text,
+         unsigned style)
+{
+    if (c->left)
+        put_clipped(f, row, x - c->width, text, c->width, style);
+    else
+        ui_frame_put_right(f, row, x, text, style);
+}
+
+/* Titles of the statistics columns, from column x. */
 static int
 column_titles(struct ui_frame *f, int x, const struct column *const *cols, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         x += 1 + cols[i]->width;
-        ui_frame_put_right(f, 2, x, cols[i]->title, UI_S_HEADER);
+        put_cell(f, 2, x, cols[i], cols[i]->title, UI_S_HEADER);
     }
     return x;
 }
 
-/* The statistics cells of s on row, from column x; returns the column
- * after them. */
+/* The cells of row r, from column x; returns the column after them. */
 static int
 stat_cells(struct ui_frame *f, int row, int x, const struct column *const *cols, size_t n,
-           const struct hw_stats *s)
+           const struct column_row *r)
 {
     char cell[COLUMN_CELL];
 
     for (size_t i = 0; i < n; i++) {
-        cols[i]->format(s, cell, sizeof(cell));
+        column_cell(cols[i], r, cell, sizeof(cell));
         x += 1 + cols[i]->width;
-        ui_frame_put_right(f, row, x, cell, ui_fmt_cell_style(cols[i], s));
+        put_cell(f, row, x, cols[i], cell, ui_fmt_cell_style(cols[i], r));
     }
     return x;
 }
@@ -249,8 +263,10 @@ hop_line(struct ui_frame *f, const struct ui_state *st, const struct ui_source *
             snprintf(text, sizeof(text), "???");
         else
             responder_text(st, src, &h->responders[0], text, sizeof(text));
+        struct column_row cr = {&h->stats, h};
+
         put_clipped(f, row, HOP_PREFIX, text, hostw - 1, UI_S_NORMAL);
-        stat_cells(f, row, HOP_PREFIX + hostw, cols, ncols, &h->stats);
+        stat_cells(f, row, HOP_PREFIX + hostw, cols, ncols, &cr);
         return;
     }
     for (size_t k = 0; k < h->n_responders; k++) {
@@ -258,8 +274,10 @@ hop_line(struct ui_frame *f, const struct ui_state *st, const struct ui_source *
 
         if (k > 0 && at++ == line) {
             responder_text(st, src, r, text, sizeof(text));
+            struct column_row cr = column_row_of(&r->stats);
+
             put_clipped(f, row, HOP_PREFIX + 2, text, hostw - 3, UI_S_NORMAL);
-            stat_cells(f, row, HOP_PREFIX + hostw, cols, ncols, &r->stats);
+            stat_cells(f, row, HOP_PREFIX + hostw, cols, ncols, &cr);
             return;
         }
         for (size_t m = 0; st->mpls && m < r->n_mpls; m++) {
@@ -310,6 +328,11 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
     ncols = ui_state_columns(st, UI_VIEW_TRACE, cols);
     if (st->display == UI_DISPLAY_NUMBERS) {
         ncols = ui_fmt_fit_columns(cols, ncols, f->cols, HOP_PREFIX + MIN_TEXT);
+        /* Where the loss comes from is worth showing, but not at the cost
+         * of the hosts' names: trailing attribution columns go first. */
+        while (ncols > 0 && cols[ncols - 1]->format_row != NULL &&
+               f->cols - HOP_PREFIX - columns_width(cols, ncols) < ATTRIB_MIN_TEXT)
+            ncols--;
         hostw = f->cols - HOP_PREFIX - columns_width(cols, ncols);
     } else {
         /* The host column fits the longest host; the strip gets the rest. */
@@ -550,7 +573,9 @@ hosts_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
         if (i == st->selected)
             ui_frame_put(f, row, 0, ">", UI_S_TITLE);
         put_clipped(f, row, 2, name, namew - 1, UI_S_NORMAL);
-        x = stat_cells(f, row, 2 + namew, cols, ncols, &stats);
+        struct column_row cr = column_row_of(&stats);
+
+        x = stat_cells(f, row, 2 + namew, cols, ncols, &cr);
         ui_frame_put_right(f, row, x + 1 + HOPS_WIDTH, hops, UI_S_NORMAL);
         /* A target without RTTs of its own says why where they would be. */
         if (marker[0] != '\0')

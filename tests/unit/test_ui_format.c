@@ -129,6 +129,22 @@ stats(int sent, int lost, int64_t rtt)
     return s;
 }
 
+static enum ui_style
+style_of(const struct column *c, const struct hw_stats *s)
+{
+    struct column_row r = column_row_of(s);
+
+    return ui_fmt_cell_style(c, &r);
+}
+
+static double
+value_of(char key, const struct hw_stats *s)
+{
+    struct column_row r = column_row_of(s);
+
+    return column_value(column_by_key(key), &r);
+}
+
 static void
 test_format_cell_style_loss_thresholds(void **state)
 {
@@ -137,18 +153,18 @@ test_format_cell_style_loss_thresholds(void **state)
 
     (void)state;
     s = stats(100, 0, 1 * MS);
-    assert_int_equal(ui_fmt_cell_style(loss, &s), UI_S_NORMAL);
+    assert_int_equal(style_of(loss, &s), UI_S_NORMAL);
     s = stats(100, 1, 1 * MS);
-    assert_int_equal(ui_fmt_cell_style(loss, &s), UI_S_WARN);
+    assert_int_equal(style_of(loss, &s), UI_S_WARN);
     s = stats(100, 9, 1 * MS);
-    assert_int_equal(ui_fmt_cell_style(loss, &s), UI_S_WARN);
+    assert_int_equal(style_of(loss, &s), UI_S_WARN);
     s = stats(100, 10, 1 * MS);
-    assert_int_equal(ui_fmt_cell_style(loss, &s), UI_S_BAD);
+    assert_int_equal(style_of(loss, &s), UI_S_BAD);
     /* Nothing known yet: plain. */
     s = stats(1, 0, 0);
     hw_stats_init(&s);
     hw_stats_sent(&s);
-    assert_int_equal(ui_fmt_cell_style(loss, &s), UI_S_NORMAL);
+    assert_int_equal(style_of(loss, &s), UI_S_NORMAL);
 }
 
 static void
@@ -161,14 +177,47 @@ test_format_cell_style_rtt_thresholds(void **state)
 
     (void)state;
     s = stats(3, 0, 99 * MS);
-    assert_int_equal(ui_fmt_cell_style(avg, &s), UI_S_NORMAL);
+    assert_int_equal(style_of(avg, &s), UI_S_NORMAL);
     s = stats(3, 0, 100 * MS);
-    assert_int_equal(ui_fmt_cell_style(avg, &s), UI_S_WARN);
+    assert_int_equal(style_of(avg, &s), UI_S_WARN);
     s = stats(3, 0, 250 * MS);
-    assert_int_equal(ui_fmt_cell_style(avg, &s), UI_S_BAD);
+    assert_int_equal(style_of(avg, &s), UI_S_BAD);
     /* Counts and spreads are never coloured. */
-    assert_int_equal(ui_fmt_cell_style(snt, &s), UI_S_NORMAL);
-    assert_int_equal(ui_fmt_cell_style(dev, &s), UI_S_NORMAL);
+    assert_int_equal(style_of(snt, &s), UI_S_NORMAL);
+    assert_int_equal(style_of(dev, &s), UI_S_NORMAL);
+}
+
+static void
+test_format_cell_style_verdicts(void **state)
+{
+    const struct column *k = column_by_key('K'), *fwd = column_by_key('F');
+    struct hw_hop h;
+    struct column_row r = {&h.stats, &h};
+    struct column_row plain;
+
+    (void)state;
+    memset(&h, 0, sizeof(h));
+    hw_stats_init(&h.stats);
+    h.attrib.forward_loss = 0.2;
+    h.attrib.verdict = HW_VERDICT_LOSS_STARTS;
+    assert_int_equal(ui_fmt_cell_style(k, &r), UI_S_BAD);
+    /* Fwd% is a loss column: coloured by the loss thresholds. */
+    assert_int_equal(ui_fmt_cell_style(fwd, &r), UI_S_BAD);
+    h.attrib.verdict = HW_VERDICT_LOSS_BEFORE;
+    assert_int_equal(ui_fmt_cell_style(k, &r), UI_S_WARN);
+    h.attrib.verdict = HW_VERDICT_RESPONSE_LOSS;
+    assert_int_equal(ui_fmt_cell_style(k, &r), UI_S_DIM);
+    h.attrib.verdict = HW_VERDICT_SILENT;
+    assert_int_equal(ui_fmt_cell_style(k, &r), UI_S_DIM);
+    h.attrib.verdict = HW_VERDICT_OK;
+    h.attrib.forward_loss = 0;
+    assert_int_equal(ui_fmt_cell_style(k, &r), UI_S_NORMAL);
+    assert_int_equal(ui_fmt_cell_style(fwd, &r), UI_S_NORMAL);
+    h.paced = true;
+    assert_int_equal(ui_fmt_cell_style(k, &r), UI_S_DIM);
+    /* Not a hop row: plain. */
+    plain = column_row_of(&h.stats);
+    assert_int_equal(ui_fmt_cell_style(k, &plain), UI_S_NORMAL);
 }
 
 static void
@@ -178,20 +227,20 @@ test_format_column_values_match_cells(void **state)
     struct hw_stats none;
 
     (void)state;
-    assert_true(column_by_key('L')->value(&s) == 25.0);
+    assert_true(value_of('L', &s) == 25.0);
     assert_int_equal(column_by_key('L')->kind, COLUMN_LOSS);
-    assert_true(column_by_key('S')->value(&s) == 4.0);
-    assert_true(column_by_key('D')->value(&s) == 1.0);
-    assert_true(column_by_key('N')->value(&s) == 8.0 * MS);
+    assert_true(value_of('S', &s) == 4.0);
+    assert_true(value_of('D', &s) == 1.0);
+    assert_true(value_of('N', &s) == 8.0 * MS);
     assert_int_equal(column_by_key('N')->kind, COLUMN_RTT);
     assert_int_equal(column_by_key('V')->kind, COLUMN_SPREAD);
     assert_int_equal(column_by_key('R')->kind, COLUMN_COUNT);
     /* -1 exactly where the cell shows no number. */
     hw_stats_init(&none);
-    assert_true(column_by_key('L')->value(&none) == -1);
-    assert_true(column_by_key('S')->value(&none) == -1);
-    assert_true(column_by_key('A')->value(&none) == -1);
-    assert_true(column_by_key('I')->value(&none) == -1);
+    assert_true(value_of('L', &none) == -1);
+    assert_true(value_of('S', &none) == -1);
+    assert_true(value_of('A', &none) == -1);
+    assert_true(value_of('I', &none) == -1);
 }
 
 static void
@@ -418,6 +467,7 @@ main(void)
         cmocka_unit_test(test_format_mpls_line),
         cmocka_unit_test(test_format_cell_style_loss_thresholds),
         cmocka_unit_test(test_format_cell_style_rtt_thresholds),
+        cmocka_unit_test(test_format_cell_style_verdicts),
         cmocka_unit_test(test_format_column_values_match_cells),
         cmocka_unit_test(test_format_history_marks),
         cmocka_unit_test(test_format_levels_scale_to_max),

@@ -129,6 +129,8 @@ chain(struct fake *fk, size_t t, int nhops)
         h->stats = stats(10, 0, 1 * MS);
         h->n_responders = 1;
         h->responders = fk->resp[t][i];
+        h->attrib = (struct hw_attrib){.forward_loss = 0, .forward_lo = 0, .forward_hi = 0.26,
+                                       .response_loss = 0, .verdict = HW_VERDICT_OK};
     }
 }
 
@@ -194,27 +196,72 @@ test_view_trace_rows_in_hop_order(void **state)
     chain(&x->fk, 0, 3);
     x->fk.hops[0][1].n_responders = 0; /* hop 2 is silent */
     x->fk.hops[0][1].stats = stats(10, 10, 0);
+    x->fk.hops[0][1].attrib.forward_loss = -1;
+    x->fk.hops[0][1].attrib.verdict = HW_VERDICT_SILENT;
     build(x, 1, 30, 100);
     assert_string_equal(row(x, 0), "hopwatch: vm -> target.lab (198.18.2.2)");
     assert_string_equal(row(x, 1), "icmp raw  interval 1s  TTL 1-30  names on  numbers  "
                                    "elapsed 0:01:23");
-    /* Host column: 100 - 5 - 53 = 42 wide; cells right-aligned. */
-    snprintf(want, sizeof(want), "     %-42s %6s %5s %7s %7s %7s %7s %7s", "Host", "Loss%", "Snt",
-             "Last", "Avg", "Best", "Wrst", "StDev");
+    /* Host column: 100 - 5 - 53 - 7 = 35 wide (Fwd% fits, the verdict's
+     * 22 would leave the hosts 13); cells right-aligned. */
+    snprintf(want, sizeof(want), "     %-35s %6s %5s %7s %7s %7s %7s %7s %6s", "Host", "Loss%",
+             "Snt", "Last", "Avg", "Best", "Wrst", "StDev", "Fwd%");
     assert_string_equal(row(x, 2), want);
-    snprintf(want, sizeof(want), "  1. %-42s %6s %5s %7s %7s %7s %7s %7s", "r1.lab", "0.0%", "10",
-             "1.00", "1.00", "1.00", "1.00", "0.000");
+    snprintf(want, sizeof(want), "  1. %-35s %6s %5s %7s %7s %7s %7s %7s %6s", "r1.lab", "0.0%",
+             "10", "1.00", "1.00", "1.00", "1.00", "0.000", "0.0%");
     assert_string_equal(row(x, 3), want);
-    snprintf(want, sizeof(want), "  2. %-42s %6s %5s %7s %7s %7s %7s %7s", "???", "100.0%", "10",
-             "-", "-", "-", "-", "-");
+    snprintf(want, sizeof(want), "  2. %-35s %6s %5s %7s %7s %7s %7s %7s %6s", "???", "100.0%",
+             "10", "-", "-", "-", "-", "-", "-");
     assert_string_equal(row(x, 4), want);
     /* Hop 3 has no name: its address. */
     assert_int_equal(strncmp(row(x, 5), "  3. 198.18.2.2 ", 16), 0);
     assert_string_equal(row(x, 6), "");
     assert_int_equal(x->st.page, 30 - 4);
     /* Heavy loss is red, none plain. */
-    assert_int_equal(ui_frame_cell(&x->f, 4, 5 + 42 + 6)->style, UI_S_BAD);
-    assert_int_equal(ui_frame_cell(&x->f, 3, 5 + 42 + 6)->style, UI_S_NORMAL);
+    assert_int_equal(ui_frame_cell(&x->f, 4, 5 + 35 + 6)->style, UI_S_BAD);
+    assert_int_equal(ui_frame_cell(&x->f, 3, 5 + 35 + 6)->style, UI_S_NORMAL);
+}
+
+static void
+test_view_verdict_column_when_wide(void **state)
+{
+    struct fx *x = *state;
+    char want[256];
+    int vx = 5 + 40 + 53 + 7 + 1; /* where the verdict cells start */
+
+    chain(&x->fk, 0, 3);
+    x->fk.hops[0][0].paced = true; /* throttled, then probed slower */
+    x->fk.hops[0][1].stats = stats(10, 2, 1 * MS);
+    x->fk.hops[0][1].attrib.forward_loss = 0.2;
+    x->fk.hops[0][1].attrib.verdict = HW_VERDICT_LOSS_STARTS;
+    x->fk.hops[0][2].stats = stats(10, 2, 1 * MS);
+    x->fk.hops[0][2].attrib.forward_loss = 0.2;
+    x->fk.hops[0][2].attrib.verdict = HW_VERDICT_LOSS_BEFORE;
+    x->fk.hops[0][2].attrib.loss_from_ttl = 0;
+    /* 129 columns: the hosts keep 40, the verdict is left-aligned, last. */
+    build(x, 1, 30, 129);
+    snprintf(want, sizeof(want), "     %-40s %6s %5s %7s %7s %7s %7s %7s %6s %s", "Host", "Loss%",
+             "Snt", "Last", "Avg", "Best", "Wrst", "StDev", "Fwd%", "Verdict");
+    assert_string_equal(row(x, 2), want);
+    assert_string_equal(row(x, 3) + vx, "ok (replies limited)");
+    assert_string_equal(row(x, 4) + vx, "loss starts here");
+    assert_string_equal(row(x, 5) + vx, "loss from earlier hop");
+    assert_int_equal(ui_frame_cell(&x->f, 4, vx)->style, UI_S_BAD);
+    assert_int_equal(ui_frame_cell(&x->f, 5, vx)->style, UI_S_WARN);
+    assert_int_equal(ui_frame_cell(&x->f, 3, vx)->style, UI_S_DIM);
+    /* Fwd% is coloured like Loss%. */
+    assert_int_equal(ui_frame_cell(&x->f, 4, vx - 2)->style, UI_S_BAD);
+    /* 80 columns: neither would leave the hosts 24, so mtr's columns
+     * only, and the hosts keep 22. */
+    build(x, 1, 30, 80);
+    snprintf(want, sizeof(want), "     %-22s %6s %5s %7s %7s %7s %7s %7s", "Host", "Loss%", "Snt",
+             "Last", "Avg", "Best", "Wrst", "StDev");
+    assert_string_equal(row(x, 2), want);
+    /* The hosts view has no hop-only columns, however wide. */
+    x->st.view = UI_VIEW_HOSTS;
+    build(x, 1, 30, 200);
+    assert_null(strstr(row(x, 2), "Fwd%"));
+    assert_null(strstr(row(x, 2), "Verdict"));
 }
 
 static void
@@ -232,7 +279,8 @@ test_view_extra_responders_indented_with_blank_loss(void **state)
     x->fk.hops[0][1].n_responders = 2;
     build(x, 1, 30, 100);
     assert_int_equal(strncmp(row(x, 4), "  2. r2.lab ", 12), 0);
-    snprintf(want, sizeof(want), "       %-40s %6s %5s %7s %7s %7s %7s %7s", "198.18.9.2", "", "",
+    /* A responder line is not a hop: its Loss%, Snt and Fwd% are blank. */
+    snprintf(want, sizeof(want), "       %-33s %6s %5s %7s %7s %7s %7s %7s", "198.18.9.2", "", "",
              "2.00", "2.00", "2.00", "2.00", "0.000");
     assert_string_equal(row(x, 5), want);
     assert_int_equal(strncmp(row(x, 6), "  3. ", 5), 0);
@@ -524,6 +572,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_view_trace_rows_in_hop_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_verdict_column_when_wide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_extra_responders_indented_with_blank_loss,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_mpls_lines_on_toggle, setup, teardown),
