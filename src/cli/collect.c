@@ -36,6 +36,9 @@ struct cli_collect {
     int64_t summary_ns;                  /* between summaries */
     bool failed;                         /* a stream could not be written */
     bool said;                           /* the write error was reported */
+    bool hold;                           /* keep it until cli_collect_end() (a
+                                            screen owns the terminal) */
+    char held[300];                      /* the message kept, "" for none */
 };
 
 static const char *
@@ -81,6 +84,7 @@ cli_collect_new(struct cli_session *s, struct cli_collect **out)
     c->run.name_of = !s->opt.ping && !s->opt.numeric ? name_of : NULL;
     c->run.name_arg = s->names;
     c->run.wide = s->opt.wide;
+    c->run.order = s->opt.order;
     c->run.counters = &c->counters;
     c->run.targets = c->targets;
     c->run.ntargets = s->ntargets;
@@ -100,6 +104,7 @@ cli_collect_new(struct cli_session *s, struct cli_collect **out)
     st->first_ttl = s->opt.first_ttl;
     st->max_ttl = s->opt.max_ttl;
     st->max_unknown = s->opt.max_unknown;
+    st->adapt = !s->opt.no_adapt;
     st->pps = s->opt.pps;
     st->payload_size = s->opt.payload_size;
     st->tos = s->opt.tos;
@@ -178,10 +183,14 @@ write_failed(struct cli_collect *c, size_t k, int err)
     if (!c->said) {
         c->said = true;
         if (c->stream_names[k] == NULL)
-            fprintf(stderr, "hopwatch: write error: %s\n", strerror(-err));
+            snprintf(c->held, sizeof(c->held), "hopwatch: write error: %s", strerror(-err));
         else
-            fprintf(stderr, "hopwatch: cannot write %s: %s\n", c->stream_names[k],
-                    strerror(-err));
+            snprintf(c->held, sizeof(c->held), "hopwatch: cannot write %s: %s",
+                     c->stream_names[k], strerror(-err));
+        if (!c->hold) {
+            fprintf(stderr, "%s\n", c->held);
+            c->held[0] = '\0';
+        }
     }
     return CLI_EXIT_SYSTEM;
 }
@@ -314,7 +323,11 @@ cli_collect_update(struct cli_collect *c)
             int st = hw_trace_snapshot(t->trace, &snap);
 
             if (st < 0) {
-                fprintf(stderr, "hopwatch: %s\n", hw_strerror(st));
+                snprintf(c->held, sizeof(c->held), "hopwatch: %s", hw_strerror(st));
+                if (!c->hold) {
+                    fprintf(stderr, "%s\n", c->held);
+                    c->held[0] = '\0';
+                }
                 return CLI_EXIT_SYSTEM;
             }
             hw_trace_snapshot_free(c->snaps[i]);
@@ -338,10 +351,24 @@ cli_collect_run(const struct cli_collect *c)
     return &c->run;
 }
 
+void
+cli_collect_hold_errors(struct cli_collect *c)
+{
+    c->hold = true;
+}
+
 int
 cli_collect_end(struct cli_collect *c)
 {
-    int rc = c->failed ? CLI_EXIT_SYSTEM : summaries(c, true);
+    int rc;
+
+    /* The terminal is ours again: say what went wrong while it was not. */
+    c->hold = false;
+    if (c->held[0] != '\0') {
+        fprintf(stderr, "%s\n", c->held);
+        c->held[0] = '\0';
+    }
+    rc = c->failed ? CLI_EXIT_SYSTEM : summaries(c, true);
 
     if (c->log != NULL) {
         size_t k = c->log_k;

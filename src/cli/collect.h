@@ -2,8 +2,8 @@
  * the session's targets as report targets (value copies of their stats and
  * trace snapshots), the JSON-lines streams (--jsonl on standard output,
  * --log FILE) with their periodic summaries, write errors, and the exit
- * code the numbers give.  The batch modes use it; the interactive screen
- * can use it for --log:
+ * code the numbers give.  The batch modes use it, and the interactive
+ * screen for --log (holding its write errors while the screen is up):
  *
  *     struct cli_collect *c;
  *     rc = cli_collect_new(s, &c);                        after resolving
@@ -56,6 +56,10 @@ void cli_collect_trace_result(void *arg, int ttl, const struct hw_probe_result *
 /* The ping observer (hw_multi_result_cb, arg: the cli_collect): streams
  * the probe. */
 void cli_collect_ping_result(void *arg, size_t index, const struct hw_probe_result *r);
+
+/* Keep write errors to print them at cli_collect_end() instead of at once
+ * (while a screen owns the terminal). */
+void cli_collect_hold_errors(struct cli_collect *c);
 
 /* Probing starts now: note the time, write the streams' "start" records
  * and schedule the first summary. */

@@ -70,13 +70,6 @@ main(int argc, char **argv)
                 CLI_PPS_DEFAULT);
         return CLI_EXIT_USAGE;
     }
-    /* Until run_tui.c writes it (cli_collect, see collect.h), say so
-     * rather than run without the log asked for. */
-    if (s.opt.output == CLI_OUT_TUI && s.opt.log_path != NULL) {
-        fprintf(stderr, "hopwatch: --log is not available with the interactive screen yet: "
-                        "use it with --report, --json, --csv or --jsonl\n");
-        return CLI_EXIT_USAGE;
-    }
     if (s.opt.generate) {
         rc = parse_range(&s);
         if (rc != 0)

@@ -14,6 +14,7 @@
 
 #include "cli/exitcode.h"
 #include "cli/options.h"
+#include "report/columns.h"
 
 void
 cli_options_init(struct cli_options *o)
@@ -83,6 +84,7 @@ enum {
     OPT_LOG,
     OPT_SUMMARY,
     OPT_MEMORY,
+    OPT_NO_ADAPT,
 };
 
 static const struct option long_options[] = {
@@ -98,6 +100,8 @@ static const struct option long_options[] = {
     {"generate", no_argument, NULL, 'g'},
     {"pps", required_argument, NULL, OPT_PPS},
     {"show-memory", no_argument, NULL, OPT_MEMORY},
+    {"order", required_argument, NULL, 'o'},
+    {"no-adapt", no_argument, NULL, OPT_NO_ADAPT},
     {"report-cycles", required_argument, NULL, 'c'},
     {"count", required_argument, NULL, 'c'},
     {"interval", required_argument, NULL, 'i'},
@@ -154,6 +158,11 @@ cli_usage(FILE *f)
           "                          and a final one (with -c 0: until stopped)\n"
           "      --log FILE          also write the --jsonl stream to FILE\n"
           "      --summary-interval SECONDS  between stream summaries (default 10)\n"
+          "  -o, --order FIELDS      the table's columns, as letters (default LSNABWVFK):\n"
+          "                          L loss%  D drop  R rcv  S snt  N last  B best\n"
+          "                          A avg  W worst  V stdev  J jitter  M jitter avg\n"
+          "                          X jitter max  I jitter rfc3550  F forward loss%\n"
+          "                          K verdict (F, K: traces; where the loss comes from)\n"
           "  -w, --wide              never truncate host names in the table\n"
           "      --show-memory       print memory figures on stderr at the end\n"
           "\n"
@@ -166,6 +175,8 @@ cli_usage(FILE *f)
           "  -f, --first-ttl N       first TTL to probe (default 1)\n"
           "  -m, --max-ttl N         last TTL to probe (default 30)\n"
           "  -U, --max-unknown N     stop after N silent hops in a row (default 5)\n"
+          "      --no-adapt          keep probing hops whose replies are rate-limited at\n"
+          "                          the full rate (default: probe them slower)\n"
           "  -s, --size BYTES        ICMP payload size (default 56)\n"
           "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (default 0)\n"
           "  -u, --udp               UDP probes, destination port varied (classic)\n"
@@ -205,7 +216,7 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
      * letters (-hr) from an earlier parse that returned in the middle of
      * it (found by tests/fuzz/fuzz_options.c). */
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":rjCF:gc:i:Z:f:m:U:46nws:Q:uTP:a:I:M:B:hv", long_options,
+    while ((c = getopt_long(argc, argv, ":rjCF:gc:i:Z:f:m:U:46nwo:s:Q:uTP:a:I:M:B:hv", long_options,
                             NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -262,6 +273,25 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
             break;
         case OPT_MEMORY:
             o->show_memory = true;
+            break;
+        case 'o': {
+            const struct column *cols[COLUMNS_MAX];
+            char why[128];
+
+            if (strlen(optarg) > COLUMNS_MAX) {
+                snprintf(err, errlen, "invalid value '%s' for -o: at most %d fields", optarg,
+                         COLUMNS_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            if (columns_parse(optarg, cols, COLUMNS_MAX, why, sizeof(why)) < 0) {
+                snprintf(err, errlen, "invalid value for -o: %s", why);
+                return CLI_EXIT_USAGE;
+            }
+            o->order = optarg;
+            break;
+        }
+        case OPT_NO_ADAPT:
+            o->no_adapt = true;
             break;
         case 'c':
             if (cli_parse_int(optarg, 0, 1000000000, "-c", &n, err, errlen) < 0)

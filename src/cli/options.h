@@ -54,6 +54,10 @@ struct cli_options {
     const char *log_path;     /* --log: also write the JSON-lines stream here */
     double summary_interval_s;/* --summary-interval: between stream summaries */
     bool show_memory;         /* --show-memory: memory figures on stderr at the end */
+    const char *order;        /* -o: the table's columns (letters of
+                                 report/columns.h), NULL: the default */
+    bool no_adapt;            /* --no-adapt: never probe rate-limited hops
+                                 slower */
     char **targets;           /* the target words (pointers into argv) */
     size_t ntargets;          /* how many (0 with -F only) */
     bool help;                /* -h */

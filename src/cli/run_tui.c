@@ -1,27 +1,74 @@
-/* run_tui.c - start the interactive screen on the session's targets. */
+/* run_tui.c - start the interactive screen on the session's targets, with
+ * --log's JSON-lines stream written alongside when asked for. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "cli/collect.h"
 #include "cli/exitcode.h"
 #include "cli/run.h"
 #include "ui/ui.h"
+
+static int
+log_tick(void *arg)
+{
+    return cli_collect_tick(arg);
+}
+
+static int
+log_due_ms(void *arg)
+{
+    return cli_collect_timeout_ms(arg);
+}
+
+/* --log: gather the targets, open the file, write the "start" record and
+ * start the traces with the stream's observer.  Returns 0 or an exit code
+ * (said). */
+static int
+start_logged(struct cli_session *s, struct cli_collect **out)
+{
+    struct cli_collect *c;
+    int rc = cli_collect_new(s, &c);
+
+    *out = NULL;
+    if (rc != 0)
+        return rc;
+    rc = cli_collect_log(c, s->opt.log_path);
+    if (rc == 0)
+        rc = cli_collect_begin(c);
+    if (rc == 0)
+        rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+                                           cli_collect_trace_args(c));
+    if (rc != 0) {
+        cli_collect_free(c);
+        return rc;
+    }
+    /* From here on the screen owns the terminal. */
+    cli_collect_hold_errors(c);
+    *out = c;
+    return 0;
+}
 
 int
 cli_run_tui(struct cli_session *s)
 {
     struct ui_target *uts;
     struct ui_config cfg = {0};
+    struct cli_collect *c = NULL;
     char err[256];
     size_t n = 0;
-    int st;
+    int st, rc = CLI_EXIT_OK;
 
-    st = cli_session_start_traces(s, NULL, NULL);
+    if (s->opt.log_path != NULL)
+        st = start_logged(s, &c);
+    else
+        st = cli_session_start_traces(s, NULL, NULL);
     if (st != 0)
         return st;
-    uts = calloc(s->ntargets, sizeof(*uts));
+    uts = calloc(s->ntargets ? s->ntargets : 1, sizeof(*uts));
     if (uts == NULL) {
         fprintf(stderr, "hopwatch: out of memory\n");
+        cli_collect_free(c);
         return CLI_EXIT_SYSTEM;
     }
     for (size_t i = 0; i < s->ntargets; i++) {
@@ -36,6 +83,7 @@ cli_run_tui(struct cli_session *s)
     cfg.resolver = s->resolver;
     cfg.names = s->names;
     cfg.dns = !s->opt.numeric;
+    cfg.order = s->opt.order;
     cfg.targets = uts;
     cfg.ntargets = n;
     cfg.local_host = s->local_host;
@@ -43,11 +91,24 @@ cli_run_tui(struct cli_session *s)
     cfg.signal_flag = &cli_signal;
     /* The same rule as -i in main(): flooding is for root only. */
     cfg.min_interval_s = getuid() == 0 ? 0.001 : 0.2;
+    if (c != NULL) {
+        cfg.tick = log_tick;
+        cfg.tick_due_ms = log_due_ms;
+        cfg.tick_arg = c;
+    }
     st = ui_run(&cfg, err, sizeof(err));
     free(uts);
     if (st < 0) {
         fprintf(stderr, "hopwatch: %s\n", err);
-        return CLI_EXIT_USAGE;
+        rc = CLI_EXIT_USAGE;
     }
-    return CLI_EXIT_OK;
+    if (c != NULL) {
+        /* The log ends with the final summary, as a batch run's does. */
+        int lst = cli_collect_failed(c) ? 0 : cli_collect_update(c);
+
+        if (cli_collect_end(c) != 0 || lst != 0)
+            rc = CLI_EXIT_SYSTEM;
+        cli_collect_free(c);
+    }
+    return rc;
 }

@@ -319,6 +319,7 @@ cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_resul
     tcfg.first_ttl = s->opt.first_ttl;
     tcfg.max_ttl = s->opt.max_ttl;
     tcfg.max_unknown = s->opt.max_unknown;
+    tcfg.no_adapt = s->opt.no_adapt;
     tcfg.interval_ns = (int64_t)(s->opt.interval_s * NS_PER_S);
     tcfg.timeout_ns = (int64_t)(s->opt.timeout_s * NS_PER_S);
     tcfg.cycles = s->opt.output == CLI_OUT_TUI ? 0 : s->opt.cycles;
