@@ -70,6 +70,8 @@ struct hw_attrib {
                                 started at (after the last clean hop that
                                 could tell), else 0 */
     enum hw_verdict verdict; /* the verdict */
+    bool sample;             /* its answers were used as a sample of the
+                                forward survival */
 };
 
 /* Estimate for n hops in TTL order (hops[0] has TTL first_ttl), writing

@@ -171,6 +171,8 @@ struct hw_hop {
     size_t n_responders;              /* entries in responders */
     struct hw_responder *responders;  /* most answers first */
     struct hw_attrib attrib;          /* where its loss comes from (attrib.h) */
+    struct hw_attrib_hop evidence;    /* what the attribution was given: the
+                                         hop's latest window of outcomes */
     bool throttled;                   /* its replies look rate-limited now */
     bool paced;                       /* probed slower than the rounds */
     double rate_pps;                  /* probes per second it gets now */

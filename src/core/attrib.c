@@ -180,8 +180,10 @@ hw_attrib_estimate(const struct hw_attrib_hop *hops, size_t n, int first_ttl,
         out[i] = (struct hw_attrib){.forward_loss = -1, .forward_lo = -1, .forward_hi = -1,
                                     .response_loss = -1, .verdict = HW_VERDICT_NONE};
         if ((hops[i].trusted || hops[i].lost == 0) && hops[i].received > 0 &&
-            hops[i].received + hops[i].lost >= min_outcomes)
+            hops[i].received + hops[i].lost >= min_outcomes) {
             sample[ns++] = i;
+            out[i].sample = true;
+        }
     }
     nb = fit(hops, sample, ns, b);
     for (size_t k = 0; k < nb; k++)

@@ -32,11 +32,23 @@
  * JUDGE_GAP of the path's behind it or within JUDGE_AGREE_Z standard
  * errors; in between it is undecided (neither trusted nor paced) until the
  * next checkpoint, so a throttled hop that 16 outcomes cannot yet convict
- * (a burst of 6 answers, then 1/s, at 10 probes/s) is not believed. */
+ * (a burst of 6 answers, then 1/s, at 10 probes/s) is not believed.  A
+ * hop already known is presumed honest: one paced (probed at half the rate
+ * it was measured to answer at) is convicted again only at JUDGE_Z_PACED,
+ * and one paced or trusted before in this window's life is undecided only
+ * from JUDGE_AGREE_Z_KNOWN.  Behind a lossy link a window's loss wanders:
+ * 20% loss reads 8 or more of 16 in one window of 140 (a paced hop's
+ * window grows by some 30 outcomes a minute), and 10 points over the
+ * target's 400 in 128 in one window of 120; at 1.5 standard errors both
+ * would be suspect, and the hop's answers lost to the attribution until
+ * its next checkpoint.  (The unit test
+ * test_trace_random_loss_found_* show what that costs.) */
 #define JUDGE_FIRST 16
 #define WINDOW_ROLL 256
 #define JUDGE_Z 3.5
+#define JUDGE_Z_PACED 4.5
 #define JUDGE_AGREE_Z 1.5
+#define JUDGE_AGREE_Z_KNOWN 3.5
 #define JUDGE_GAP 0.10
 /* Slowest pacing: one probe per 10 s. */
 #define PACE_MAX_NS (10 * NS_PER_S)
@@ -70,6 +82,8 @@ struct hop {
     bool trusted;                   /* window: no sign of throttled replies */
     bool throttled;                 /* window: replies look rate-limited */
     bool undecided;                 /* window: judged neither way yet */
+    bool vetted;                    /* trusted at a checkpoint since its
+                                       window last began afresh */
 };
 
 struct hw_trace {
@@ -168,7 +182,7 @@ window_reset(struct hw_trace *t, struct hop *h)
     h->win_recv = h->win_lost = 0;
     h->old_recv = h->old_lost = 0;
     h->win_start_ns = now_ns(t);
-    h->trusted = h->undecided = false;
+    h->trusted = h->undecided = h->vetted = false;
 }
 
 static void
@@ -361,7 +375,7 @@ hop_clear(struct hop *h)
     h->win_from = h->win_recv = h->win_lost = 0;
     h->old_recv = h->old_lost = 0;
     h->win_start_ns = 0;
-    h->trusted = h->throttled = h->undecided = false;
+    h->trusted = h->throttled = h->undecided = h->vetted = false;
 }
 
 /* The path ends at ttl: cancel probes past it and forget those hops.  The
@@ -481,7 +495,9 @@ loss_behind(const struct hw_trace *t, int ttl, uint64_t *n)
 
 /* The share of probes a throttled hop answers once its burst allowance is
  * spent: the answered fraction of the later half of its window (from the
- * history ring; without one, of the whole window). */
+ * history ring; without one, of the whole window).  At least one answer is
+ * counted: a limiter of 1/s can answer none of 8 probes sent at 10/s, and
+ * none is not a rate to pace by. */
 static double
 sustained_answers(const struct hw_trace *t, const struct hop *h, uint64_t n)
 {
@@ -497,7 +513,9 @@ sustained_answers(const struct hw_trace *t, const struct hop *h, uint64_t n)
         known++;
         ok += v >= 0;
     }
-    return known > 0 ? (double)ok / (double)known : (double)h->win_recv / (double)n;
+    if (known == 0)
+        return (double)h->win_recv / (double)n;
+    return (double)(ok > 0 ? ok : 1) / (double)known;
 }
 
 /* A window of n outcomes is judged: n is 2^k or 3 * 2^k, from JUDGE_FIRST. */
@@ -545,7 +563,8 @@ assess(struct hw_trace *t, int ttl)
     p = ((double)h->win_lost + ref * (double)nref) / (double)(n + nref);
     se = sqrt(p * (1 - p) * (1.0 / (double)n + 1.0 / (double)nref));
     now = now_ns(t);
-    if (lossy - ref >= JUDGE_GAP && (se == 0 || (lossy - ref) / se > JUDGE_Z)) {
+    if (lossy - ref >= JUDGE_GAP &&
+        (se == 0 || (lossy - ref) / se > (h->pace_ns > 0 ? JUDGE_Z_PACED : JUDGE_Z))) {
         h->trusted = h->undecided = false;
         h->throttled = true;
         if (t->cfg.no_adapt)
@@ -557,7 +576,9 @@ assess(struct hw_trace *t, int ttl)
          * can see it. */
         double rate = NS_PER_S / (double)(h->pace_ns > 0 ? h->pace_ns : t->cfg.interval_ns);
         double replies = rate * sustained_answers(t, h, n);
-        double slower = 0.5 * (replies < rate ? replies : rate);
+        /* Paced already: the few answers of a slow window measure no
+         * rate; halve it. */
+        double slower = 0.5 * (h->pace_ns > 0 || rate < replies ? rate : replies);
         int64_t pace = slower > 0 ? (int64_t)(NS_PER_S / slower) : PACE_MAX_NS;
 
         h->pace_ns = pace > PACE_MAX_NS ? PACE_MAX_NS : pace;
@@ -566,13 +587,14 @@ assess(struct hw_trace *t, int ttl)
         t->generation++;
         return;
     }
-    if (lossy - ref >= JUDGE_GAP && se > 0 && (lossy - ref) / se >= JUDGE_AGREE_Z) {
+    if (lossy - ref >= JUDGE_GAP && se > 0 &&
+        (lossy - ref) / se >= (h->pace_ns > 0 || h->vetted ? JUDGE_AGREE_Z_KNOWN : JUDGE_AGREE_Z)) {
         /* Neither: wait for the next checkpoint. */
         h->trusted = false;
         h->undecided = true;
         return;
     }
-    h->trusted = true;
+    h->trusted = h->vetted = true;
     h->throttled = h->undecided = false;
 }
 
@@ -776,8 +798,10 @@ attribute(const struct hw_trace *t, struct hw_trace_snapshot *s)
         }
     }
     hw_attrib_estimate(in, n, t->cfg.first_ttl, WINDOW_MIN, res);
-    for (size_t i = 0; i < n; i++)
+    for (size_t i = 0; i < n; i++) {
         s->hops[i].attrib = res[i];
+        s->hops[i].evidence = in[i];
+    }
 }
 
 int

@@ -208,6 +208,18 @@ attrib_members(struct json *j, const struct hw_hop *h)
     json_bool(j, h->paced);
     json_key(j, "probe_rate_pps");
     json_double(j, h->rate_pps, 3);
+    /* What the estimate stands on: the hop's latest window. */
+    json_key(j, "evidence");
+    json_object_begin(j);
+    json_key(j, "received");
+    json_uint(j, h->evidence.received);
+    json_key(j, "lost");
+    json_uint(j, h->evidence.lost);
+    json_key(j, "trusted");
+    json_bool(j, h->evidence.trusted);
+    json_key(j, "sample");
+    json_bool(j, a->sample);
+    json_object_end(j);
 }
 
 static void

@@ -508,6 +508,18 @@ fakenet_route(struct fakenet *n, const struct fake_path *path)
     n->route_on = true;
 }
 
+/* A uniform draw in [0, 1) from the seeded generator (splitmix64). */
+static double
+uniform(struct fakenet *n)
+{
+    uint64_t z = (n->rng += 0x9E3779B97F4A7C15ULL);
+
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+    z ^= z >> 31;
+    return (double)(z >> 11) / 9007199254740992.0;
+}
+
 static void
 route_answer(struct fakenet *n, size_t i)
 {
@@ -525,6 +537,8 @@ route_answer(struct fakenet *n, size_t i)
     /* A probe dropped at hop k is lost for every TTL past it too. */
     for (int k = 0; k <= idx; k++) {
         if (p->drop_every[k] != 0 && count % p->drop_every[k] == 0)
+            return;
+        if (p->drop_p[k] > 0 && uniform(n) < p->drop_p[k])
             return;
     }
     if (p->silent[idx])

@@ -70,6 +70,10 @@ struct fake_path {
     bool silent[FAKE_HOPS_MAX];      /* never answers */
     unsigned drop_every[FAKE_HOPS_MAX]; /* drop every n-th probe reaching
                                            this TTL (0: none) */
+    double drop_p[FAKE_HOPS_MAX];    /* drop each probe reaching this hop
+                                        with this probability, drawn from
+                                        the fakenet's seeded generator (a
+                                        router like iptables statistic) */
     int unreach_ttl;                 /* from this TTL on, hop[unreach_ttl-1]
                                         answers unreachable (0: none) */
     int unreach_code;                /* with this code */
@@ -113,6 +117,9 @@ struct fakenet {
     double tokens[FAKE_HOPS_MAX];    /* rate limit buckets per hop */
     int64_t tokens_at[FAKE_HOPS_MAX];/* when each was last refilled */
     int closes;                      /* close() calls */
+    uint64_t rng;                    /* state of the generator for drop_p
+                                        (splitmix64); set it to choose a
+                                        seed */
 };
 
 /* Start a fake network at mono 1000 s, wall clock 2026-11-23. */

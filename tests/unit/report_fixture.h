@@ -164,13 +164,17 @@ fx_trace_init(struct fx_trace *x)
     x->hops[2].responders = x->r3;
     /* Where the loss comes from: hops 1 and 3 clean, hop 2 silent. */
     x->hops[0].attrib = (struct hw_attrib){.forward_loss = 0, .forward_lo = 0, .forward_hi = 0.5,
-                                           .response_loss = 0, .verdict = HW_VERDICT_OK};
+                                           .response_loss = 0, .verdict = HW_VERDICT_OK,
+                                           .sample = true};
+    x->hops[0].evidence = (struct hw_attrib_hop){.received = 3, .lost = 0, .trusted = true};
     x->hops[0].rate_pps = 1;
     x->hops[1].attrib = (struct hw_attrib){.forward_loss = -1, .forward_lo = -1,
                                            .forward_hi = -1, .response_loss = -1,
                                            .verdict = HW_VERDICT_SILENT};
+    x->hops[1].evidence = (struct hw_attrib_hop){.received = 0, .lost = 3, .trusted = false};
     x->hops[1].rate_pps = 1;
     x->hops[2].attrib = x->hops[0].attrib;
+    x->hops[2].evidence = x->hops[0].evidence;
     x->hops[2].rate_pps = 1;
     x->snap.target = fx_addr("198.18.2.2");
     x->snap.first_ttl = 1;
