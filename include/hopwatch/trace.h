@@ -29,6 +29,31 @@
  * rate.  The windows feed the loss attribution of every snapshot
  * (attrib.h); a new responder at a hop that had answered (a route change)
  * restarts the windows from that hop on.
+ *
+ * Routes change, so the path length and the route's end are beliefs that
+ * evidence revises, never facts fixed by one answer.  A target reply or an
+ * unreachable nearer than the end moves the end in (the hops past it are
+ * forgotten); a time exceeded at or past the end says the route goes
+ * further: the end is unknown again and probing goes out from there, at
+ * once.  While the end fails (past an unreachable always; past a reached
+ * end once 3 of its probes in a row were not answered by the target) one
+ * "scout" probe every second round goes past the end, to the TTLs past it
+ * in turn (up to max_unknown of them), so that a route that comes back or
+ * grows is seen within a few rounds even when the hop at the old end no
+ * longer answers.  Scouts belong to no hop and are neither counted nor
+ * reported; only their news is used: a time exceeded past the end reopens
+ * it, a target reply past an unreachable too, and past a reached end only
+ * the 4th reply while the end kept failing (random loss at the end must not
+ * move it).
+ *
+ * The target's own statistics (hw_trace_snapshot.target_stats) count only
+ * what the target did: every target reply (echo reply; for UDP the port
+ * unreachable, for TCP the SYN+ACK or RST it sends itself), and, at the
+ * TTL that stands for the target (the end once known, else the deepest TTL
+ * probed), every probe that got no target reply, except a time exceeded,
+ * which says the target lies further, not that it was lost.  A router's
+ * answer is never counted as the target's, and the counts survive route
+ * changes.
  */
 #ifndef HOPWATCH_TRACE_H
 #define HOPWATCH_TRACE_H
@@ -143,6 +168,9 @@ enum hw_trace_end {
     HW_END_UNREACHABLE,      /* an ICMP destination unreachable ended it */
     HW_END_MAX_TTL,          /* max_ttl probed without reaching the target */
     HW_END_SILENT,           /* max_unknown silent hops in a row */
+    HW_END_LOCAL_ERROR,      /* probes cannot even be sent (the nearest
+                                hop's latest probe failed at the send call:
+                                no route, a local firewall, too big) */
 };
 
 /* Name of an end ("reached", "unreachable", ...); static. */
@@ -173,6 +201,10 @@ struct hw_hop {
     struct hw_attrib attrib;          /* where its loss comes from (attrib.h) */
     struct hw_attrib_hop evidence;    /* what the attribution was given: the
                                          hop's latest window of outcomes */
+    uint64_t send_errors;             /* probes whose send call failed (they
+                                         count as lost in stats too) */
+    int send_status;                  /* its latest probe's send error
+                                         (negative status), else 0 */
     bool throttled;                   /* its replies look rate-limited now */
     bool paced;                       /* probed slower than the rounds */
     double rate_pps;                  /* probes per second it gets now */
@@ -184,11 +216,23 @@ struct hw_trace_snapshot {
     int first_ttl;           /* TTL of hops[0] */
     size_t n_hops;           /* hops from first_ttl up to the last probed one */
     struct hw_hop *hops;     /* hops[i].ttl == first_ttl + i */
-    enum hw_trace_end end;   /* how the route ends, so far */
+    enum hw_trace_end end;   /* how the route ends, as far as known now:
+                                UNKNOWN while discovering; SILENT or MAX_TTL
+                                as soon as the deepest TTL probed has timed
+                                out (or answered at max_ttl) without the
+                                target answering; LOCAL_ERROR while the
+                                nearest hop's probes cannot be sent */
     int end_ttl;             /* TTL of the last hop when end is REACHED or
                                 UNREACHABLE, else 0 */
     int end_icmp_type;       /* UNREACHABLE: the ICMP type that ended it */
     int end_icmp_code;       /* UNREACHABLE: the ICMP code that ended it */
+    struct hw_addr end_from; /* REACHED, UNREACHABLE: who answered at the
+                                end (the router that said unreachable) */
+    int end_status;          /* LOCAL_ERROR: the send call's negative
+                                status (hw_strerror), else 0 */
+    struct hw_stats target_stats; /* the target's own answers (see the top
+                                of this file): what every view and summary
+                                shows for the target */
     uint64_t rounds;         /* rounds started */
     int64_t start_real_ns;   /* wall-clock time of hw_trace_start() */
     int64_t now_real_ns;     /* wall-clock time of the snapshot */

@@ -53,11 +53,21 @@
 /* Slowest pacing: one probe per 10 s. */
 #define PACE_MAX_NS (10 * NS_PER_S)
 
-/* A probe's tag: its TTL in the low 8 bits, its index among the probes
- * of that TTL above, so its history entry can be found again. */
-#define TAG(ttl, idx) ((uint64_t)(ttl) | ((uint64_t)(idx) << 8))
+/* A probe's tag: its TTL in the low 8 bits, then a scout flag (a probe past
+ * the route's end, see scout()), then its index among the probes of that
+ * TTL, so its history entry can be found again. */
+#define TAG(ttl, idx) ((uint64_t)(ttl) | ((uint64_t)(idx) << 9))
+#define TAG_SCOUT ((uint64_t)1 << 8)
 #define TAG_TTL(tag) ((int)((tag)&0xff))
-#define TAG_IDX(tag) ((tag) >> 8)
+#define TAG_IDX(tag) ((tag) >> 9)
+/* Following a route that changes (see trace.h): scouts go past a failing
+ * end every SCOUT_EVERY rounds, past a reached end only once its target
+ * probes failed SCOUT_AFTER times in a row, and a scout's echo reply past a
+ * reached end moves the end only after GROW_VOTES of them while the end
+ * kept failing (loss alone must not move the end). */
+#define SCOUT_EVERY 2
+#define SCOUT_AFTER 3
+#define GROW_VOTES 4
 
 struct hop {
     struct hw_stats stats;          /* every probe with this TTL */
@@ -84,6 +94,8 @@ struct hop {
     bool undecided;                 /* window: judged neither way yet */
     bool vetted;                    /* trusted at a checkpoint since its
                                        window last began afresh */
+    int send_status;                /* its latest outcome's send error, or 0 */
+    uint64_t send_errors;           /* probes whose send failed */
 };
 
 struct hw_trace {
@@ -96,6 +108,13 @@ struct hw_trace {
     enum hw_trace_end end;          /* REACHED/UNREACHABLE once known */
     int end_type;                   /* ICMP type that ended the route */
     int end_code;                   /* ICMP code that ended the route */
+    struct hw_addr end_from;        /* who sent the answer that ended it */
+    int end_fails;                  /* the end's probes failed this many
+                                       times in a row (not a target reply) */
+    int grow_votes;                 /* scouts answered past a failing end */
+    unsigned scout_next;            /* which TTL past the end scouts next */
+    struct hw_stats target;         /* the target's own answers (trace.h);
+                                       kept across route changes */
     uint64_t rounds;                /* rounds started */
     int64_t next_round_mono_ns;     /* when the next round is due */
     int64_t start_real_ns;          /* wall clock of the first round */
@@ -131,6 +150,7 @@ hw_trace_end_name(enum hw_trace_end end)
     case HW_END_UNREACHABLE: return "unreachable";
     case HW_END_MAX_TTL: return "max-ttl";
     case HW_END_SILENT: return "silent";
+    case HW_END_LOCAL_ERROR: return "local-error";
     }
     return "unknown";
 }
@@ -185,6 +205,26 @@ window_reset(struct hw_trace *t, struct hop *h)
     h->trusted = h->undecided = h->vetted = false;
 }
 
+/* The probe spec every probe of the trace shares, for TTL ttl. */
+static void
+probe_spec(const struct hw_trace *t, int ttl, uint64_t tag, struct hw_probe_spec *spec)
+{
+    memset(spec, 0, sizeof(*spec));
+    spec->method = t->cfg.method;
+    spec->port = t->cfg.port;
+    spec->dst = t->cfg.target;
+    spec->ttl = ttl;
+    spec->tos = t->cfg.tos;
+    spec->payload_size = t->cfg.payload_size;
+    spec->fill = t->cfg.fill;
+    spec->fill_byte = t->cfg.fill_byte;
+    spec->timeout_ns = t->cfg.timeout_ns;
+    spec->cb = probe_done;
+    spec->on_extra = probe_extra;
+    spec->arg = (void *)t;
+    spec->tag = tag;
+}
+
 static void
 send_probe(struct hw_trace *t, int ttl)
 {
@@ -201,20 +241,7 @@ send_probe(struct hw_trace *t, int ttl)
         h->flying = nf;
         h->capflying = ncap;
     }
-    memset(&spec, 0, sizeof(spec));
-    spec.method = t->cfg.method;
-    spec.port = t->cfg.port;
-    spec.dst = t->cfg.target;
-    spec.ttl = ttl;
-    spec.tos = t->cfg.tos;
-    spec.payload_size = t->cfg.payload_size;
-    spec.fill = t->cfg.fill;
-    spec.fill_byte = t->cfg.fill_byte;
-    spec.timeout_ns = t->cfg.timeout_ns;
-    spec.cb = probe_done;
-    spec.on_extra = probe_extra;
-    spec.arg = t;
-    spec.tag = TAG(ttl, h->stats.sent);
+    probe_spec(t, ttl, TAG(ttl, h->stats.sent), &spec);
     if (t->cfg.history_len > 0 && h->hist == NULL) {
         h->hist = malloc(t->cfg.history_len * sizeof(*h->hist));
         if (h->hist == NULL)
@@ -232,6 +259,35 @@ send_probe(struct hw_trace *t, int ttl)
         h->next_ok_ns = now_ns(t) + h->pace_ns;
     t->in_flight++;
     t->generation++;
+}
+
+/* A probe past the route's end, to see the route come back or grow (see
+ * trace.h).  It belongs to no hop: no statistics, history or log record;
+ * only its answer's news counts (probe_done).  Sent every SCOUT_EVERY
+ * rounds while the end fails: always past an unreachable, past a reached
+ * end once SCOUT_AFTER of its probes in a row were not target replies.
+ * Successive scouts take the TTLs past the end in turn, up to max_unknown
+ * of them (a path that grew by more than that is found by the time
+ * exceeded answers of the nearer ones). */
+static void
+scout(struct hw_trace *t)
+{
+    struct hw_probe_spec spec;
+    int span, ttl;
+
+    if (t->end_ttl == 0 || t->rounds % SCOUT_EVERY != 0)
+        return;
+    if (t->end == HW_END_REACHED && t->end_fails < SCOUT_AFTER)
+        return;
+    span = t->cfg.max_unknown;
+    if (t->end_ttl + span > t->cfg.max_ttl)
+        span = t->cfg.max_ttl - t->end_ttl;
+    if (span <= 0)
+        return;
+    ttl = t->end_ttl + 1 + (int)(t->scout_next++ % (unsigned)span);
+    probe_spec(t, ttl, TAG(ttl, 0) | TAG_SCOUT, &spec);
+    if (hw_engine_probe(t->e, &spec, NULL) == 0)
+        t->in_flight++;
 }
 
 /* Send this hop its probe of the round, unless its pacing says to sit the
@@ -268,6 +324,7 @@ fill_quota(struct hw_trace *t)
         if (h->stats.sent + h->skipped < q)
             probe_or_skip(t, ttl);
     }
+    scout(t);
 }
 
 /* True while some TTL within the horizon still has probes to get. */
@@ -376,20 +433,25 @@ hop_clear(struct hop *h)
     h->old_recv = h->old_lost = 0;
     h->win_start_ns = 0;
     h->trusted = h->throttled = h->undecided = h->vetted = false;
+    h->send_status = 0;
+    h->send_errors = 0;
 }
 
 /* The path ends at ttl: cancel probes past it and forget those hops.  The
  * cancellations call probe_done() re-entrantly with CANCELLED, which only
  * does bookkeeping. */
 static void
-set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, int type, int code)
+set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_probe_result *r)
 {
     int old = horizon(t);
 
+    if (t->end_ttl != ttl || t->end != kind)
+        t->end_fails = t->grow_votes = 0;
     t->end_ttl = ttl;
     t->end = kind;
-    t->end_type = type;
-    t->end_code = code;
+    t->end_type = r->icmp_type;
+    t->end_code = r->icmp_code;
+    t->end_from = r->responder;
     for (int x = ttl + 1; x <= old && x <= t->cfg.max_ttl; x++) {
         struct hop *h = hop_at(t, x);
 
@@ -397,6 +459,23 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, int type, int code)
             hw_engine_cancel(t->e, h->flying[h->nflying - 1]);
         hop_clear(h);
     }
+}
+
+/* The route goes on past its believed end: a router answered "time
+ * exceeded" at or past it, or (past an unreachable) the target answered a
+ * scout.  The end is unknown again, the path is known to reach at least
+ * ttl, and probing goes out from there as at the start (the caller probes
+ * the TTLs the horizon gained at once). */
+static void
+reopen_end(struct hw_trace *t, int ttl)
+{
+    t->end_ttl = 0;
+    t->end = HW_END_UNKNOWN;
+    t->end_type = t->end_code = 0;
+    memset(&t->end_from, 0, sizeof(t->end_from));
+    t->end_fails = t->grow_votes = 0;
+    t->highest = ttl;
+    t->generation++;
 }
 
 static struct hw_responder *
@@ -598,6 +677,101 @@ assess(struct hw_trace *t, int ttl)
     h->throttled = h->undecided = false;
 }
 
+/* The TTL whose probes stand for the target: the end once known, else the
+ * deepest TTL probed. */
+static int
+target_ttl(const struct hw_trace *t)
+{
+    return t->end_ttl != 0 ? t->end_ttl : horizon(t);
+}
+
+/* What an answer at ttl says about where the route ends (trace.h): a
+ * target reply or an unreachable ends it there, unless it ends nearer
+ * already the same way; a time exceeded at or past the end says it goes
+ * further. */
+static void
+end_news(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
+{
+    bool nearer = t->end_ttl == 0 || ttl < t->end_ttl;
+    bool at = ttl == t->end_ttl;
+
+    switch (r->outcome) {
+    case HW_OUTCOME_REPLY:
+        if (nearer || (at && t->end != HW_END_REACHED))
+            set_end(t, ttl, HW_END_REACHED, r);
+        break;
+    case HW_OUTCOME_UNREACHABLE:
+        if (nearer || (at && t->end != HW_END_UNREACHABLE))
+            set_end(t, ttl, HW_END_UNREACHABLE, r);
+        break;
+    case HW_OUTCOME_TIME_EXCEEDED:
+        if (t->end_ttl != 0 && ttl >= t->end_ttl)
+            reopen_end(t, ttl);
+        break;
+    default:
+        break;
+    }
+}
+
+/* Count an outcome for the target (trace.h): its reply, whatever the TTL;
+ * and at the TTL that stands for it, any failure but a time exceeded (that
+ * one says the target lies further, not that it is lost).  Then keep the
+ * tally of a reached end's failures in a row, which starts the scouts. */
+static void
+count_for_target(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
+{
+    if (r->outcome == HW_OUTCOME_REPLY) {
+        hw_stats_sent(&t->target);
+        hw_stats_reply(&t->target, r->rtt_ns);
+    } else if (r->outcome != HW_OUTCOME_TIME_EXCEEDED && ttl == target_ttl(t)) {
+        hw_stats_sent(&t->target);
+        hw_stats_lost(&t->target);
+    }
+    if (t->end == HW_END_REACHED && ttl == t->end_ttl) {
+        if (r->outcome == HW_OUTCOME_REPLY)
+            t->end_fails = t->grow_votes = 0;
+        else
+            t->end_fails++;
+    }
+}
+
+/* A scout's news (see scout()): a time exceeded past the end says the
+ * route goes further; past an unreachable, a target reply says it is back.
+ * Past a reached end a target reply is expected, and moves the end out only
+ * when the end keeps failing while scouts keep answering (a new hop that
+ * never answers took its place). */
+static void
+scout_done(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
+{
+    if (t->end_ttl == 0 || ttl <= t->end_ttl)
+        return; /* the end moved since it was sent */
+    if (r->outcome == HW_OUTCOME_TIME_EXCEEDED) {
+        reopen_end(t, ttl);
+    } else if (r->outcome == HW_OUTCOME_REPLY) {
+        if (t->end == HW_END_UNREACHABLE ||
+            (t->end_fails >= SCOUT_AFTER && ++t->grow_votes >= GROW_VOTES))
+            reopen_end(t, t->end_ttl);
+    }
+}
+
+/* The horizon moved out past before: probe the new TTLs now, not next
+ * round. */
+static void
+probe_new_ttls(struct hw_trace *t, int before)
+{
+    uint64_t q = quota(t);
+
+    if (horizon(t) <= before)
+        return;
+    for (int x = before + 1; x <= horizon(t); x++) {
+        struct hop *nh = hop_at(t, x);
+
+        if (nh->stats.sent + nh->skipped < q)
+            probe_or_skip(t, x);
+    }
+    arm_timer(t);
+}
+
 static void
 probe_done(void *arg, const struct hw_probe_result *r)
 {
@@ -606,8 +780,14 @@ probe_done(void *arg, const struct hw_probe_result *r)
     struct hop *h = hop_at(t, ttl);
     int before = horizon(t);
 
-    forget_flying(h, r->id);
     t->in_flight--;
+    if (r->tag & TAG_SCOUT) {
+        if (r->outcome != HW_OUTCOME_CANCELLED)
+            scout_done(t, ttl, r);
+        probe_new_ttls(t, before);
+        return;
+    }
+    forget_flying(h, r->id);
     if (r->outcome == HW_OUTCOME_CANCELLED)
         return;
     /* Past the known end: a probe that was already on its way. */
@@ -616,8 +796,10 @@ probe_done(void *arg, const struct hw_probe_result *r)
     t->generation++;
 
     switch (r->outcome) {
-    case HW_OUTCOME_TIMEOUT:
     case HW_OUTCOME_SEND_ERROR:
+    case HW_OUTCOME_TIMEOUT:
+        /* A send error is lost all the same, and said as what it is. */
+        h->send_errors += r->outcome == HW_OUTCOME_SEND_ERROR;
         hw_stats_lost(&h->stats);
         history_set(t, h, TAG_IDX(r->tag), HW_HIST_LOST);
         break;
@@ -630,14 +812,13 @@ probe_done(void *arg, const struct hw_probe_result *r)
                     r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
         if (ttl > t->highest)
             t->highest = ttl;
-        if (r->outcome == HW_OUTCOME_REPLY && (t->end_ttl == 0 || ttl < t->end_ttl))
-            set_end(t, ttl, HW_END_REACHED, r->icmp_type, r->icmp_code);
-        else if (r->outcome == HW_OUTCOME_UNREACHABLE && (t->end_ttl == 0 || ttl < t->end_ttl))
-            set_end(t, ttl, HW_END_UNREACHABLE, r->icmp_type, r->icmp_code);
+        end_news(t, ttl, r);
         break;
     case HW_OUTCOME_CANCELLED:
         break;
     }
+    h->send_status = r->outcome == HW_OUTCOME_SEND_ERROR ? r->status : 0;
+    count_for_target(t, ttl, r);
     /* The window counts the probes sent since it began. */
     if (TAG_IDX(r->tag) >= h->win_from) {
         if (r->outcome == HW_OUTCOME_TIMEOUT || r->outcome == HW_OUTCOME_SEND_ERROR)
@@ -657,35 +838,31 @@ probe_done(void *arg, const struct hw_probe_result *r)
     }
     if (t->cfg.on_result != NULL)
         t->cfg.on_result(t->cfg.arg, ttl, r);
-
-    /* The horizon moved out: probe the new TTLs now, not next round. */
-    if (horizon(t) > before) {
-        uint64_t q = quota(t);
-
-        for (int x = before + 1; x <= horizon(t); x++) {
-            struct hop *nh = hop_at(t, x);
-
-            if (nh->stats.sent + nh->skipped < q)
-                probe_or_skip(t, x);
-        }
-        arm_timer(t);
-    }
+    probe_new_ttls(t, before);
 }
 
-/* A late or duplicate answer: counted, never as received. */
+/* A late or duplicate answer: counted, never as received (a target reply
+ * in the target's counts too). */
 static void
 probe_extra(void *arg, const struct hw_probe_result *r)
 {
     struct hw_trace *t = arg;
     int ttl = TAG_TTL(r->tag);
+    bool late = r->extra == HW_EXTRA_LATE;
 
-    if (t->end_ttl != 0 && ttl > t->end_ttl)
+    if ((r->tag & TAG_SCOUT) || (t->end_ttl != 0 && ttl > t->end_ttl))
         return;
     t->generation++;
-    if (r->extra == HW_EXTRA_LATE)
+    if (late)
         hw_stats_late(&hop_at(t, ttl)->stats);
     else
         hw_stats_duplicate(&hop_at(t, ttl)->stats);
+    if (r->outcome == HW_OUTCOME_REPLY) {
+        if (late)
+            hw_stats_late(&t->target);
+        else
+            hw_stats_duplicate(&t->target);
+    }
 }
 
 struct hw_trace *
@@ -727,6 +904,7 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     t->e = e;
     t->cfg = *c;
     t->highest = c->first_ttl - 1;
+    hw_stats_init(&t->target);
     *status = 0;
     return t;
 }
@@ -804,6 +982,38 @@ attribute(const struct hw_trace *t, struct hw_trace_snapshot *s)
     }
 }
 
+/* How the route ends as far as the trace can tell now (trace.h): its
+ * belief, or, while that is unknown, what the probes already say: nothing
+ * can be sent, or the deepest TTL probed got no target reply. */
+static void
+end_now(const struct hw_trace *t, struct hw_trace_snapshot *s)
+{
+    const struct hop *top = &t->hops[horizon(t) - t->cfg.first_ttl];
+
+    s->end = t->end;
+    s->end_ttl = t->end_ttl;
+    if (t->end != HW_END_UNKNOWN) {
+        s->end_icmp_type = t->end_type;
+        s->end_icmp_code = t->end_code;
+        s->end_from = t->end_from;
+    }
+    if (!t->started)
+        return;
+    /* A local failure outranks any belief: nothing goes out now. */
+    if (t->hops[0].send_status != 0) {
+        s->end = HW_END_LOCAL_ERROR;
+        s->end_ttl = 0;
+        s->end_status = t->hops[0].send_status;
+        return;
+    }
+    if (t->end != HW_END_UNKNOWN)
+        return;
+    if (horizon(t) >= t->cfg.max_ttl && top->stats.received + top->stats.lost > 0)
+        s->end = HW_END_MAX_TTL;
+    else if (top->stats.lost > 0 || hw_trace_done(t))
+        s->end = horizon(t) >= t->cfg.max_ttl ? HW_END_MAX_TTL : HW_END_SILENT;
+}
+
 int
 hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
 {
@@ -837,6 +1047,8 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
         d->ttl = t->cfg.first_ttl + (int)i;
         d->stats = h->stats;
         d->throttled = h->throttled;
+        d->send_errors = h->send_errors;
+        d->send_status = h->send_status;
         d->paced = h->pace_ns > 0;
         d->rate_pps = (double)NS_PER_S / (double)(h->pace_ns > 0 ? h->pace_ns : t->cfg.interval_ns);
         if (h->nresp == 0)
@@ -852,14 +1064,8 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
     }
 
     attribute(t, s);
-    s->end = t->end;
-    s->end_ttl = t->end_ttl;
-    if (t->end != HW_END_UNKNOWN) {
-        s->end_icmp_type = t->end_type;
-        s->end_icmp_code = t->end_code;
-    } else if (hw_trace_done(t)) {
-        s->end = horizon(t) >= t->cfg.max_ttl ? HW_END_MAX_TTL : HW_END_SILENT;
-    }
+    end_now(t, s);
+    s->target_stats = t->target;
     s->rounds = t->rounds;
     s->start_real_ns = t->start_real_ns;
     hw_engine_now(t->e, &now);
@@ -933,6 +1139,10 @@ forget_all(struct hw_trace *t)
     t->end_ttl = 0;
     t->end = HW_END_UNKNOWN;
     t->end_type = t->end_code = 0;
+    memset(&t->end_from, 0, sizeof(t->end_from));
+    t->end_fails = t->grow_votes = 0;
+    t->scout_next = 0;
+    hw_stats_init(&t->target);
     t->rounds = 0;
     t->generation++;
 }

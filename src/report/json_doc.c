@@ -29,33 +29,6 @@ report_status_name(int status)
     }
 }
 
-void
-report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,
-                         bool *reached)
-{
-    uint64_t sent = 0, done = 0;
-
-    hw_stats_init(out);
-    *reached = snap->end == HW_END_REACHED && snap->end_ttl >= snap->first_ttl &&
-               (size_t)(snap->end_ttl - snap->first_ttl) < snap->n_hops;
-    if (*reached) {
-        *out = snap->hops[snap->end_ttl - snap->first_ttl].stats;
-        return;
-    }
-    /* Not reached: every probe of the deepest hop is one the target did
-     * not answer. */
-    for (size_t i = 0; i < snap->n_hops; i++) {
-        const struct hw_stats *h = &snap->hops[i].stats;
-
-        if (h->sent > sent) {
-            sent = h->sent;
-            done = h->received + h->lost;
-        }
-    }
-    out->sent = sent;
-    out->lost = done;
-}
-
 /* A time in ns as milliseconds, or null when negative (no value). */
 static void
 ms_or_null(struct json *j, const char *key, double ns)

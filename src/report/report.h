@@ -14,6 +14,7 @@
 
 #include "report/columns.h"
 #include "report/json.h"
+#include "report/route.h"
 
 /* The schema of the JSON document and of the stream's records. */
 #define REPORT_SCHEMA "hopwatch/1"
@@ -64,8 +65,7 @@ struct report_target {
     int status;                /* 0, or why it was not probed (a negative hw
                                   status: HW_ENAME, HW_ENOADDR, HW_EDNS, ...) */
     const char *error;         /* that reason as a message, or NULL */
-    bool reached;              /* the target itself answered (ping: at least
-                                  once; trace: the route reached it) */
+    bool reached;              /* the target itself answered, at least once */
     struct hw_stats stats;     /* its own numbers: ping, its probes; trace, see
                                   report_target_from_trace() */
     const struct hw_trace_snapshot *snap; /* trace mode: its trace; else NULL */
@@ -117,13 +117,6 @@ int report_json(FILE *f, const struct report_run *r);
  * and responder (trace); columns in doc/hopwatch.8.  Returns 0, or -errno
  * when writing failed. */
 int report_csv(FILE *f, const struct report_run *r);
-
-/* Trace mode: the target's own numbers out of its trace.  Reached: the
- * stats of the hop where it answered.  Not reached: as many probes sent
- * and lost as the deepest hop had (none received, no RTT), so that its
- * loss is 100%.  *reached says which. */
-void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,
-                              bool *reached);
 
 /* "ok", "name-error", "no-address", "dns-error", "no-socket" or "error" for
  * a report_target.status; static. */

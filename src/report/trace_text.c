@@ -106,7 +106,7 @@ report_trace_text(FILE *f, const struct report_trace *r)
 {
     const struct hw_trace_snapshot *s = r->snap;
     const struct column *cols[COLUMNS_MAX];
-    char host[HOST_BUF], head[HOST_BUF], when[40];
+    char host[HOST_BUF], head[HOST_BUF], when[40], end[300];
     size_t width, ncols;
     char err[128];
     int n;
@@ -154,33 +154,9 @@ report_trace_text(FILE *f, const struct report_trace *r)
         }
     }
 
-    switch (s->end) {
-    case HW_END_UNREACHABLE: {
-        const struct hw_hop *h = &s->hops[s->end_ttl - s->first_ttl];
-        char addr[HW_ADDRSTRLEN] = "?";
-
-        for (size_t k = 0; k < h->n_responders; k++) {
-            if (h->responders[k].outcome == HW_OUTCOME_UNREACHABLE) {
-                hw_addr_format(&h->responders[k].addr, addr, sizeof(addr));
-                break;
-            }
-        }
-        fprintf(f, "Route ends at hop %d: %s answered %s.\n", s->end_ttl, addr,
-                hw_icmp_message(s->target.family, s->end_icmp_type, s->end_icmp_code));
-        break;
-    }
-    case HW_END_MAX_TTL:
-        fprintf(f, "Target not reached within %d hops.\n", r->settings.max_ttl);
-        break;
-    case HW_END_SILENT:
-        fprintf(f, "Target not reached: nothing answered past hop %d (%d silent hops).\n",
-                (int)(s->first_ttl + (int)s->n_hops - 1 - r->settings.max_unknown),
-                r->settings.max_unknown);
-        break;
-    case HW_END_REACHED:
-    case HW_END_UNKNOWN:
-        break;
-    }
+    report_route_end(s, r->settings.max_ttl, r->settings.max_unknown, false, end, sizeof(end));
+    if (end[0] != '\0')
+        fprintf(f, "%s\n", end);
     if (fflush(f) != 0 || ferror(f))
         return -(errno ? errno : EIO);
     return 0;

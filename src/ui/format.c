@@ -207,45 +207,6 @@ ui_fmt_history_legend(char *buf, size_t len)
     snprintf(buf, len, ". reply  > slow (over %.0fx the hop's average)  ? lost", UI_SLOW_FACTOR);
 }
 
-void
-ui_fmt_route_end(const struct hw_trace_snapshot *s, int max_ttl, int max_unknown, char *buf,
-                 size_t len)
-{
-    buf[0] = '\0';
-    switch (s->end) {
-    case HW_END_UNREACHABLE: {
-        char addr[HW_ADDRSTRLEN] = "?";
-        const char *mark = hw_icmp_mark(s->target.family, s->end_icmp_type, s->end_icmp_code);
-        long idx = (long)s->end_ttl - s->first_ttl;
-
-        if (idx >= 0 && (size_t)idx < s->n_hops) {
-            const struct hw_hop *h = &s->hops[idx];
-
-            for (size_t k = 0; k < h->n_responders; k++) {
-                if (h->responders[k].outcome == HW_OUTCOME_UNREACHABLE) {
-                    hw_addr_format(&h->responders[k].addr, addr, sizeof(addr));
-                    break;
-                }
-            }
-        }
-        snprintf(buf, len, "Route ends at hop %d: %s answered %s%s%s%s.", s->end_ttl, addr,
-                 hw_icmp_message(s->target.family, s->end_icmp_type, s->end_icmp_code),
-                 mark[0] != '\0' ? " (" : "", mark, mark[0] != '\0' ? ")" : "");
-        break;
-    }
-    case HW_END_MAX_TTL:
-        snprintf(buf, len, "Target not reached within %d hops.", max_ttl);
-        break;
-    case HW_END_SILENT:
-        snprintf(buf, len, "Target not reached: nothing answered past hop %d (%d silent hops).",
-                 (int)(s->first_ttl + (int)s->n_hops - 1 - max_unknown), max_unknown);
-        break;
-    case HW_END_REACHED:
-    case HW_END_UNKNOWN:
-        break;
-    }
-}
-
 int
 ui_fmt_parse_number(const char *text, double min, double max, const char *what, double *out,
                     char *err, size_t errlen)

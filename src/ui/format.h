@@ -76,12 +76,6 @@ void ui_fmt_scale_legend(int32_t max_us, bool utf8, char *buf, size_t len);
 /* The history strip's legend. */
 void ui_fmt_history_legend(char *buf, size_t len);
 
-/* A sentence on how the route ends, "" while it is not known:
- * "Route ends at hop 4: 198.18.3.2 answered administratively prohibited
- * (!X)." and the like.  max_ttl and max_unknown are the trace's. */
-void ui_fmt_route_end(const struct hw_trace_snapshot *s, int max_ttl, int max_unknown,
-                      char *buf, size_t len);
-
 /* Parse a number typed at a prompt: a decimal within [min, max].  Returns
  * 0, or -1 with "invalid <what> 'x': ..." in err. */
 int ui_fmt_parse_number(const char *text, double min, double max, const char *what,

@@ -13,6 +13,7 @@
 
 #include <hopwatch/icmp.h>
 
+#include "report/route.h"
 #include "ui/format.h"
 #include "ui/view.h"
 
@@ -409,7 +410,7 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
     }
     if (st->display != UI_DISPLAY_NUMBERS)
         legend(f, st, max_us);
-    ui_fmt_route_end(s, ti.max_ttl, ti.max_unknown, end, sizeof(end));
+    report_route_end(s, ti.max_ttl, ti.max_unknown, true, end, sizeof(end));
     status_line(f, st, end);
 }
 
@@ -437,53 +438,26 @@ target_text(const struct ui_state *st, const struct ui_source *src,
     return buf;
 }
 
-/* What a target's row shows: its own hop's stats when reached; else 100%
- * loss over the probes of the last hop (the target never answered them).
- * Returns "" when reached, else a marker for the RTT column. */
-static const char *
-target_row_stats(const struct hw_trace_snapshot *s, struct hw_stats *out, char *hops,
-                 size_t hopslen)
+/* What a target's row shows: the target's own numbers (trace.h), the
+ * route's length, and unless reached, why not where the RTTs would be. */
+static void
+target_row(const struct hw_trace_snapshot *s, struct hw_stats *out, char *hops, size_t hopslen,
+           char *state, size_t statelen)
 {
     int highest = 0;
 
-    hw_stats_init(out);
+    *out = s->target_stats;
+    report_route_state(s, state, statelen);
     for (size_t i = 0; i < s->n_hops; i++) {
         if (s->hops[i].n_responders > 0)
             highest = s->hops[i].ttl;
     }
-    switch (s->end) {
-    case HW_END_REACHED: {
-        long idx = (long)s->end_ttl - s->first_ttl;
-
-        snprintf(hops, hopslen, "%d", s->end_ttl);
-        if (idx >= 0 && (size_t)idx < s->n_hops)
-            *out = s->hops[idx].stats;
-        return "";
-    }
-    case HW_END_UNKNOWN:
-        if (highest > 0)
-            snprintf(hops, hopslen, "%d?", highest);
-        else
-            snprintf(hops, hopslen, "-");
-        return "(tracing)";
-    case HW_END_UNREACHABLE:
-    case HW_END_MAX_TTL:
-    case HW_END_SILENT:
-        break;
-    }
-    if (s->end == HW_END_UNREACHABLE)
+    if (s->end == HW_END_REACHED || s->end == HW_END_UNREACHABLE)
         snprintf(hops, hopslen, "%d", s->end_ttl);
     else if (highest > 0)
         snprintf(hops, hopslen, "%d?", highest);
     else
         snprintf(hops, hopslen, "-");
-    if (s->n_hops > 0) {
-        const struct hw_stats *last = &s->hops[s->n_hops - 1].stats;
-
-        out->sent = last->sent;
-        out->lost = last->received + last->lost;
-    }
-    return "(not reached)";
 }
 
 static void
@@ -560,8 +534,7 @@ hosts_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
         const struct hw_trace_snapshot *s = src->snapshot(src->arg, i);
         int row = LIST_TOP + r;
         struct hw_stats stats;
-        char hops[16], name[TEXT_MAX - 32];
-        const char *marker;
+        char hops[16], name[TEXT_MAX - 32], marker[64];
 
         src->info(src->arg, i, &ti);
         target_text(st, src, &ti, name, sizeof(name));
@@ -569,7 +542,7 @@ hosts_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
             ui_frame_put(f, row, 2, "out of memory", UI_S_ERROR);
             continue;
         }
-        marker = target_row_stats(s, &stats, hops, sizeof(hops));
+        target_row(s, &stats, hops, sizeof(hops), marker, sizeof(marker));
         if (i == st->selected)
             ui_frame_put(f, row, 0, ">", UI_S_TITLE);
         put_clipped(f, row, 2, name, namew - 1, UI_S_NORMAL);

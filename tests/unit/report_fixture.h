@@ -182,6 +182,8 @@ fx_trace_init(struct fx_trace *x)
     x->snap.hops = x->hops;
     x->snap.end = HW_END_REACHED;
     x->snap.end_ttl = 3;
+    /* A route that held still: the target's own numbers are its hop's. */
+    x->snap.target_stats = x->hops[2].stats;
     x->snap.rounds = 3;
     x->snap.start_real_ns = FX_START_NS;
     x->snap.now_real_ns = FX_END_NS;

@@ -462,8 +462,9 @@ test_report_json_trace_target_not_probed(void **state)
     free(buf);
 }
 
-/* Not reached: the deepest hop's probes all count as lost for the target,
- * and how the route ends says why. */
+/* Not reached: the target's own numbers are what the trace counted for it
+ * (the deepest hop's probes, all lost; trace.c), and how the route ends
+ * says why. */
 static void
 test_report_json_trace_target_not_reached(void **state)
 {
@@ -475,7 +476,9 @@ test_report_json_trace_target_not_reached(void **state)
     fx_trace_init(&x);
     x.snap.end = HW_END_SILENT;
     x.snap.end_ttl = 0;
-    x.hops[2].stats.sent = 4;
+    hw_stats_init(&x.snap.target_stats);
+    x.snap.target_stats.sent = 4;
+    x.snap.target_stats.lost = 3;
     report_target_from_trace(&x.snap, &s, &reached);
     assert_false(reached);
     assert_int_equal(s.sent, 4);

@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,8 @@ struct fx {
     struct hw_trace_config cfg;
     int results;          /* on_result calls */
     int max_ttl_sent;     /* highest TTL the fake saw */
+    uint64_t replies;     /* on_result calls with a target reply */
+    uint64_t foreign;     /* ... of them not from the target's address */
 };
 
 static void
@@ -36,8 +39,11 @@ count_result(void *arg, int ttl, const struct hw_probe_result *r)
     struct fx *f = arg;
 
     (void)ttl;
-    (void)r;
     f->results++;
+    if (r->outcome == HW_OUTCOME_REPLY) {
+        f->replies++;
+        f->foreign += !hw_addr_equal(&r->responder, &f->cfg.target);
+    }
 }
 
 /* A chain: hop i answers from 198.18.i.2 (IPv4) after (i + 1) ms. */
@@ -840,6 +846,288 @@ test_trace_route_change_moves_attribution(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* ---- following a route that changes ---------------------------------- */
+
+/* An endless trace of the 8-hop chain at 1 probe/s, 1 s timeout. */
+static void
+start_endless(struct fx *f)
+{
+    f->cfg.cycles = 0;
+    f->cfg.interval_ns = 1 * S;
+    f->cfg.timeout_ns = 1 * S;
+    start_trace(f);
+}
+
+static struct hw_trace_snapshot *
+snap(struct fx *f)
+{
+    struct hw_trace_snapshot *s;
+
+    assert_int_equal(hw_trace_snapshot(f->t, &s), 0);
+    return s;
+}
+
+/* The target's numbers are the target's replies, as the log has them. */
+static void
+assert_target_counts_replies(struct fx *f, const struct hw_trace_snapshot *s)
+{
+    assert_int_equal(s->target_stats.received, f->replies);
+    assert_int_equal(f->foreign, 0);
+    assert_true(s->target_stats.sent >= s->target_stats.received);
+}
+
+/* How many probes with TTL ttl were sent from packet `from` on. */
+static size_t
+sent_with_ttl(const struct fx *f, size_t from, int ttl)
+{
+    size_t n = 0;
+
+    for (size_t i = from; i < f->net.nsent; i++)
+        n += f->net.sent[i].ttl == ttl;
+    return n;
+}
+
+/* mtr's case: r4 loses its route for 10 s and answers "network
+ * unreachable", then it comes back: the whole route is followed again
+ * within a few intervals, and the target's replies before, during and
+ * after are counted, its silence during the outage as loss. */
+static void
+test_trace_follows_outage_and_recovery(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    uint64_t before_recv, during_lost;
+    size_t mark;
+
+    start_endless(f);
+    run_until(f, 10 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    before_recv = s->target_stats.received;
+    assert_true(before_recv >= 9);
+    assert_int_equal(s->target_stats.lost, 0);
+    hw_trace_snapshot_free(s);
+
+    f->path.unreach_ttl = 4;
+    f->path.unreach_code = 0;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 20 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_UNREACHABLE);
+    assert_int_equal(s->end_ttl, 4);
+    assert_true(hw_addr_equal(&s->end_from, &f->path.hop[3]));
+    assert_int_equal(s->n_hops, 4);
+    /* Silence during the outage is the target's loss, not a reply (the
+     * round sent at the instant the route broke was still answered). */
+    assert_true(s->target_stats.received <= before_recv + 1);
+    during_lost = s->target_stats.lost;
+    assert_true(during_lost >= 8);
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+
+    /* Recovery: within 5 intervals every hop is back and answering. */
+    f->path.unreach_ttl = 0;
+    fakenet_route(&f->net, &f->path);
+    mark = f->net.nsent;
+    run_until(f, 25 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    assert_int_equal(s->n_hops, 8);
+    for (int ttl = 5; ttl <= 8; ttl++) {
+        assert_true(sent_with_ttl(f, mark, ttl) >= 3);
+        assert_true(s->hops[ttl - 1].stats.received >= 3);
+        assert_true(hw_addr_equal(&s->hops[ttl - 1].responders[0].addr, &f->path.hop[ttl - 1]));
+    }
+    assert_true(s->target_stats.received >= before_recv + 4);
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+}
+
+/* A shortcut makes the 8-hop route 6 hops long for 10 s, then goes: the
+ * route grows back at once (r6's time exceeded at the old end says so),
+ * and r6's answers are never the target's. */
+static void
+test_trace_follows_shrink_and_grow(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    struct hw_addr r6 = f->path.hop[5];
+    uint64_t recv;
+
+    start_endless(f);
+    run_until(f, 10 * S);
+    f->path.nhops = 6;
+    f->path.hop[5] = f->path.hop[7];
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 20 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 6);
+    assert_int_equal(s->n_hops, 6);
+    recv = s->target_stats.received;
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+
+    f->path.nhops = 8;
+    f->path.hop[5] = r6;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 25 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    assert_int_equal(s->n_hops, 8);
+    /* Hop 6 had the target, now r6: both responders, r6's answers time
+     * exceeded; the target's count went on from the target's replies. */
+    assert_true(s->hops[5].n_responders == 2);
+    assert_true(s->target_stats.received >= recv + 4);
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+}
+
+/* Random loss at the target never moves the end (scouts past it answer,
+ * but only a run of failures at the end with scouts answering would). */
+static void
+test_trace_loss_at_end_keeps_end(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->path.drop_p[7] = 0.3;
+    f->net.rng = 42;
+    start_endless(f);
+    run_until(f, 10 * S);
+    for (int i = 0; i < 300; i++) {
+        run_until(f, (11 + i) * S);
+        s = snap(f);
+        assert_int_equal(s->end, HW_END_REACHED);
+        assert_int_equal(s->end_ttl, 8);
+        assert_target_counts_replies(f, s);
+        hw_trace_snapshot_free(s);
+    }
+    s = snap(f);
+    /* About 30% lost, counted at the target's TTL. */
+    assert_true(hw_stats_loss_pct(&s->target_stats) > 20);
+    assert_true(hw_stats_loss_pct(&s->target_stats) < 40);
+    hw_trace_snapshot_free(s);
+}
+
+/* The route grows by one hop that never answers: no time exceeded says so,
+ * but the end keeps failing while scouts past it reach the target, and the
+ * end moves out. */
+static void
+test_trace_grows_past_silent_hop(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    struct hw_addr t = f->path.hop[7];
+
+    start_endless(f);
+    run_until(f, 10 * S);
+    f->path.nhops = 9;
+    f->path.hop[7] = fakenet_addr("198.18.70.2");
+    f->path.silent[7] = true;
+    f->path.hop[8] = t;
+    f->path.rtt_ns[8] = 9 * MS;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 40 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 9);
+    assert_int_equal(s->hops[7].n_responders, 1); /* the old target */
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+}
+
+/* A target that is never reached is said not reached while the trace runs,
+ * with its probes counted as lost. */
+static void
+test_trace_not_reached_said_live(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    for (int i = 4; i < 8; i++)
+        f->path.silent[i] = true;
+    start_endless(f);
+    /* Discovering: the deepest TTLs have not timed out yet. */
+    run_until(f, 500 * MS);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_UNKNOWN);
+    hw_trace_snapshot_free(s);
+    run_until(f, 10 * S);
+    s = snap(f);
+    assert_false(hw_trace_done(f->t));
+    assert_int_equal(s->end, HW_END_SILENT);
+    assert_int_equal(s->n_hops, 9);
+    assert_int_equal(s->target_stats.received, 0);
+    assert_true(s->target_stats.lost >= 8);
+    hw_trace_snapshot_free(s);
+    /* And when it answers again, it is reached. */
+    for (int i = 4; i < 8; i++)
+        f->path.silent[i] = false;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 13 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    hw_trace_snapshot_free(s);
+}
+
+/* Probes that cannot be sent are a local error, said as such; the route is
+ * followed again once they can. */
+static void
+test_trace_local_send_error_said(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    start_endless(f);
+    run_until(f, 5 * S);
+    f->net.send_status = -ENETUNREACH;
+    run_until(f, 10 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_LOCAL_ERROR);
+    assert_int_equal(s->end_status, -ENETUNREACH);
+    assert_true(s->hops[0].send_errors >= 4);
+    assert_int_equal(s->hops[0].send_status, -ENETUNREACH);
+    hw_trace_snapshot_free(s);
+    f->net.send_status = 0;
+    run_until(f, 13 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->hops[0].send_status, 0);
+    hw_trace_snapshot_free(s);
+}
+
+/* The same outage over IPv6 ("no route", type 1 code 0). */
+static void
+test_trace_follows_outage_ipv6(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    chain_path(&f->path, 8, AF_INET6);
+    start_endless(f);
+    run_until(f, 5 * S);
+    f->path.unreach_ttl = 4;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 10 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_UNREACHABLE);
+    assert_int_equal(s->end_icmp_type, 1);
+    hw_trace_snapshot_free(s);
+    f->path.unreach_ttl = 0;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 15 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+}
+
 int
 main(void)
 {
@@ -873,6 +1161,13 @@ main(void)
         T(test_trace_no_adapt_still_no_false_loss),
         T(test_trace_attribution_agrees_without_limits),
         T(test_trace_route_change_moves_attribution),
+        T(test_trace_follows_outage_and_recovery),
+        T(test_trace_follows_shrink_and_grow),
+        T(test_trace_loss_at_end_keeps_end),
+        T(test_trace_grows_past_silent_hop),
+        T(test_trace_not_reached_said_live),
+        T(test_trace_local_send_error_said),
+        T(test_trace_follows_outage_ipv6),
     };
 #undef T
 

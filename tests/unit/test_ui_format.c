@@ -12,6 +12,7 @@
 #include <hopwatch/hopwatch.h>
 
 #include "report/columns.h"
+#include "report/route.h"
 #include "ui/format.h"
 #include "ui/frame.h"
 
@@ -344,21 +345,21 @@ test_format_route_end_sentences(void **state)
     hops[3].n_responders = 1;
 
     s.end = HW_END_REACHED;
-    ui_fmt_route_end(&s, 30, 5, buf, sizeof(buf));
+    report_route_end(&s, 30, 5, true, buf, sizeof(buf));
     assert_string_equal(buf, "");
     s.end = HW_END_UNREACHABLE;
     s.end_ttl = 4;
     s.end_icmp_type = 3;
     s.end_icmp_code = 13;
-    ui_fmt_route_end(&s, 30, 5, buf, sizeof(buf));
+    report_route_end(&s, 30, 5, true, buf, sizeof(buf));
     assert_non_null(strstr(buf, "Route ends at hop 4: 198.18.3.2 answered "));
     assert_non_null(strstr(buf, "(!X)."));
     s.end = HW_END_MAX_TTL;
-    ui_fmt_route_end(&s, 30, 5, buf, sizeof(buf));
+    report_route_end(&s, 30, 5, true, buf, sizeof(buf));
     assert_string_equal(buf, "Target not reached within 30 hops.");
     s.end = HW_END_SILENT;
     s.n_hops = 8;
-    ui_fmt_route_end(&s, 30, 5, buf, sizeof(buf));
+    report_route_end(&s, 30, 5, true, buf, sizeof(buf));
     assert_string_equal(buf, "Target not reached: nothing answered past hop 3 (5 silent hops).");
 }
 

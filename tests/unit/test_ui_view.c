@@ -115,7 +115,8 @@ chain(struct fake *fk, size_t t, int nhops)
         .interval_ns = 1000 * MS, .first_ttl = 1, .max_ttl = 30, .max_unknown = 5};
     fk->snap[t] = (struct hw_trace_snapshot){.target = addr(text), .first_ttl = 1,
                                              .n_hops = (size_t)nhops, .hops = fk->hops[t],
-                                             .end = HW_END_REACHED, .end_ttl = nhops};
+                                             .end = HW_END_REACHED, .end_ttl = nhops,
+                                             .target_stats = stats(10, 0, 1 * MS)};
     for (int i = 0; i < nhops; i++) {
         struct hw_hop *h = &fk->hops[t][i];
 
@@ -489,11 +490,13 @@ test_view_hosts_rows(void **state)
     x->fk.info[1].name = "far.lab";
     x->fk.snap[1].end = HW_END_SILENT;
     x->fk.snap[1].end_ttl = 0;
+    x->fk.snap[1].target_stats = stats(10, 10, 0); /* as trace.c counts it */
     x->fk.hops[1][3].n_responders = 0;
     x->fk.hops[1][4].n_responders = 0;
     chain(&x->fk, 2, 1);
     x->fk.info[2].name = "198.18.0.2";
     x->fk.snap[2].end = HW_END_UNKNOWN;
+    hw_stats_init(&x->fk.snap[2].target_stats);
     x->fk.hops[2][0].n_responders = 0;
     x->st.view = UI_VIEW_HOSTS;
     x->st.selected = 1;

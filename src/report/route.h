@@ -1,0 +1,34 @@
+/* route.h - what a trace's route says in words, for the screen and every
+ * report alike: how it ends (a sentence, and a short state for a list of
+ * targets) and what counts as the target's own numbers. */
+#ifndef HW_REPORT_ROUTE_H
+#define HW_REPORT_ROUTE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <hopwatch/stats.h>
+#include <hopwatch/trace.h>
+
+/* A sentence on how the route ends, "" while it is reached or not known:
+ * "Route ends at hop 4: 198.18.3.2 answered network unreachable (!N).",
+ * "Target not reached within 30 hops.", "Target not reached: nothing
+ * answered past hop 3 (5 silent hops).", "Target not reached: send failed:
+ * Network is unreachable.".  With marks, an unreachable's mtr-style mark
+ * ("!N") follows its message.  max_ttl and max_unknown are the trace's. */
+void report_route_end(const struct hw_trace_snapshot *s, int max_ttl, int max_unknown,
+                      bool marks, char *buf, size_t len);
+
+/* The route's state in a few words, for a row of a list of targets: ""
+ * when reached, "(tracing)" while not known, else why the target is not
+ * reached: "(not reached) !N at hop 4", "(not reached) silent past hop
+ * 3", "(not reached) within 30 hops", "(not reached) send failed: Network
+ * is unreachable". */
+void report_route_state(const struct hw_trace_snapshot *s, char *buf, size_t len);
+
+/* The target's own numbers (snapshot's target_stats, trace.h) into *out,
+ * and whether it answered at all, fping's "alive", into *reached. */
+void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,
+                              bool *reached);
+
+#endif
