@@ -197,7 +197,10 @@ struct hw_hop {
     int ttl;                          /* this hop's TTL */
     struct hw_stats stats;            /* every probe sent with this TTL */
     size_t n_responders;              /* entries in responders */
-    struct hw_responder *responders;  /* most answers first */
+    struct hw_responder *responders;  /* those that answered within the
+                                         hop's latest 3 probe intervals
+                                         first, then the others; most
+                                         answers first within each part */
     struct hw_attrib attrib;          /* where its loss comes from (attrib.h) */
     struct hw_attrib_hop evidence;    /* what the attribution was given: the
                                          hop's latest window of outcomes */

@@ -7,6 +7,7 @@
 #include "cli/collect.h"
 #include "cli/exitcode.h"
 #include "cli/run.h"
+#include "report/route.h"
 #include "ui/ui.h"
 
 static int
@@ -47,6 +48,31 @@ start_logged(struct cli_session *s, struct cli_collect **out)
     cli_collect_hold_errors(c);
     *out = c;
     return 0;
+}
+
+/* What the screen's exit status says, as --report's does: 1 when some
+ * traced target never answered (its own reply; trace.h), else 0.  4 when
+ * a snapshot cannot be had. */
+static int
+screen_exit_code(const struct cli_session *s)
+{
+    int rc = CLI_EXIT_OK;
+
+    for (size_t i = 0; i < s->ntargets; i++) {
+        struct hw_trace_snapshot *snap;
+        struct hw_stats st;
+        bool reached;
+
+        if (s->targets[i].trace == NULL)
+            continue;
+        if (hw_trace_snapshot(s->targets[i].trace, &snap) < 0)
+            return CLI_EXIT_SYSTEM;
+        report_target_from_trace(snap, &st, &reached);
+        hw_trace_snapshot_free(snap);
+        if (!reached)
+            rc = CLI_EXIT_UNREACHED;
+    }
+    return rc;
 }
 
 int
@@ -101,6 +127,8 @@ cli_run_tui(struct cli_session *s)
     if (st < 0) {
         fprintf(stderr, "hopwatch: %s\n", err);
         rc = CLI_EXIT_USAGE;
+    } else {
+        rc = screen_exit_code(s);
     }
     if (c != NULL) {
         /* The log ends with the final summary, as a batch run's does. */

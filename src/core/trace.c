@@ -766,6 +766,11 @@ probe_new_ttls(struct hw_trace *t, int before)
     for (int x = before + 1; x <= horizon(t); x++) {
         struct hop *nh = hop_at(t, x);
 
+        /* A TTL the route reaches only now joins at this round: the
+         * rounds it was not part of the route count as sat out, so a
+         * route that changes never makes a run of N cycles longer. */
+        if (nh->stats.sent + nh->skipped + 1 < q)
+            nh->skipped = q - 1 - nh->stats.sent;
         if (nh->stats.sent + nh->skipped < q)
             probe_or_skip(t, x);
     }
@@ -951,6 +956,29 @@ by_received_desc(const void *a, const void *b)
     return (x->first_real_ns > y->first_real_ns) - (x->first_real_ns < y->first_real_ns);
 }
 
+/* Responders that still answer come first (stably; the order by answers
+ * is kept within each part): after a route change the hop's new router
+ * heads its row within a few probes, while load-balanced routers that
+ * alternate keep their order.  "Still" is within 3 of the hop's probe
+ * intervals (its paced one when slowed) of the snapshot.  O(n) with a
+ * handful of responders. */
+static void
+answering_first(struct hw_hop *d, int64_t interval_ns, int64_t now_real_ns)
+{
+    int64_t every = d->rate_pps > 0 ? (int64_t)(NS_PER_S / d->rate_pps) : interval_ns;
+    int64_t since = now_real_ns - 3 * (every > interval_ns ? every : interval_ns);
+    size_t k = 0;
+
+    for (size_t i = 0; i < d->n_responders; i++) {
+        if (d->responders[i].last_real_ns >= since) {
+            struct hw_responder r = d->responders[i];
+
+            memmove(&d->responders[k + 1], &d->responders[k], (i - k) * sizeof(r));
+            d->responders[k++] = r;
+        }
+    }
+}
+
 /* Run the loss attribution over the hops of a snapshot (attrib.h): each
  * hop's window, trusted as assess() judged it. */
 static void
@@ -1030,6 +1058,7 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
     s = calloc(1, sizeof(*s));
     if (s == NULL)
         return -ENOMEM;
+    hw_engine_now(t->e, &now);
     s->target = t->cfg.target;
     s->first_ttl = t->cfg.first_ttl;
     s->n_hops = (size_t)(last - t->cfg.first_ttl + 1);
@@ -1061,6 +1090,7 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
         memcpy(d->responders, h->resp, h->nresp * sizeof(*d->responders));
         d->n_responders = h->nresp;
         qsort(d->responders, d->n_responders, sizeof(*d->responders), by_received_desc);
+        answering_first(d, t->cfg.interval_ns, now.real_ns);
     }
 
     attribute(t, s);
@@ -1068,7 +1098,6 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
     s->target_stats = t->target;
     s->rounds = t->rounds;
     s->start_real_ns = t->start_real_ns;
-    hw_engine_now(t->e, &now);
     s->now_real_ns = now.real_ns;
     *out = s;
     return 0;

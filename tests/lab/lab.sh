@@ -49,6 +49,11 @@ Commands:
   env                     print the lab description as shell assignments (safe to eval)
   list                    print the namespace names of this lab
   dns stop | dns start    stop / start the client's DNS server (a lab built with --dns)
+  link A B down | up      take the link between neighbours A and B down (routes through it
+                          go, as on a real router) / bring it up with its routes again
+  shortcut A B add | del  chain topologies: a direct link A-B (A before B on the chain) that
+                          both route through, so the route gets shorter; del removes it and
+                          puts the chain's routes back
 
 Options:
   --id ID             lab ID, ^[a-z0-9]{1,6}$ (default: $LAB_ID, else 0)
@@ -157,7 +162,8 @@ teardown() {
     if [ -d "$dir" ] && [ "$rc" = 0 ]; then
         # The files lab.sh writes there: the record, and the helpers' logs and DNS data.
         rm -f -- "$dir/nodes" "$dir/env" "$dir/env.tmp" "$dir/dns.hosts" "$dir/dns.log" \
-            "$dir/dns.pid" "$dir/dns.out" "$dir/tcp-listen.log" "$dir"/delay-r*.log
+            "$dir/dns.pid" "$dir/dns.out" "$dir/tcp-listen.log" "$dir"/delay-r*.log \
+            "$dir"/routes-* "$dir"/addrs-*
         rmdir -- "$dir" 2>/dev/null || rc=1
     fi
     # Shared parents go only when empty, so parallel labs never disturb each other.
@@ -1140,6 +1146,20 @@ ns_ready() {
     return 0
 }
 
+# Waits (bounded: 10 s) until the namespaces named are ready; false if they are not.
+wait_ns_ready() {
+    local try ns pending
+    for try in $(seq 1 100); do
+        pending=""
+        for ns in "$@"; do
+            ns_ready "$ns" || pending+=" $ns"
+        done
+        [ -z "$pending" ] && return 0
+        [ "$try" = 100 ] || sleep 0.1
+    done
+    return 1
+}
+
 # Waits (bounded: 10 s) until every namespace of the lab is ready.
 wait_ready() {
     local node try pending
@@ -1220,6 +1240,10 @@ cmd_up() {
     done
     for node in "${NODES[@]}"; do
         batch "routes of $NSP$node" "$NSP$node" "${ROUTES[$node]}"
+        # For "link ... up" and "shortcut ... del", which put them back.
+        printf '%s' "${ROUTES[$node]}" >"$RUN_BASE/$LAB_ID/routes-$node" &&
+            printf '%s' "${addrs[$node]:-}" >"$RUN_BASE/$LAB_ID/addrs-$node" ||
+            up_fail "cannot write $RUN_BASE/$LAB_ID/routes-$node"
     done
     for i in "${!RULE_CMD[@]}"; do
         eval "argv=(${RULE_CMD[i]})"
@@ -1286,6 +1310,104 @@ cmd_dns() {
     esac
 }
 
+# Puts back what "up" configured on NODE: its addresses and its routes (replacing what is
+# there; a route through a link that is down fails and is left out, ip -force goes on).
+restore_node() {
+    local node=$1 dir=$RUN_BASE/$LAB_ID text
+    [ -f "$dir/routes-$node" ] || die "no record of $node's routes in $dir"
+    text=$(sed -e 's/^addr add /addr replace /' -e 's/^route add /route replace /' \
+        "$dir/addrs-$node" "$dir/routes-$node")
+    printf '%s\n' "$text" | tmo ip -n "$NSP$node" -force -batch - >/dev/null 2>&1
+    return 0
+}
+
+# Checks that A and B are nodes of the lab that is up and that A has an interface to B.
+neighbours() {
+    local a=$1 b=$2
+    [[ $a =~ ^[a-z0-9]{1,6}$ && $b =~ ^[a-z0-9]{1,6}$ ]] || die "bad node names '$a' '$b'"
+    ns_exists "$NSP$a" && ns_exists "$NSP$b" || die "no nodes $a and $b in lab $LAB_ID"
+    tmo ip -n "$NSP$a" link show "to-$b" >/dev/null 2>&1 || die "$a and $b are not neighbours"
+}
+
+cmd_link() {
+    local a=${1:-} b=${2:-} state=${3:-}
+    [ $# = 3 ] || die "link: usage: link A B down | up"
+    neighbours "$a" "$b"
+    case $state in
+    down)
+        tmo ip -n "$NSP$a" link set "to-$b" down || die "link: cannot take $a-$b down"
+        tmo ip -n "$NSP$b" link set "to-$a" down || die "link: cannot take $a-$b down"
+        ;;
+    up)
+        tmo ip -n "$NSP$a" link set "to-$b" up || die "link: cannot bring $a-$b up"
+        tmo ip -n "$NSP$b" link set "to-$a" up || die "link: cannot bring $a-$b up"
+        wait_ns_ready "$NSP$a" "$NSP$b" || die "link: $a-$b did not come up"
+        restore_node "$a"
+        restore_node "$b"
+        ;;
+    *) die "link: unknown state '$state' (down, up)" ;;
+    esac
+}
+
+# The index of a chain node: c 0, rK K, t the chain's length.
+chain_index() {
+    case $1 in
+    c) echo 0 ;;
+    t) echo "$CHAIN_LEN" ;;
+    r[0-9]*) echo "${1#r}" ;;
+    *) return 1 ;;
+    esac
+}
+
+# The shortcut's link: the last of the address tables, never one of a chain's (<= 60).
+SC_LINK=63
+
+cmd_shortcut() {
+    local a=${1:-} b=${2:-} what=${3:-} ia ib i text_a="" text_b=""
+    [ $# = 3 ] || die "shortcut: usage: shortcut A B add | del"
+    [ -f "$RUN_BASE/$LAB_ID/env" ] || die "shortcut: lab $LAB_ID is not up"
+    CHAIN_LEN=$(sed -n "s/^LAB_CHAIN_LEN='\([0-9]*\)'$/\1/p" "$RUN_BASE/$LAB_ID/env")
+    [ -n "$CHAIN_LEN" ] || die "shortcut: lab $LAB_ID is not a chain"
+    ia=$(chain_index "$a") && ib=$(chain_index "$b") || die "shortcut: '$a' '$b' are not chain nodes"
+    [ "$ia" -lt $((ib - 1)) ] && [ "$ib" -le "$CHAIN_LEN" ] ||
+        die "shortcut: $a must come before $b on the chain, with a node between them"
+    ns_exists "$NSP$a" && ns_exists "$NSP$b" || die "shortcut: no nodes $a and $b in lab $LAB_ID"
+    addr_tables
+    case $what in
+    add)
+        tmo ip -n "$NSP$a" link add "sc-$b" type veth peer name "sc-$a" netns "$NSP$b" ||
+            die "shortcut: cannot add the link $a-$b"
+        text_a="addr add ${L4_1[SC_LINK]}/24 dev sc-$b"$'\n'
+        text_a+="addr add ${L6_1[SC_LINK]}/64 dev sc-$b nodad"$'\n'"link set sc-$b up"$'\n'
+        text_b="addr add ${L4_2[SC_LINK]}/24 dev sc-$a"$'\n'
+        text_b+="addr add ${L6_2[SC_LINK]}/64 dev sc-$a nodad"$'\n'"link set sc-$a up"$'\n'
+        printf '%s' "$text_a" | tmo ip -n "$NSP$a" -batch - || die "shortcut: cannot set up $a"
+        printf '%s' "$text_b" | tmo ip -n "$NSP$b" -batch - || die "shortcut: cannot set up $b"
+        wait_ns_ready "$NSP$a" "$NSP$b" || die "shortcut: the link $a-$b did not come up"
+        text_a="" text_b=""
+        # A reaches the links from B on through B; B the links before A through A.
+        for ((i = ib; i < CHAIN_LEN; i++)); do
+            text_a+="route replace ${PFX4[i]} via ${L4_2[SC_LINK]} dev sc-$b"$'\n'
+            text_a+="route replace ${PFX6[i]} via ${L6_2[SC_LINK]} dev sc-$b"$'\n'
+        done
+        for ((i = 0; i < ia; i++)); do
+            text_b+="route replace ${PFX4[i]} via ${L4_1[SC_LINK]} dev sc-$a"$'\n'
+            text_b+="route replace ${PFX6[i]} via ${L6_1[SC_LINK]} dev sc-$a"$'\n'
+        done
+        printf '%s' "$text_a" | tmo ip -n "$NSP$a" -batch - || die "shortcut: routes of $a"
+        if [ -n "$text_b" ]; then
+            printf '%s' "$text_b" | tmo ip -n "$NSP$b" -batch - || die "shortcut: routes of $b"
+        fi
+        ;;
+    del)
+        tmo ip -n "$NSP$a" link del "sc-$b" || die "shortcut: no shortcut $a-$b"
+        restore_node "$a"
+        restore_node "$b"
+        ;;
+    *) die "shortcut: unknown action '$what' (add, del)" ;;
+    esac
+}
+
 # ---- main --------------------------------------------------------------------------------------
 
 LAB_ID=${LAB_ID:-0}
@@ -1327,7 +1449,7 @@ NSP=hwl$LAB_ID-
 cmd=$1
 shift
 case $cmd in
-up | down | dns)
+up | down | dns | link | shortcut)
     [ "$(id -u)" = 0 ] || die "$cmd: needs root"
     "cmd_$cmd" "$@"
     ;;

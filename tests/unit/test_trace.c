@@ -945,7 +945,7 @@ test_trace_follows_outage_and_recovery(void **state)
     hw_trace_snapshot_free(s);
 }
 
-/* A shortcut makes the 8-hop route 6 hops long for 10 s, then goes: the
+/* A shortcut makes the 8-hop route 6 hops long for 20 s, then goes: the
  * route grows back at once (r6's time exceeded at the old end says so),
  * and r6's answers are never the target's. */
 static void
@@ -961,7 +961,7 @@ test_trace_follows_shrink_and_grow(void **state)
     f->path.nhops = 6;
     f->path.hop[5] = f->path.hop[7];
     fakenet_route(&f->net, &f->path);
-    run_until(f, 20 * S);
+    run_until(f, 30 * S);
     s = snap(f);
     assert_int_equal(s->end, HW_END_REACHED);
     assert_int_equal(s->end_ttl, 6);
@@ -973,7 +973,7 @@ test_trace_follows_shrink_and_grow(void **state)
     f->path.nhops = 8;
     f->path.hop[5] = r6;
     fakenet_route(&f->net, &f->path);
-    run_until(f, 25 * S);
+    run_until(f, 35 * S);
     s = snap(f);
     assert_int_equal(s->end, HW_END_REACHED);
     assert_int_equal(s->end_ttl, 8);
@@ -981,6 +981,10 @@ test_trace_follows_shrink_and_grow(void **state)
     /* Hop 6 had the target, now r6: both responders, r6's answers time
      * exceeded; the target's count went on from the target's replies. */
     assert_true(s->hops[5].n_responders == 2);
+    /* The router that answers now heads the row, though the target had
+     * more answers there. */
+    assert_true(hw_addr_equal(&s->hops[5].responders[0].addr, &r6));
+    assert_true(s->hops[5].responders[0].stats.received < s->hops[5].responders[1].stats.received);
     assert_true(s->target_stats.received >= recv + 4);
     assert_target_counts_replies(f, s);
     hw_trace_snapshot_free(s);
@@ -1101,6 +1105,38 @@ test_trace_local_send_error_said(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* A run of N cycles stays N rounds long however the route changes: hops
+ * that join late get the rounds that are left, not a full quota. */
+static void
+test_trace_route_change_keeps_run_length(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->cfg.cycles = 20;
+    f->cfg.interval_ns = 1 * S;
+    f->cfg.timeout_ns = 1 * S;
+    start_trace(f);
+    run_until(f, 5 * S);
+    f->path.unreach_ttl = 4;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 10 * S);
+    f->path.unreach_ttl = 0;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 22 * S);
+    assert_true(hw_trace_done(f->t));
+    s = snap(f);
+    assert_int_equal(s->rounds, 20);
+    assert_int_equal(s->end_ttl, 8);
+    assert_int_equal(s->hops[0].stats.sent, 20);
+    for (int ttl = 5; ttl <= 8; ttl++) {
+        assert_true(s->hops[ttl - 1].stats.sent >= 9);
+        assert_true(s->hops[ttl - 1].stats.sent <= 11);
+    }
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+}
+
 /* The same outage over IPv6 ("no route", type 1 code 0). */
 static void
 test_trace_follows_outage_ipv6(void **state)
@@ -1168,6 +1204,7 @@ main(void)
         T(test_trace_not_reached_said_live),
         T(test_trace_local_send_error_said),
         T(test_trace_follows_outage_ipv6),
+        T(test_trace_route_change_keeps_run_length),
     };
 #undef T
 
