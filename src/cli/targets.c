@@ -404,18 +404,37 @@ int
 cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *err,
                  size_t *bad)
 {
+    /* One line's bytes and room for the byte that proves it too long. */
+    char line[CLI_LINE_MAX + 1];
     char word[CLI_TARGET_MAX], why[256];
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t n;
-    int rc = 0;
+    size_t lineno = 0;
+    int c = 0;
 
     *bad = 0;
-    errno = 0;
-    while ((n = getline(&line, &cap, in)) >= 0) {
+    /* Read byte by byte from the stdio buffer into a fixed array, never
+     * into a growing one: a file is untrusted, and /dev/zero or a newline
+     * that never comes must end in an error, not in all of memory. */
+    while (c != EOF) {
+        size_t len = 0;
         const char *p = line;
-        size_t len = (size_t)n;
 
+        errno = 0;
+        while ((c = getc(in)) != EOF && c != '\n') {
+            if (len == CLI_LINE_MAX) {
+                fprintf(err, "hopwatch: %s:%zu: line longer than %d bytes\n", fname,
+                        lineno + 1, CLI_LINE_MAX);
+                return -E2BIG;
+            }
+            line[len++] = (char)c;
+        }
+        if (c == EOF && ferror(in))
+            return errno != 0 ? -errno : -EIO;
+        if (c == EOF && len == 0)
+            break;
+        if (lineno == CLI_FILE_MAX_LINES) {
+            fprintf(err, "hopwatch: %s: more than %d lines\n", fname, CLI_FILE_MAX_LINES);
+            return -E2BIG;
+        }
         lineno++;
         /* A UTF-8 byte order mark some editors write is not part of the
          * first target. */
@@ -425,10 +444,8 @@ cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *e
         }
         switch (cli_target_line(p, len, word, sizeof(word), why, sizeof(why))) {
         case CLI_LINE_TARGET:
-            if (cli_targets_add(l, word) < 0) {
-                free(line);
+            if (cli_targets_add(l, word) < 0)
                 return -ENOMEM;
-            }
             break;
         case CLI_LINE_BAD:
             fprintf(err, "hopwatch: %s:%zu: %s\n", fname, lineno, why);
@@ -437,14 +454,8 @@ cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *e
         case CLI_LINE_EMPTY:
             break;
         }
-        errno = 0;
     }
-    if (ferror(in))
-        rc = errno != 0 ? -errno : -EIO;
-    else if (errno == ENOMEM)
-        rc = -ENOMEM;
-    free(line);
-    return rc;
+    return 0;
 }
 
 int
@@ -480,6 +491,8 @@ cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
             fclose(f);
         if (st == -ENOMEM)
             goto nomem;
+        if (st == -E2BIG)
+            return CLI_EXIT_USAGE;
         if (st < 0) {
             fprintf(err, "hopwatch: cannot read %s: %s\n", name, strerror(-st));
             return CLI_EXIT_SYSTEM;
