@@ -6,8 +6,11 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/exitcode.h"
@@ -37,6 +40,37 @@ parse_range(struct cli_session *s)
     return 0;
 }
 
+/* Make sure descriptors 0, 1 and 2 are open, on /dev/null when they were
+ * closed.  Started with one of them closed, the first socket opened would
+ * take its number: the report would be written into the raw ICMP socket,
+ * or "-F -" would read the target list from it.  This runs before anything
+ * opens a descriptor.  Returns 0, or -1 after a message (on stderr if it is
+ * open, else nowhere) when /dev/null cannot be opened. */
+static int
+open_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        int nfd;
+
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        /* open() returns the lowest free number, which is fd: the lower
+         * ones are open already. */
+        nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (nfd != fd) {
+            int e = errno;
+
+            if (nfd >= 0)
+                close(nfd);
+            if (fcntl(2, F_GETFD) >= 0)
+                dprintf(2, "hopwatch: open(/dev/null): %s\n",
+                        nfd >= 0 ? "unexpected descriptor" : strerror(e));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -45,6 +79,8 @@ main(int argc, char **argv)
     size_t resolved = 0;
     int rc, name_rc;
 
+    if (open_std_fds() < 0)
+        return CLI_EXIT_SYSTEM;
     setlocale(LC_ALL, "");
     cli_options_init(&s.opt);
     rc = cli_options_parse(&s.opt, argc, argv, err, sizeof(err));
