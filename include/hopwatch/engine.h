@@ -305,7 +305,8 @@ struct hw_probe_spec {
     int tos;                /* 0..255 */
     size_t payload_size;    /* payload bytes, 0..65000; 16 or more carry the
                                cookie that authenticates answers (Paris UDP
-                               needs 18: two bytes steer the checksum) */
+                               needs 18: two bytes steer the checksum; below
+                               2 a Paris probe is refused with HW_EINVAL) */
     const uint8_t *payload; /* NULL: the engine's payload (cookie, then fill);
                                else exactly these payload_size bytes, copied
                                (no cookie: answers match on id and sequence) */

@@ -180,7 +180,8 @@ cli_usage(FILE *f)
           "  -s, --size BYTES        ICMP payload size (default 56)\n"
           "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (default 0)\n"
           "  -u, --udp               UDP probes, destination port varied (classic)\n"
-          "      --paris             UDP probes on one fixed flow (Paris traceroute)\n"
+          "      --paris             UDP probes on one fixed flow (Paris traceroute;\n"
+          "                          -s 2 or more)\n"
           "  -T, --tcp               TCP SYN probes\n"
           "  -P, --port PORT         UDP/TCP destination port (33434 UDP, 80 TCP)\n"
           "  -a, --address ADDRESS   source address\n"
@@ -410,6 +411,14 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
     if (o->method == HW_METHOD_UDP && o->port > 65535 - 1024) {
         snprintf(err, errlen, "-P %d: classic UDP walks 1024 ports up from -P: use at most 64511, "
                               "or --paris", o->port);
+        return CLI_EXIT_USAGE;
+    }
+    /* Paris probes tell themselves apart by the UDP checksum, which the
+     * last two payload bytes steer: with fewer the engine refuses every
+     * probe, and a trace would wait forever sending nothing. */
+    if (o->method == HW_METHOD_UDP_PARIS && o->payload_size < CLI_PARIS_SIZE_MIN) {
+        snprintf(err, errlen, "--paris needs -s %d or more: two payload bytes set the UDP "
+                              "checksum that tells the probes apart", CLI_PARIS_SIZE_MIN);
         return CLI_EXIT_USAGE;
     }
     if (o->first_ttl > o->max_ttl) {

@@ -23,6 +23,10 @@ enum cli_output {
 /* The default of --pps and the most an unprivileged user may ask for. */
 #define CLI_PPS_DEFAULT 1000
 
+/* The smallest payload (-s) of a Paris UDP probe: its last two bytes steer
+ * the checksum that identifies the probe (hw__build_udp_paris). */
+#define CLI_PARIS_SIZE_MIN 2
+
 struct cli_options {
     enum cli_output output;   /* what to produce */
     uint64_t cycles;          /* -c: probes per hop / per target (default 10),

@@ -133,6 +133,27 @@ test_options_structural_errors(void **state)
     assert_int_equal(PARSE(&o, err, ""), CLI_EXIT_USAGE);
 }
 
+/* Paris probes need two payload bytes to steer their checksum: smaller
+ * sizes are refused at once (they used to hang a trace sending nothing). */
+static void
+test_options_paris_needs_two_payload_bytes(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "--paris", "-s", "0", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "--paris needs -s 2 or more: two payload bytes set the UDP "
+                             "checksum that tells the probes apart");
+    assert_int_equal(PARSE(&o, err, "-s", "1", "--paris", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "-u", "--paris", "-s", "1", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "--paris", "-s", "2", "x"), 0);
+    assert_int_equal(o.payload_size, 2);
+    /* Classic UDP and ICMP have no such floor. */
+    assert_int_equal(PARSE(&o, err, "-u", "-s", "0", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "-s", "0", "x"), 0);
+}
+
 /* A parse that stops inside a cluster of letters must not leave getopt
  * there for the next one (found by the fuzzer). */
 static void
@@ -249,6 +270,7 @@ main(void)
         cmocka_unit_test(test_options_defaults),
         cmocka_unit_test(test_options_bad_numbers),
         cmocka_unit_test(test_options_structural_errors),
+        cmocka_unit_test(test_options_paris_needs_two_payload_bytes),
         cmocka_unit_test(test_options_help_and_version_need_no_target),
         cmocka_unit_test(test_options_second_parse_starts_afresh),
         cmocka_unit_test(test_options_targets_and_outputs),
