@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <hopwatch/addr.h>
 #include <hopwatch/engine.h>
 
 #include "cli/exitcode.h"
@@ -412,6 +413,25 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
         snprintf(err, errlen, "-P %d: classic UDP walks 1024 ports up from -P: use at most 64511, "
                               "or --paris", o->port);
         return CLI_EXIT_USAGE;
+    }
+    /* A source of the other family would be ignored and the probes would
+     * leave from another address: refuse it.  Only a numeric source is
+     * taken (names are resolved after the privileges are dropped, too late
+     * for the sockets), so the parser can say it now. */
+    if (o->source != NULL) {
+        struct hw_addr src;
+
+        if (hw_addr_parse(o->source, &src) < 0) {
+            snprintf(err, errlen, "invalid source address '%s' for -a: a numeric IPv4 or IPv6 "
+                                  "address is needed", o->source);
+            return CLI_EXIT_USAGE;
+        }
+        if (o->family != AF_UNSPEC && o->family != src.family) {
+            snprintf(err, errlen, "-a %s is an %s address: it cannot be used with -%c",
+                     o->source, src.family == AF_INET ? "IPv4" : "IPv6",
+                     o->family == AF_INET ? '4' : '6');
+            return CLI_EXIT_USAGE;
+        }
     }
     /* Paris probes tell themselves apart by the UDP checksum, which the
      * last two payload bytes steer: with fewer the engine refuses every

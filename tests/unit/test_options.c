@@ -154,6 +154,27 @@ test_options_paris_needs_two_payload_bytes(void **state)
     assert_int_equal(PARSE(&o, err, "-s", "0", "x"), 0);
 }
 
+/* -a must be numeric and of the family -4 / -6 ask for: the other family
+ * used to be ignored, the probes leaving from another address. */
+static void
+test_options_source_family(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "-a", "198.18.0.1", "-6", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-a 198.18.0.1 is an IPv4 address: it cannot be used with -6");
+    assert_int_equal(PARSE(&o, err, "-4", "--address", "2001:2::1", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-a 2001:2::1 is an IPv6 address: it cannot be used with -4");
+    assert_int_equal(PARSE(&o, err, "-a", "host.lab", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid source address 'host.lab' for -a: a numeric IPv4 or "
+                             "IPv6 address is needed");
+    assert_int_equal(PARSE(&o, err, "-a", "198.18.0.1", "-4", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "-6", "-a", "2001:2::1", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "-a", "2001:2::1", "x"), 0);
+}
+
 /* A parse that stops inside a cluster of letters must not leave getopt
  * there for the next one (found by the fuzzer). */
 static void
@@ -271,6 +292,7 @@ main(void)
         cmocka_unit_test(test_options_bad_numbers),
         cmocka_unit_test(test_options_structural_errors),
         cmocka_unit_test(test_options_paris_needs_two_payload_bytes),
+        cmocka_unit_test(test_options_source_family),
         cmocka_unit_test(test_options_help_and_version_need_no_target),
         cmocka_unit_test(test_options_second_parse_starts_afresh),
         cmocka_unit_test(test_options_targets_and_outputs),
