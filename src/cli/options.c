@@ -16,6 +16,7 @@
 #include "cli/exitcode.h"
 #include "cli/options.h"
 #include "report/columns.h"
+#include "report/sanitize.h"
 
 void
 cli_options_init(struct cli_options *o)
@@ -205,8 +206,8 @@ cli_usage(FILE *f)
           f);
 }
 
-int
-cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
+static int
+parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     long long n;
     int c;
@@ -478,4 +479,17 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
         }
     }
     return 0;
+}
+
+int
+cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    int rc = parse(o, argc, argv, err, errlen);
+
+    /* Errors quote the user's words (values, option names, -a): whatever
+     * they hold, the message that reaches the terminal is one printable
+     * line, sanitised in the one place every printed name goes through. */
+    if (rc != 0 && errlen > 0)
+        report_sanitize(err, err, errlen);
+    return rc;
 }

@@ -72,7 +72,8 @@ struct cli_options {
 void cli_options_init(struct cli_options *o);
 
 /* Parse argv into o.  Returns 0, or CLI_EXIT_USAGE with a one-line message
- * (no "hopwatch: " prefix, no newline) in err. */
+ * (no "hopwatch: " prefix, no newline; printable ASCII only: the words of
+ * argv it quotes are sanitised with report_sanitize) in err. */
 int cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen);
 
 /* Parse a decimal number within [min, max] for option what (e.g. "-i").

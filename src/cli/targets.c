@@ -7,6 +7,7 @@
 
 #include "cli/exitcode.h"
 #include "cli/targets.h"
+#include "report/sanitize.h"
 
 /* A host name has at most 253 characters (RFC 1035 with the dot dropped). */
 #define NAME_MAX_CHARS 253
@@ -28,25 +29,16 @@ is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-/* Quote n untrusted bytes into buf for a message: printable ASCII as it is,
- * anything else as '?', cut with "..." past QUOTE_MAX characters, so a
- * message stays one printable line whatever the input held. */
+/* Quote n untrusted bytes into buf (len > QUOTE_MAX + 3) for a message:
+ * sanitised as every printed word is (report_sanitize), cut with "..." past
+ * QUOTE_MAX characters, so a message stays one printable line whatever the
+ * input held. */
 static const char *
 quote(char *buf, size_t len, const char *s, size_t n)
 {
-    size_t o = 0;
-
-    for (size_t i = 0; i < n && o + 4 < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (i == QUOTE_MAX) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        buf[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    buf[o] = '\0';
+    report_sanitize_n(s, n > QUOTE_MAX ? QUOTE_MAX : n, buf, len - 3);
+    if (n > QUOTE_MAX)
+        strcat(buf, "...");
     return buf;
 }
 

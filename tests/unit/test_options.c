@@ -175,6 +175,25 @@ test_options_source_family(void **state)
     assert_int_equal(PARSE(&o, err, "-a", "2001:2::1", "x"), 0);
 }
 
+/* Messages quote the user's words sanitised: no escape sequence, CR, BEL
+ * or 8-bit byte reaches the terminal through an error. */
+static void
+test_options_errors_sanitised(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "-c", "\033[2J\r\a\xff", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid value '?[2J??" "?' for -c: expected a whole number from 0 "
+                             "to 1000000000");
+    assert_int_equal(PARSE(&o, err, "--\033]0;x\007", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "unknown option --?]0;x? (try --help)");
+    assert_int_equal(PARSE(&o, err, "-a", "\x9b" "31m", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid source address '?31m' for -a: a numeric IPv4 or IPv6 "
+                             "address is needed");
+}
+
 /* A parse that stops inside a cluster of letters must not leave getopt
  * there for the next one (found by the fuzzer). */
 static void
@@ -293,6 +312,7 @@ main(void)
         cmocka_unit_test(test_options_structural_errors),
         cmocka_unit_test(test_options_paris_needs_two_payload_bytes),
         cmocka_unit_test(test_options_source_family),
+        cmocka_unit_test(test_options_errors_sanitised),
         cmocka_unit_test(test_options_help_and_version_need_no_target),
         cmocka_unit_test(test_options_second_parse_starts_afresh),
         cmocka_unit_test(test_options_targets_and_outputs),
