@@ -81,7 +81,19 @@ main(int argc, char **argv)
 
     if (open_std_fds() < 0)
         return CLI_EXIT_SYSTEM;
-    setlocale(LC_ALL, "");
+    /* Only the character set comes from the environment: the screen needs
+     * it to draw UTF-8 (crt.c asks nl_langinfo(CODESET)).  Every other
+     * category stays "C", LC_NUMERIC above all: options are read and
+     * every output is written with a decimal point in every locale, so
+     * JSON stays JSON, CSV and JSON lines are byte-identical whoever runs
+     * them, the documented examples (-i 0.2) work everywhere, and the text
+     * report and the screen agree with them.  LC_MESSAGES stays "C" too,
+     * so that an error text inside JSON or CSV (strerror) does not change
+     * with the user's language.  Switching locales around each printf
+     * (uselocale) would give the screen local numbers, at the price of a
+     * rule every formatting call must remember; one global choice cannot
+     * be forgotten. */
+    setlocale(LC_CTYPE, "");
     cli_options_init(&s.opt);
     rc = cli_options_parse(&s.opt, argc, argv, err, sizeof(err));
     if (rc != 0) {
