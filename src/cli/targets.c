@@ -468,7 +468,9 @@ cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
     }
     for (size_t i = 0; i < o->nfiles; i++) {
         bool std = strcmp(o->files[i], "-") == 0;
-        const char *name = std ? "stdin" : o->files[i];
+        /* The file's name is quoted in messages: sanitised like a target. */
+        char safe[1024];
+        const char *name = std ? "stdin" : report_sanitize(o->files[i], safe, sizeof(safe));
         FILE *f = std ? stdin : fopen(o->files[i], "re");
         size_t bad = 0;
         int st;
@@ -496,9 +498,12 @@ cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
             fprintf(err, "hopwatch: no valid target left to probe\n");
             return CLI_EXIT_NAME;
         }
-        if (o->nfiles == 1)
+        if (o->nfiles == 1) {
+            char safe[1024];
+
             fprintf(err, "hopwatch: no target given: %s has none\n",
-                    from_stdin ? "stdin" : o->files[0]);
+                    from_stdin ? "stdin" : report_sanitize(o->files[0], safe, sizeof(safe)));
+        }
         else
             fprintf(err, "hopwatch: no target given: the target files have none\n");
         return CLI_EXIT_USAGE;

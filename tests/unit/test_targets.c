@@ -552,6 +552,31 @@ test_targets_gather_dev_zero(void **state)
     cli_targets_free(&l);
 }
 
+/* A file's name is quoted in messages sanitised, like a target. */
+static void
+test_targets_gather_file_name_sanitised(void **state)
+{
+    struct cli_options o;
+    struct cli_target_list l;
+    struct cli_range r;
+    char *errtext = NULL;
+    size_t errlen = 0, bad = 0;
+    FILE *err;
+
+    (void)state;
+    cli_options_init(&o);
+    o.files[0] = "/nonexistent/\033[2J\r";
+    o.nfiles = 1;
+    cli_targets_init(&l);
+    err = open_memstream(&errtext, &errlen);
+    assert_int_equal(cli_targets_gather(&o, &r, &l, err, &bad), CLI_EXIT_SYSTEM);
+    fclose(err);
+    assert_string_equal(errtext, "hopwatch: cannot read /nonexistent/?[2J?: No such file or "
+                                 "directory\n");
+    free(errtext);
+    cli_targets_free(&l);
+}
+
 int
 main(void)
 {
@@ -575,6 +600,7 @@ main(void)
         cmocka_unit_test(test_targets_read_line_bound),
         cmocka_unit_test(test_targets_read_line_count_bound),
         cmocka_unit_test(test_targets_gather_dev_zero),
+        cmocka_unit_test(test_targets_gather_file_name_sanitised),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
