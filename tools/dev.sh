@@ -14,10 +14,11 @@ cd "$(dirname "$0")/.."
 TOP=$(pwd)
 
 # Build and test dependencies, all Debian packages.  jq and python3 are for
-# tests that check JSON output.
+# tests that check JSON output; locales for the decimal-comma locale that
+# tests/lab/locale.test runs hopwatch under.
 DEPS="build-essential autoconf automake libtool pkg-config libncurses-dev \
 libcap-dev libcap2-bin libc-ares-dev libcmocka-dev iproute2 iptables tmux jq python3 \
-dnsmasq-base iputils-ping clang libclang-rt-14-dev"
+dnsmasq-base iputils-ping clang libclang-rt-14-dev locales"
 
 need_root() {
     if [ "$(id -u)" -ne 0 ]; then
@@ -36,6 +37,17 @@ deps() {
         echo "== installing:$missing"
         apt-get update -q
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing
+    fi
+    test_locale
+}
+
+# A decimal-comma locale (de_DE.UTF-8) for tests/lab/locale.test: enabled in
+# /etc/locale.gen and generated, only when it is missing.
+test_locale() {
+    if ! locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\{0,1\}8'; then
+        echo "== generating the de_DE.UTF-8 locale"
+        sed -i 's/^# *de_DE.UTF-8 UTF-8/de_DE.UTF-8 UTF-8/' /etc/locale.gen
+        locale-gen
     fi
 }
 

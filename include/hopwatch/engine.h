@@ -159,8 +159,12 @@ struct hw_engine_config {
     void *transport_ctx;                  /* passed to every transport call */
     unsigned families;                    /* HW_FAMILY_* to open; 0 means both */
     enum hw_privilege privilege;          /* raw, unprivileged or automatic */
-    struct hw_addr source4;               /* IPv4 source (AF_UNSPEC: routing's) */
-    struct hw_addr source6;               /* IPv6 source (AF_UNSPEC: routing's) */
+    struct hw_addr source4;               /* IPv4 source (AF_UNSPEC: routing's);
+                                             must be IPv4, and families must
+                                             include HW_FAMILY_V4 */
+    struct hw_addr source6;               /* IPv6 source (AF_UNSPEC: routing's);
+                                             must be IPv6, and families must
+                                             include HW_FAMILY_V6 */
     const char *device;                   /* interface to bind to, NULL: none */
     uint32_t mark;                        /* socket mark (SO_MARK), 0: none */
     bool dont_fragment;                   /* set DF / IPV6_DONTFRAG */
@@ -183,7 +187,10 @@ void hw_engine_config_init(struct hw_engine_config *cfg);
  * privilege: call it before dropping privileges).  A family whose socket
  * cannot be opened is remembered, not fatal, even when no family could be
  * opened: see hw_engine_family_status().  Returns NULL and sets *status
- * (HW_EINVAL, -ENOMEM, -EIO) on failure; *status gets 0 on success. */
+ * (HW_EINVAL, -ENOMEM, -EIO) on failure; *status gets 0 on success.
+ * HW_EINVAL includes a source of the wrong family (an IPv6 address in
+ * source4) and a source for a family that families leaves out (source4
+ * with families HW_FAMILY_V6): either would be ignored silently. */
 struct hw_engine *hw_engine_new(const struct hw_engine_config *cfg, int *status);
 
 /* Cancel every probe and timer (probe callbacks fire with
@@ -305,7 +312,8 @@ struct hw_probe_spec {
     int tos;                /* 0..255 */
     size_t payload_size;    /* payload bytes, 0..65000; 16 or more carry the
                                cookie that authenticates answers (Paris UDP
-                               needs 18: two bytes steer the checksum) */
+                               needs 18: two bytes steer the checksum; below
+                               2 a Paris probe is refused with HW_EINVAL) */
     const uint8_t *payload; /* NULL: the engine's payload (cookie, then fill);
                                else exactly these payload_size bytes, copied
                                (no cookie: answers match on id and sequence) */

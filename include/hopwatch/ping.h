@@ -53,7 +53,11 @@ struct hw_ping_opts {
                                 Unprivileged sockets use the kernel's instead */
     const char *source;      /* numeric source address to send from, NULL for
                                 the one routing picks; a source that is not
-                                ours fails with HW_EADDR */
+                                ours fails with HW_EADDR.  Only the source's
+                                family is probed: names are looked up in it,
+                                an address of the other family fails its
+                                entry with HW_EFAMILY (nothing is sent), and
+                                a family above that differs is HW_EINVAL */
     int family;              /* for names: AF_INET, AF_INET6, or AF_UNSPEC for
                                 whichever the name has (IPv4 first) */
     enum hw_privilege privilege; /* icmplib's privileged: HW_PRIV_RAW (True),

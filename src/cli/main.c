@@ -6,8 +6,11 @@
 #include "config.h"
 #endif
 
+#include <errno.h>
+#include <fcntl.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "cli/exitcode.h"
@@ -37,6 +40,37 @@ parse_range(struct cli_session *s)
     return 0;
 }
 
+/* Make sure descriptors 0, 1 and 2 are open, on /dev/null when they were
+ * closed.  Started with one of them closed, the first socket opened would
+ * take its number: the report would be written into the raw ICMP socket,
+ * or "-F -" would read the target list from it.  This runs before anything
+ * opens a descriptor.  Returns 0, or -1 after a message (on stderr if it is
+ * open, else nowhere) when /dev/null cannot be opened. */
+static int
+open_std_fds(void)
+{
+    for (int fd = 0; fd <= 2; fd++) {
+        int nfd;
+
+        if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+            continue;
+        /* open() returns the lowest free number, which is fd: the lower
+         * ones are open already. */
+        nfd = open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+        if (nfd != fd) {
+            int e = errno;
+
+            if (nfd >= 0)
+                close(nfd);
+            if (fcntl(2, F_GETFD) >= 0)
+                dprintf(2, "hopwatch: open(/dev/null): %s\n",
+                        nfd >= 0 ? "unexpected descriptor" : strerror(e));
+            return -1;
+        }
+    }
+    return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -45,7 +79,21 @@ main(int argc, char **argv)
     size_t resolved = 0;
     int rc, name_rc;
 
-    setlocale(LC_ALL, "");
+    if (open_std_fds() < 0)
+        return CLI_EXIT_SYSTEM;
+    /* Only the character set comes from the environment: the screen needs
+     * it to draw UTF-8 (crt.c asks nl_langinfo(CODESET)).  Every other
+     * category stays "C", LC_NUMERIC above all: options are read and
+     * every output is written with a decimal point in every locale, so
+     * JSON stays JSON, CSV and JSON lines are byte-identical whoever runs
+     * them, the documented examples (-i 0.2) work everywhere, and the text
+     * report and the screen agree with them.  LC_MESSAGES stays "C" too,
+     * so that an error text inside JSON or CSV (strerror) does not change
+     * with the user's language.  Switching locales around each printf
+     * (uselocale) would give the screen local numbers, at the price of a
+     * rule every formatting call must remember; one global choice cannot
+     * be forgotten. */
+    setlocale(LC_CTYPE, "");
     cli_options_init(&s.opt);
     rc = cli_options_parse(&s.opt, argc, argv, err, sizeof(err));
     if (rc != 0) {

@@ -10,11 +10,13 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include <hopwatch/addr.h>
 #include <hopwatch/engine.h>
 
 #include "cli/exitcode.h"
 #include "cli/options.h"
 #include "report/columns.h"
+#include "report/sanitize.h"
 
 void
 cli_options_init(struct cli_options *o)
@@ -180,7 +182,8 @@ cli_usage(FILE *f)
           "  -s, --size BYTES        ICMP payload size (default 56)\n"
           "  -Q, --tos N             IPv4 TOS / IPv6 traffic class (default 0)\n"
           "  -u, --udp               UDP probes, destination port varied (classic)\n"
-          "      --paris             UDP probes on one fixed flow (Paris traceroute)\n"
+          "      --paris             UDP probes on one fixed flow (Paris traceroute;\n"
+          "                          -s 2 or more)\n"
           "  -T, --tcp               TCP SYN probes\n"
           "  -P, --port PORT         UDP/TCP destination port (33434 UDP, 80 TCP)\n"
           "  -a, --address ADDRESS   source address\n"
@@ -203,8 +206,8 @@ cli_usage(FILE *f)
           f);
 }
 
-int
-cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
+static int
+parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
 {
     long long n;
     int c;
@@ -412,6 +415,33 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
                               "or --paris", o->port);
         return CLI_EXIT_USAGE;
     }
+    /* A source of the other family would be ignored and the probes would
+     * leave from another address: refuse it.  Only a numeric source is
+     * taken (names are resolved after the privileges are dropped, too late
+     * for the sockets), so the parser can say it now. */
+    if (o->source != NULL) {
+        struct hw_addr src;
+
+        if (hw_addr_parse(o->source, &src) < 0) {
+            snprintf(err, errlen, "invalid source address '%s' for -a: a numeric IPv4 or IPv6 "
+                                  "address is needed", o->source);
+            return CLI_EXIT_USAGE;
+        }
+        if (o->family != AF_UNSPEC && o->family != src.family) {
+            snprintf(err, errlen, "-a %s is an %s address: it cannot be used with -%c",
+                     o->source, src.family == AF_INET ? "IPv4" : "IPv6",
+                     o->family == AF_INET ? '4' : '6');
+            return CLI_EXIT_USAGE;
+        }
+    }
+    /* Paris probes tell themselves apart by the UDP checksum, which the
+     * last two payload bytes steer: with fewer the engine refuses every
+     * probe, and a trace would wait forever sending nothing. */
+    if (o->method == HW_METHOD_UDP_PARIS && o->payload_size < CLI_PARIS_SIZE_MIN) {
+        snprintf(err, errlen, "--paris needs -s %d or more: two payload bytes set the UDP "
+                              "checksum that tells the probes apart", CLI_PARIS_SIZE_MIN);
+        return CLI_EXIT_USAGE;
+    }
     if (o->first_ttl > o->max_ttl) {
         snprintf(err, errlen, "first TTL (-f %d) is larger than max TTL (-m %d)", o->first_ttl,
                  o->max_ttl);
@@ -449,4 +479,17 @@ cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_
         }
     }
     return 0;
+}
+
+int
+cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    int rc = parse(o, argc, argv, err, errlen);
+
+    /* Errors quote the user's words (values, option names, -a): whatever
+     * they hold, the message that reaches the terminal is one printable
+     * line, sanitised in the one place every printed name goes through. */
+    if (rc != 0 && errlen > 0)
+        report_sanitize(err, err, errlen);
+    return rc;
 }

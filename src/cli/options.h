@@ -23,6 +23,10 @@ enum cli_output {
 /* The default of --pps and the most an unprivileged user may ask for. */
 #define CLI_PPS_DEFAULT 1000
 
+/* The smallest payload (-s) of a Paris UDP probe: its last two bytes steer
+ * the checksum that identifies the probe (hw__build_udp_paris). */
+#define CLI_PARIS_SIZE_MIN 2
+
 struct cli_options {
     enum cli_output output;   /* what to produce */
     uint64_t cycles;          /* -c: probes per hop / per target (default 10),
@@ -68,7 +72,8 @@ struct cli_options {
 void cli_options_init(struct cli_options *o);
 
 /* Parse argv into o.  Returns 0, or CLI_EXIT_USAGE with a one-line message
- * (no "hopwatch: " prefix, no newline) in err. */
+ * (no "hopwatch: " prefix, no newline; printable ASCII only: the words of
+ * argv it quotes are sanitised with report_sanitize) in err. */
 int cli_options_parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen);
 
 /* Parse a decimal number within [min, max] for option what (e.g. "-i").

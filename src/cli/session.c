@@ -14,6 +14,11 @@
 
 #include "cli/exitcode.h"
 #include "cli/session.h"
+#include "report/sanitize.h"
+
+/* A target's name (or a message quoting it) as it may be printed: the
+ * user's word can hold escape sequences (report_sanitize). */
+#define SAFE(str) report_sanitize((str), (char[512]){0}, 512)
 
 #define NS_PER_S 1000000000LL
 /* Descriptors polled at once: two probe sockets and the resolver's. */
@@ -256,7 +261,7 @@ cli_session_resolve(struct cli_session *s)
             }
             rc = CLI_EXIT_SYSTEM;
         } else if (t->status < 0) {
-            fprintf(stderr, "hopwatch: cannot resolve %s: %s\n", t->name, t->error);
+            fprintf(stderr, "hopwatch: cannot resolve %s: %s\n", SAFE(t->name), SAFE(t->error));
             if (rc == 0)
                 rc = CLI_EXIT_NAME;
         }
@@ -280,7 +285,7 @@ static int
 cannot_send(const struct cli_session *s, const struct cli_target *t)
 {
     fprintf(stderr, "hopwatch: cannot send %s probes to %s: %s\n",
-            hw_method_name((enum hw_method)s->opt.method), t->name,
+            hw_method_name((enum hw_method)s->opt.method), SAFE(t->name),
             hw_engine_mode(s->engine, t->addr.family) == HW_MODE_DGRAM
                 ? "UDP and TCP probes need raw sockets (run as root, or "
                   "'setcap cap_net_raw+ep' the program)"
@@ -345,7 +350,7 @@ cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_resul
             return cannot_send(s, t);
         t->trace = hw_trace_new(s->engine, &tcfg, &st);
         if (t->trace == NULL || (st = hw_trace_start(t->trace)) < 0) {
-            fprintf(stderr, "hopwatch: cannot trace %s: %s\n", t->name, hw_strerror(st));
+            fprintf(stderr, "hopwatch: cannot trace %s: %s\n", SAFE(t->name), hw_strerror(st));
             return CLI_EXIT_SYSTEM;
         }
     }
@@ -391,7 +396,7 @@ cli_session_start_pings(struct cli_session *s, hw_multi_result_cb on_result, voi
             return cannot_send(s, t);
         st = hw_multi_add(s->multi, &t->addr, &t->index);
         if (st < 0) {
-            fprintf(stderr, "hopwatch: cannot ping %s: %s\n", t->name, hw_strerror(st));
+            fprintf(stderr, "hopwatch: cannot ping %s: %s\n", SAFE(t->name), hw_strerror(st));
             return CLI_EXIT_SYSTEM;
         }
         s->multi_target[t->index] = i;

@@ -7,6 +7,7 @@
 
 #include "cli/exitcode.h"
 #include "cli/targets.h"
+#include "report/sanitize.h"
 
 /* A host name has at most 253 characters (RFC 1035 with the dot dropped). */
 #define NAME_MAX_CHARS 253
@@ -28,25 +29,16 @@ is_space(unsigned char c)
     return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\v' || c == '\f';
 }
 
-/* Quote n untrusted bytes into buf for a message: printable ASCII as it is,
- * anything else as '?', cut with "..." past QUOTE_MAX characters, so a
- * message stays one printable line whatever the input held. */
+/* Quote n untrusted bytes into buf (len > QUOTE_MAX + 3) for a message:
+ * sanitised as every printed word is (report_sanitize), cut with "..." past
+ * QUOTE_MAX characters, so a message stays one printable line whatever the
+ * input held. */
 static const char *
 quote(char *buf, size_t len, const char *s, size_t n)
 {
-    size_t o = 0;
-
-    for (size_t i = 0; i < n && o + 4 < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-
-        if (i == QUOTE_MAX) {
-            memcpy(buf + o, "...", 3);
-            o += 3;
-            break;
-        }
-        buf[o++] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    buf[o] = '\0';
+    report_sanitize_n(s, n > QUOTE_MAX ? QUOTE_MAX : n, buf, len - 3);
+    if (n > QUOTE_MAX)
+        strcat(buf, "...");
     return buf;
 }
 
@@ -404,18 +396,37 @@ int
 cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *err,
                  size_t *bad)
 {
+    /* One line's bytes and room for the byte that proves it too long. */
+    char line[CLI_LINE_MAX + 1];
     char word[CLI_TARGET_MAX], why[256];
-    char *line = NULL;
-    size_t cap = 0, lineno = 0;
-    ssize_t n;
-    int rc = 0;
+    size_t lineno = 0;
+    int c = 0;
 
     *bad = 0;
-    errno = 0;
-    while ((n = getline(&line, &cap, in)) >= 0) {
+    /* Read byte by byte from the stdio buffer into a fixed array, never
+     * into a growing one: a file is untrusted, and /dev/zero or a newline
+     * that never comes must end in an error, not in all of memory. */
+    while (c != EOF) {
+        size_t len = 0;
         const char *p = line;
-        size_t len = (size_t)n;
 
+        errno = 0;
+        while ((c = getc(in)) != EOF && c != '\n') {
+            if (len == CLI_LINE_MAX) {
+                fprintf(err, "hopwatch: %s:%zu: line longer than %d bytes\n", fname,
+                        lineno + 1, CLI_LINE_MAX);
+                return -E2BIG;
+            }
+            line[len++] = (char)c;
+        }
+        if (c == EOF && ferror(in))
+            return errno != 0 ? -errno : -EIO;
+        if (c == EOF && len == 0)
+            break;
+        if (lineno == CLI_FILE_MAX_LINES) {
+            fprintf(err, "hopwatch: %s: more than %d lines\n", fname, CLI_FILE_MAX_LINES);
+            return -E2BIG;
+        }
         lineno++;
         /* A UTF-8 byte order mark some editors write is not part of the
          * first target. */
@@ -425,10 +436,8 @@ cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *e
         }
         switch (cli_target_line(p, len, word, sizeof(word), why, sizeof(why))) {
         case CLI_LINE_TARGET:
-            if (cli_targets_add(l, word) < 0) {
-                free(line);
+            if (cli_targets_add(l, word) < 0)
                 return -ENOMEM;
-            }
             break;
         case CLI_LINE_BAD:
             fprintf(err, "hopwatch: %s:%zu: %s\n", fname, lineno, why);
@@ -437,14 +446,8 @@ cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *e
         case CLI_LINE_EMPTY:
             break;
         }
-        errno = 0;
     }
-    if (ferror(in))
-        rc = errno != 0 ? -errno : -EIO;
-    else if (errno == ENOMEM)
-        rc = -ENOMEM;
-    free(line);
-    return rc;
+    return 0;
 }
 
 int
@@ -465,7 +468,9 @@ cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
     }
     for (size_t i = 0; i < o->nfiles; i++) {
         bool std = strcmp(o->files[i], "-") == 0;
-        const char *name = std ? "stdin" : o->files[i];
+        /* The file's name is quoted in messages: sanitised like a target. */
+        char safe[1024];
+        const char *name = std ? "stdin" : report_sanitize(o->files[i], safe, sizeof(safe));
         FILE *f = std ? stdin : fopen(o->files[i], "re");
         size_t bad = 0;
         int st;
@@ -480,6 +485,8 @@ cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
             fclose(f);
         if (st == -ENOMEM)
             goto nomem;
+        if (st == -E2BIG)
+            return CLI_EXIT_USAGE;
         if (st < 0) {
             fprintf(err, "hopwatch: cannot read %s: %s\n", name, strerror(-st));
             return CLI_EXIT_SYSTEM;
@@ -491,9 +498,12 @@ cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
             fprintf(err, "hopwatch: no valid target left to probe\n");
             return CLI_EXIT_NAME;
         }
-        if (o->nfiles == 1)
+        if (o->nfiles == 1) {
+            char safe[1024];
+
             fprintf(err, "hopwatch: no target given: %s has none\n",
-                    from_stdin ? "stdin" : o->files[0]);
+                    from_stdin ? "stdin" : report_sanitize(o->files[0], safe, sizeof(safe)));
+        }
         else
             fprintf(err, "hopwatch: no target given: the target files have none\n");
         return CLI_EXIT_USAGE;

@@ -23,6 +23,13 @@
  * characters; an IPv6 address with a scope is shorter. */
 #define CLI_TARGET_MAX 256
 
+/* Bounds of a target file (-F), which is untrusted input: a line holds at
+ * most CLI_LINE_MAX bytes (its newline not counted) and a file at most
+ * CLI_FILE_MAX_LINES lines, so reading one costs bounded time and memory
+ * (a million targets is ten times what the ping engine is tested with). */
+#define CLI_LINE_MAX 4096
+#define CLI_FILE_MAX_LINES 1048576
+
 /* What one line of a target file holds. */
 enum cli_line {
     CLI_LINE_BAD = -1,   /* not a target: the reason is in why */
@@ -87,7 +94,10 @@ int cli_targets_add_range(struct cli_target_list *l, const struct cli_range *r);
 /* Read a target file from in (named fname in messages), one target per
  * line as cli_target_line() says, appending the good ones.  Each bad line
  * is reported on err as "hopwatch: FNAME:LINE: why" and skipped; *bad gets
- * how many there were.  Returns 0, -ENOMEM, or -errno of a read error. */
+ * how many there were.  A line longer than CLI_LINE_MAX bytes or more than
+ * CLI_FILE_MAX_LINES lines stop the reading: "hopwatch: FNAME:LINE: line
+ * longer than 4096 bytes" or "hopwatch: FNAME: more than 1048576 lines" on
+ * err and -E2BIG.  Returns 0, -E2BIG, -ENOMEM, or -errno of a read error. */
 int cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FILE *err,
                      size_t *bad);
 
@@ -95,8 +105,9 @@ int cli_targets_read(struct cli_target_list *l, FILE *in, const char *fname, FIL
  * -g, the range r), then each -F file in the order given ("-" is standard
  * input).  Messages go to err.  Returns 0 (with *bad_lines set: lines
  * reported and skipped), or the exit code after printing why: CLI_EXIT_SYSTEM
- * for a file that cannot be read or no memory, CLI_EXIT_USAGE when there is
- * no target at all and no line was bad, CLI_EXIT_NAME when there is none
+ * for a file that cannot be read or no memory, CLI_EXIT_USAGE for a file
+ * over the bounds (CLI_LINE_MAX, CLI_FILE_MAX_LINES) or when there is no
+ * target at all and no line was bad, CLI_EXIT_NAME when there is none
  * because every line was bad. */
 int cli_targets_gather(const struct cli_options *o, const struct cli_range *r,
                        struct cli_target_list *l, FILE *err, size_t *bad_lines);

@@ -434,7 +434,14 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
     *status = 0;
     if (cfg->idents > IDENTS_MAX || cfg->ident > 65535 || cfg->linger_ns < 0 ||
         (cfg->source4.family != AF_UNSPEC && cfg->source4.family != AF_INET) ||
-        (cfg->source6.family != AF_UNSPEC && cfg->source6.family != AF_INET6)) {
+        (cfg->source6.family != AF_UNSPEC && cfg->source6.family != AF_INET6) ||
+        /* A source for a family that is not opened would be ignored, and
+         * the probes would leave from an address the caller did not ask
+         * for: refuse it instead. */
+        (cfg->families != 0 && cfg->source4.family != AF_UNSPEC &&
+         (cfg->families & HW_FAMILY_V4) == 0) ||
+        (cfg->families != 0 && cfg->source6.family != AF_UNSPEC &&
+         (cfg->families & HW_FAMILY_V6) == 0)) {
         *status = HW_EINVAL;
         return NULL;
     }

@@ -191,6 +191,26 @@ host_set_stats(struct hw_host *h, const struct hw_stats *s)
  * options.  single_ident: every probe carries one identifier (ping and
  * traceroute, as icmplib's one id per call).  On failure return the status
  * with a message in *msg. */
+/* The family of opts->source, AF_UNSPEC when there is none (or when it is
+ * not an address: engine_open() refuses that). */
+static int
+source_family(const struct hw_ping_opts *o)
+{
+    struct hw_addr src;
+
+    if (o->source == NULL || hw_addr_parse(o->source, &src) < 0)
+        return AF_UNSPEC;
+    return src.family;
+}
+
+/* The family names are looked up in: the one asked for, else the source's,
+ * since a probe can only leave from the source toward its own family. */
+static int
+lookup_family(const struct hw_ping_opts *o)
+{
+    return o->family != AF_UNSPEC ? o->family : source_family(o);
+}
+
 static int
 engine_open(const struct hw_ping_opts *o, bool single_ident, struct hw_engine **out, char **msg)
 {
@@ -220,10 +240,19 @@ engine_open(const struct hw_ping_opts *o, bool single_ident, struct hw_engine **
                            o->source);
             return HW_EINVAL;
         }
-        if (src.family == AF_INET)
+        /* Only the source's family is opened: an address of the other
+         * family would otherwise be probed from whatever address routing
+         * picks, not from the source the caller asked for.  A base
+         * config's source of the other family has no socket to apply to. */
+        if (src.family == AF_INET) {
             cfg.source4 = src;
-        else
+            cfg.families = HW_FAMILY_V4;
+            cfg.source6.family = AF_UNSPEC;
+        } else {
             cfg.source6 = src;
+            cfg.families = HW_FAMILY_V6;
+            cfg.source4.family = AF_UNSPEC;
+        }
     }
     *out = hw_engine_new(&cfg, &st);
     if (*out == NULL) {
@@ -347,7 +376,7 @@ resolve_with_cares(struct hw_host *hosts, const char *const *names, size_t n,
             pend[i].done = true;
             continue;
         }
-        st = hw_resolver_lookup(r, names[i], o->family, lookup_done, &pend[i]);
+        st = hw_resolver_lookup(r, names[i], lookup_family(o), lookup_done, &pend[i]);
         if (st < 0) {
             host_fail(&hosts[i], st, message("%s: %s", names[i], hw_strerror(st)));
             pend[i].done = true;
@@ -401,6 +430,9 @@ resolve_all(struct hw_host *hosts, const char *const *names, size_t n,
             if (o->family != AF_UNSPEC && h->address.family != o->family)
                 host_fail(h, HW_ENOADDR, message("%s: not an address of the requested family",
                                                  names[i]));
+            else if (source_family(o) != AF_UNSPEC && h->address.family != source_family(o))
+                host_fail(h, HW_EFAMILY, message("%s: the source %s is of the other address "
+                                                 "family", names[i], o->source));
             continue;
         }
         if (!hw_is_hostname(names[i])) {
@@ -422,7 +454,7 @@ resolve_all(struct hw_host *hosts, const char *const *names, size_t n,
 
             if (h->status != HW_ENAME || h->message != NULL)
                 continue;
-            st = o->lookup(o->lookup_ctx, names[i], o->family, &a);
+            st = o->lookup(o->lookup_ctx, names[i], lookup_family(o), &a);
             if (st == 0 && a.family != AF_INET && a.family != AF_INET6)
                 st = HW_ENOADDR;
             if (st < 0) {

@@ -12,6 +12,7 @@
 
 #include "report/columns.h"
 #include "report/report.h"
+#include "report/sanitize.h"
 
 /* Count columns of the ping rows (sent, received, lost, loss) and the RTT
  * columns of every row, as letters of the column table.  'J' (the latest
@@ -20,6 +21,11 @@
 /* A trace's hop columns: its counts, then where its loss comes from. */
 #define CSV_HOP "SRDLFK"
 #define CSV_RTTS "NBAWVMXI"
+
+/* Room for a name cell: a host name has at most 253 characters; a longer
+ * word from the command line is cut (CSV cells are sanitised, as every
+ * printed name is: a terminal may show them). */
+#define CSV_NAME_BUF 1024
 
 /* One row being written. */
 struct row {
@@ -137,10 +143,10 @@ value_cols(struct row *w, const char *keys, const struct hw_stats *s)
 static void
 target_cells(struct row *w, const struct report_target *t)
 {
-    char a[HW_ADDRSTRLEN];
+    char a[HW_ADDRSTRLEN], safe[CSV_NAME_BUF];
     bool probed = t->addr.family != AF_UNSPEC;
 
-    field(w, t->name);
+    field(w, report_sanitize(t->name, safe, sizeof(safe)));
     field(w, probed ? hw_addr_format(&t->addr, a, sizeof(a)) : "");
     field(w, probed ? report_family_name(t->addr.family) : "");
     field(w, report_status_name(t->status));
@@ -206,8 +212,8 @@ mpls_cell(struct row *w, const struct hw_responder *resp)
 static void
 responder_cells(struct row *w, const struct report_run *r, const struct hw_responder *resp)
 {
-    char a[HW_ADDRSTRLEN];
-    const char *mark;
+    char a[HW_ADDRSTRLEN], safe[CSV_NAME_BUF];
+    const char *mark, *name;
 
     if (resp == NULL) {
         for (int i = 0; i < 7; i++)
@@ -216,7 +222,8 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
         return;
     }
     field(w, hw_addr_format(&resp->addr, a, sizeof(a)));
-    field(w, r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : "");
+    name = r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL;
+    field(w, name != NULL ? report_sanitize(name, safe, sizeof(safe)) : "");
     field(w, hw_outcome_name(resp->outcome));
     if (resp->icmp_type >= 0) {
         field_int(w, resp->icmp_type);

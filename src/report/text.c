@@ -11,6 +11,7 @@
 #include "report/columns.h"
 #include "report/json.h"
 #include "report/report.h"
+#include "report/sanitize.h"
 
 /* Room for a target cell: a 253-character name and an IPv6 address. */
 #define CELL_BUF 352
@@ -26,20 +27,30 @@ finish(FILE *f)
     return 0;
 }
 
-/* A target's host cell: its name, followed by its address in parentheses
- * unless the name is that address. */
+/* A target's host cell: its name (sanitised: it is the user's word, and
+ * may hold anything), followed by its address in parentheses unless the
+ * name is that address. */
 static const char *
 target_cell(const struct report_target *t, char *buf, size_t len)
 {
-    char a[HW_ADDRSTRLEN];
+    char a[HW_ADDRSTRLEN], safe[CELL_BUF - HW_ADDRSTRLEN - 3];
 
+    report_sanitize(t->name, safe, sizeof(safe));
     if (t->addr.family == AF_UNSPEC)
-        snprintf(buf, len, "%s", t->name);
+        snprintf(buf, len, "%s", safe);
     else if (strcmp(hw_addr_format(&t->addr, a, sizeof(a)), t->name) == 0)
         snprintf(buf, len, "%s", a);
     else
-        snprintf(buf, len, "%s (%s)", t->name, a);
+        snprintf(buf, len, "%s (%s)", safe, a);
     return buf;
+}
+
+/* Why a target was not probed, sanitised (a resolver's message may quote
+ * what it was given). */
+static const char *
+error_text(const struct report_target *t, char *buf, size_t len)
+{
+    return report_sanitize(t->error != NULL ? t->error : "unknown error", buf, len);
 }
 
 /* The host column: as wide as the widest cell and the "HOST:" header,
@@ -65,10 +76,10 @@ host_width(const struct report_run *r, const char *head)
 static void
 put_not_probed(FILE *f, const struct report_target *t, size_t width)
 {
-    char cell[CELL_BUF];
+    char cell[CELL_BUF], why[CELL_BUF];
 
     report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
-    fprintf(f, "  not probed: %s\n", t->error != NULL ? t->error : "unknown error");
+    fprintf(f, "  not probed: %s\n", error_text(t, why, sizeof(why)));
 }
 
 static size_t
@@ -84,10 +95,11 @@ static int
 ping_text(FILE *f, const struct report_run *r)
 {
     const struct column *cols[COLUMNS_MAX];
-    char head[300], cell[CELL_BUF], when[40];
+    char head[300], cell[CELL_BUF], when[40], host[256];
     size_t ncols = parse_cols(r->order != NULL ? r->order : REPORT_PING_COLUMNS, cols), width;
 
-    snprintf(head, sizeof(head), "HOST: %s", r->local_host);
+    snprintf(head, sizeof(head), "HOST: %s",
+             report_sanitize(r->local_host, host, sizeof(host)));
     width = host_width(r, head);
     json_format_time(r->start_real_ns, when, sizeof(when));
     fprintf(f, "Start: %s\n", when);
@@ -114,10 +126,11 @@ static void
 trace_summary(FILE *f, const struct report_run *r)
 {
     const struct column *cols[COLUMNS_MAX];
-    char head[300], cell[CELL_BUF];
+    char head[300], cell[CELL_BUF], host[256];
     size_t ncols = parse_cols(r->order != NULL ? r->order : COLUMNS_DEFAULT, cols), width;
 
-    snprintf(head, sizeof(head), "HOST: %s", r->local_host);
+    snprintf(head, sizeof(head), "HOST: %s",
+             report_sanitize(r->local_host, host, sizeof(host)));
     width = host_width(r, head);
     fprintf(f, "Summary of %zu targets\n", r->ntargets);
     report_put_cell(f, head, width);
@@ -154,7 +167,7 @@ trace_summary(FILE *f, const struct report_run *r)
 static int
 trace_text(FILE *f, const struct report_run *r)
 {
-    char cell[CELL_BUF];
+    char cell[CELL_BUF], why[CELL_BUF];
     int st;
 
     for (size_t i = 0; i < r->ntargets; i++) {
@@ -166,7 +179,7 @@ trace_text(FILE *f, const struct report_run *r)
         if (r->ntargets > 1)
             fprintf(f, "Target: %s\n", target_cell(t, cell, sizeof(cell)));
         if (t->snap == NULL) {
-            fprintf(f, "not probed: %s\n", t->error != NULL ? t->error : "unknown error");
+            fprintf(f, "not probed: %s\n", error_text(t, why, sizeof(why)));
             continue;
         }
         memset(&rt, 0, sizeof(rt));

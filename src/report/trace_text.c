@@ -8,6 +8,7 @@
 #include "report/columns.h"
 #include "report/json.h"
 #include "report/report.h"
+#include "report/sanitize.h"
 
 /* Room for a host cell: a 253-character name and a mark. */
 #define HOST_BUF 320
@@ -17,13 +18,16 @@ report_host_text(const struct report_trace *r, const struct hw_responder *resp, 
                  size_t len)
 {
     const char *name = r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL;
-    char addr[HW_ADDRSTRLEN];
+    char addr[HW_ADDRSTRLEN], safe[HOST_BUF];
     const char *mark = "";
 
     if (resp->outcome == HW_OUTCOME_UNREACHABLE)
         mark = hw_icmp_mark(resp->addr.family, resp->icmp_type, resp->icmp_code);
+    /* A reverse DNS name is whatever the owner of the address wrote. */
     if (name == NULL)
         name = hw_addr_format(&resp->addr, addr, sizeof(addr));
+    else
+        name = report_sanitize(name, safe, sizeof(safe));
     snprintf(buf, len, "%s%s%s", name, mark[0] != '\0' ? " " : "", mark);
     return buf;
 }
@@ -116,7 +120,7 @@ report_trace_text(FILE *f, const struct report_trace *r)
     ncols = n > 0 ? (size_t)n : 0;
 
     /* The host column fits the widest entry (capped unless --wide). */
-    snprintf(head, sizeof(head), "HOST: %s", r->local_host);
+    snprintf(head, sizeof(head), "HOST: %s", report_sanitize(r->local_host, host, sizeof(host)));
     width = report_text_width(head);
     for (size_t i = 0; i < s->n_hops; i++) {
         for (size_t k = 0; k < s->hops[i].n_responders; k++) {

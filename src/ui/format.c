@@ -7,6 +7,7 @@
 
 #include <hopwatch/icmp.h>
 
+#include "report/sanitize.h"
 #include "ui/format.h"
 
 void
@@ -26,21 +27,6 @@ ui_fmt_interval(int64_t ns, char *buf, size_t len)
     snprintf(buf, len, "%.9gs", (double)ns / 1e9);
 }
 
-void
-ui_fmt_sanitize(const char *in, char *out, size_t len)
-{
-    size_t i = 0;
-
-    if (len == 0)
-        return;
-    for (; in[i] != '\0' && i + 1 < len; i++) {
-        unsigned char c = (unsigned char)in[i];
-
-        out[i] = c >= 0x20 && c < 0x7f ? (char)c : '?';
-    }
-    out[i] = '\0';
-}
-
 char *
 ui_fmt_host(const char *name, const struct hw_addr *a, bool names, bool both, const char *mark,
             char *buf, size_t len)
@@ -55,7 +41,7 @@ ui_fmt_host(const char *name, const struct hw_addr *a, bool names, bool both, co
         snprintf(buf, len, "%s%s%s", addr, sep, mark);
         return buf;
     }
-    ui_fmt_sanitize(name, safe, sizeof(safe));
+    report_sanitize(name, safe, sizeof(safe));
     if (both)
         snprintf(buf, len, "%s (%s)%s%s", safe, addr, sep, mark);
     else

@@ -32,9 +32,6 @@ void ui_fmt_elapsed(int64_t seconds, char *buf, size_t len);
 /* An interval in seconds, shortest exact form: "1s", "0.5s", "0.025s". */
 void ui_fmt_interval(int64_t ns, char *buf, size_t len);
 
-/* Copy in to out with every byte that is not printable ASCII replaced by
- * '?' (names come from DNS answers, which anyone can write). */
-void ui_fmt_sanitize(const char *in, char *out, size_t len);
 
 /* The host text of a responder or target: the address when names are off
  * or name is NULL; else the name, or "name (address)" with both.  mark

@@ -14,6 +14,7 @@
 #include <hopwatch/icmp.h>
 
 #include "report/route.h"
+#include "report/sanitize.h"
 #include "ui/format.h"
 #include "ui/view.h"
 
@@ -430,7 +431,7 @@ target_text(const struct ui_state *st, const struct ui_source *src,
 
         return ui_fmt_host(name, &ti->addr, st->names, st->both, NULL, buf, len);
     }
-    ui_fmt_sanitize(ti->name, safe, sizeof(safe));
+    report_sanitize(ti->name, safe, sizeof(safe));
     if (st->both)
         snprintf(buf, len, "%s (%s)", safe, addr);
     else

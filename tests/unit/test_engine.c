@@ -912,6 +912,30 @@ test_engine_udp_paris_keeps_one_flow(void **state)
     hw_engine_release(f->e, &r[1]);
 }
 
+/* A Paris probe needs two payload bytes to steer its checksum: with 0 or 1
+ * it is refused (nothing sent, no callback), with 2 it goes out. */
+static void
+test_engine_udp_paris_smallest_payload(void **state)
+{
+    struct fx *f = *state;
+    struct rec r = {0};
+    struct hw_probe_spec sp;
+
+    spec_init(&sp, "198.18.9.2", &r);
+    sp.method = HW_METHOD_UDP_PARIS;
+    for (size_t size = 0; size < 2; size++) {
+        sp.payload_size = size;
+        assert_int_equal(hw_engine_probe(f->e, &sp, NULL), HW_EINVAL);
+    }
+    assert_int_equal(f->net.nsent, 0);
+    sp.payload_size = 2;
+    assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+    assert_int_equal(f->net.nsent, 1);
+    assert_int_equal(f->net.sent[0].len, 8 + 2);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(r.calls, 1);
+}
+
 static void
 test_engine_tcp_synack_rst_and_forgery(void **state)
 {
@@ -1015,6 +1039,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_engine_udp_classic_ports_and_outcomes, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_engine_udp_paris_keeps_one_flow, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_udp_paris_smallest_payload, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_engine_tcp_synack_rst_and_forgery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_udp_quote_cookie_checked, setup, teardown),
     };

@@ -133,6 +133,67 @@ test_options_structural_errors(void **state)
     assert_int_equal(PARSE(&o, err, ""), CLI_EXIT_USAGE);
 }
 
+/* Paris probes need two payload bytes to steer their checksum: smaller
+ * sizes are refused at once (they used to hang a trace sending nothing). */
+static void
+test_options_paris_needs_two_payload_bytes(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "--paris", "-s", "0", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "--paris needs -s 2 or more: two payload bytes set the UDP "
+                             "checksum that tells the probes apart");
+    assert_int_equal(PARSE(&o, err, "-s", "1", "--paris", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "-u", "--paris", "-s", "1", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "--paris", "-s", "2", "x"), 0);
+    assert_int_equal(o.payload_size, 2);
+    /* Classic UDP and ICMP have no such floor. */
+    assert_int_equal(PARSE(&o, err, "-u", "-s", "0", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "-s", "0", "x"), 0);
+}
+
+/* -a must be numeric and of the family -4 / -6 ask for: the other family
+ * used to be ignored, the probes leaving from another address. */
+static void
+test_options_source_family(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "-a", "198.18.0.1", "-6", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-a 198.18.0.1 is an IPv4 address: it cannot be used with -6");
+    assert_int_equal(PARSE(&o, err, "-4", "--address", "2001:2::1", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "-a 2001:2::1 is an IPv6 address: it cannot be used with -4");
+    assert_int_equal(PARSE(&o, err, "-a", "host.lab", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid source address 'host.lab' for -a: a numeric IPv4 or "
+                             "IPv6 address is needed");
+    assert_int_equal(PARSE(&o, err, "-a", "198.18.0.1", "-4", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "-6", "-a", "2001:2::1", "x"), 0);
+    assert_int_equal(PARSE(&o, err, "-a", "2001:2::1", "x"), 0);
+}
+
+/* Messages quote the user's words sanitised: no escape sequence, CR, BEL
+ * or 8-bit byte reaches the terminal through an error. */
+static void
+test_options_errors_sanitised(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "-c", "\033[2J\r\a\xff", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid value '?[2J??" "?' for -c: expected a whole number from 0 "
+                             "to 1000000000");
+    assert_int_equal(PARSE(&o, err, "--\033]0;x\007", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "unknown option --?]0;x? (try --help)");
+    assert_int_equal(PARSE(&o, err, "-a", "\x9b" "31m", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid source address '?31m' for -a: a numeric IPv4 or IPv6 "
+                             "address is needed");
+}
+
 /* A parse that stops inside a cluster of letters must not leave getopt
  * there for the next one (found by the fuzzer). */
 static void
@@ -249,6 +310,9 @@ main(void)
         cmocka_unit_test(test_options_defaults),
         cmocka_unit_test(test_options_bad_numbers),
         cmocka_unit_test(test_options_structural_errors),
+        cmocka_unit_test(test_options_paris_needs_two_payload_bytes),
+        cmocka_unit_test(test_options_source_family),
+        cmocka_unit_test(test_options_errors_sanitised),
         cmocka_unit_test(test_options_help_and_version_need_no_target),
         cmocka_unit_test(test_options_second_parse_starts_afresh),
         cmocka_unit_test(test_options_targets_and_outputs),

@@ -639,6 +639,73 @@ test_ping_source_must_be_numeric(void **state)
     hw_host_fini(&h);
 }
 
+/* A source of the other family than the address probed is refused with
+ * HW_EFAMILY, nothing sent (it used to be ignored: the probe left from
+ * whatever address routing picked); with opts.family it is HW_EINVAL. */
+static void
+test_ping_source_of_other_family_refused(void **state)
+{
+    struct tnet *t = *state;
+    struct hw_host h, *hosts;
+    struct hw_route r;
+    const char *both[] = {"198.18.1.2", "2001:2:0:1::2"};
+
+    add_dest(t, "198.18.1.2", ANSWER_REPLY);
+    add_dest(t, "2001:2:0:1::2", ANSWER_REPLY);
+    t->o.count = 1;
+    t->o.source = "198.18.0.1";
+    assert_int_equal(hw_ping("2001:2:0:1::2", &t->o, &h), HW_EFAMILY);
+    assert_non_null(strstr(h.message, "198.18.0.1"));
+    hw_host_fini(&h);
+    t->o.source = "2001:2::1";
+    assert_int_equal(hw_ping("198.18.1.2", &t->o, &h), HW_EFAMILY);
+    hw_host_fini(&h);
+    /* A name is looked up in the source's family only. */
+    assert_int_equal(hw_ping("good.test", &t->o, &h), HW_ENAME);
+    hw_host_fini(&h);
+    assert_int_equal(hw_traceroute("198.18.1.2", &t->o, &r), HW_EFAMILY);
+    hw_route_fini(&r);
+    assert_int_equal(t->net.nsent, 0);
+    /* With a family asked for that the source is not of: bad options. */
+    t->o.family = AF_INET;
+    assert_int_equal(hw_ping("198.18.1.2", &t->o, &h), HW_EINVAL);
+    hw_host_fini(&h);
+    assert_int_equal(t->net.nsent, 0);
+    /* multiping: only the entry of the other family fails. */
+    t->o.family = AF_UNSPEC;
+    t->o.source = "198.18.0.1";
+    assert_int_equal(hw_multiping(both, 2, &t->o, &hosts), 0);
+    assert_int_equal(hosts[0].status, 0);
+    assert_int_equal(hosts[0].received, 1);
+    assert_int_equal(hosts[1].status, HW_EFAMILY);
+    assert_int_equal(t->net.nsent, 1);
+    hw_hosts_free(hosts, 2);
+}
+
+/* The engine refuses a source for a family it is not asked to open. */
+static void
+test_ping_engine_source_of_unopened_family(void **state)
+{
+    struct tnet *t = *state;
+    struct hw_engine_config cfg = t->cfg;
+    struct hw_engine *e;
+    int st;
+
+    cfg.source4 = fakenet_addr("198.18.0.1");
+    cfg.families = HW_FAMILY_V6;
+    assert_null(hw_engine_new(&cfg, &st));
+    assert_int_equal(st, HW_EINVAL);
+    cfg.source4.family = AF_UNSPEC;
+    cfg.source6 = fakenet_addr("2001:2::1");
+    cfg.families = HW_FAMILY_V4;
+    assert_null(hw_engine_new(&cfg, &st));
+    assert_int_equal(st, HW_EINVAL);
+    cfg.families = HW_FAMILY_V4 | HW_FAMILY_V6;
+    e = hw_engine_new(&cfg, &st);
+    assert_non_null(e);
+    hw_engine_free(e);
+}
+
 /* The stop flag ends the call with what was measured. */
 static void
 test_ping_stop_flag_ends_early(void **state)
@@ -1025,6 +1092,10 @@ main(void)
         cmocka_unit_test_setup_teardown(test_ping_no_permission, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_falls_back_to_unprivileged, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_source_must_be_numeric, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ping_source_of_other_family_refused, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_ping_engine_source_of_unopened_family, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_ping_stop_flag_ends_early, setup, teardown),
         cmocka_unit_test_setup_teardown(test_multiping_input_order_and_bad_name, setup,
                                         teardown),

@@ -120,12 +120,37 @@ test_report_csv_quoting(void **state)
     c = name_cell("say \"hi\"");
     assert_string_equal(c, "\"say \"\"hi\"\"\"");
     free(c);
+    /* A line break is a control character: sanitised like every printed
+     * name (issue 10, item 13), it no longer needs quoting. */
     c = name_cell("two\nlines");
-    assert_string_equal(c, "\"two\nlines\"");
+    assert_string_equal(c, "two?lines");
     free(c);
     c = name_cell(" edge ");
     assert_string_equal(c, "\" edge \"");
     free(c);
+}
+
+/* Names reach a CSV file sanitised, whatever their source: the target's
+ * word and the reverse DNS name (ESC, CR, BEL, invalid UTF-8). */
+static void
+test_report_csv_names_sanitised(void **state)
+{
+    struct fx_ping p;
+    char *text, *c;
+    int rc = -1;
+
+    (void)state;
+    c = name_cell("evil\033]0;x\007\r\xff\xc3.lab");
+    assert_string_equal(c, "evil?]0;x????.lab");
+    free(c);
+    fx_ping_init(&p);
+    p.t[2].name = "no\033[2Jsuch\r\x9b\xc3\x28";
+    text = fx_capture(report_csv, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\nno?[2Jsuch??" "?(,,,"));
+    for (const unsigned char *s = (const unsigned char *)text; *s != '\0'; s++)
+        assert_true(*s == '\n' || (*s >= 0x20 && *s < 0x7f));
+    free(text);
 }
 
 /* Every row has as many cells as the header. */
@@ -166,6 +191,7 @@ main(void)
         cmocka_unit_test(test_report_csv_ping),
         cmocka_unit_test(test_report_csv_trace),
         cmocka_unit_test(test_report_csv_quoting),
+        cmocka_unit_test(test_report_csv_names_sanitised),
         cmocka_unit_test(test_report_csv_rows_have_header_width),
     };
 

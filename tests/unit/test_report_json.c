@@ -548,11 +548,32 @@ test_report_json_write_error(void **state)
     fclose(f);
 }
 
+/* JSON keeps a name's bytes: control characters escaped, invalid UTF-8 as
+ * U+FFFD, never dropped and never raw (the text and CSV sanitise instead). */
+static void
+test_report_json_names_escaped(void **state)
+{
+    struct fx_ping p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_ping_init(&p);
+    p.t[2].name = "no\033[2J\r\a\xff.lab";
+    text = fx_capture(report_json, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\"name\": \"no\\u001b[2J\\r\\u0007\\ufffd.lab\""));
+    for (const unsigned char *s = (const unsigned char *)text; *s != '\0'; s++)
+        assert_true(*s == '\n' || (*s >= 0x20 && *s != 0x7f));
+    free(text);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_json_ping_document),
+        cmocka_unit_test(test_report_json_names_escaped),
         cmocka_unit_test(test_report_json_trace_document),
         cmocka_unit_test(test_report_json_trace_target_not_probed),
         cmocka_unit_test(test_report_json_trace_target_not_reached),

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "report/report.h"
+#include "report/sanitize.h"
 #include "report_fixture.h"
 
 static const char *
@@ -68,6 +69,67 @@ test_report_text_one_trace(void **state)
     "  2.|-- ???          100.0%     3       -       -       -       -       -      - not "
     "answering\n"
     "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00   0.0% ok\n");
+    free(text);
+}
+
+/* The one sanitiser: printable ASCII kept, every other byte one '?' (ESC,
+ * CR, BEL, DEL, C1 CSI, valid and invalid UTF-8), cut to the buffer. */
+static void
+test_report_sanitize_bytes(void **state)
+{
+    char buf[64];
+
+    (void)state;
+    assert_string_equal(report_sanitize("ok.lab-1", buf, sizeof(buf)), "ok.lab-1");
+    assert_string_equal(report_sanitize("\033[2J\r\a\x7f\x9b\xff\xc3\xa9", buf, sizeof(buf)),
+                        "?[2J???????");
+    assert_string_equal(report_sanitize_n("a\0b", 3, buf, sizeof(buf)), "a?b");
+    assert_string_equal(report_sanitize("abcdef", buf, 4), "abc");
+    buf[0] = 'x';
+    report_sanitize("abc", buf, 0);
+    assert_int_equal(buf[0], 'x');
+}
+
+static const char *
+evil_name(void *arg, const struct hw_addr *a)
+{
+    (void)a;
+    return arg;
+}
+
+/* Names reach the text report sanitised: the target's word as the user
+ * gave it (ping and trace mode, "Target:" lines, "not probed") and the
+ * reverse DNS names of the hops. */
+static void
+test_report_text_names_sanitised(void **state)
+{
+    struct fx_ping p;
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_ping_init(&p);
+    p.t[1].name = "q\033[31muiet\a";
+    p.t[2].name = "no\033]0;pwned\007\r\xff\xc3\x28";
+    text = fx_capture(report_text, &p.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\nq?[31muiet? (198.19.0.2) 100.0%"));
+    assert_non_null(strstr(text, "\nno?]0;pwned???" "?(   "));
+    for (const unsigned char *s = (const unsigned char *)text; *s != '\0'; s++)
+        assert_true(*s == '\n' || (*s >= 0x20 && *s < 0x7f));
+    free(text);
+
+    fx_trace_init(&x);
+    x.run.name_of = evil_name;
+    x.run.name_arg = (void *)"r\033[2J\r\x9b.lab";
+    x.t[0].name = "t\033[1m\xfe";
+    x.run.wide = true;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "  1.|-- r?[2J??.lab "));
+    for (const unsigned char *s = (const unsigned char *)text; *s != '\0'; s++)
+        assert_true(*s == '\n' || (*s >= 0x20 && *s < 0x7f));
     free(text);
 }
 
@@ -255,6 +317,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_text_ping),
+        cmocka_unit_test(test_report_sanitize_bytes),
+        cmocka_unit_test(test_report_text_names_sanitised),
         cmocka_unit_test(test_report_text_one_trace),
         cmocka_unit_test(test_report_text_order),
         cmocka_unit_test(test_report_text_traces_and_summary),

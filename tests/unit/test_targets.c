@@ -455,6 +455,128 @@ test_targets_gather_only_bad_lines(void **state)
     unlink(p);
 }
 
+/* Read n bytes of text as a target file named "big.txt"; stderr into
+ * *errtext (the caller frees it). */
+static int
+read_bytes(const char *text, size_t n, struct cli_target_list *l, size_t *bad, char **errtext)
+{
+    size_t errlen = 0;
+    FILE *in = fmemopen((void *)text, n, "r");
+    FILE *err = open_memstream(errtext, &errlen);
+    int rc;
+
+    assert_non_null(in);
+    assert_non_null(err);
+    rc = cli_targets_read(l, in, "big.txt", err, bad);
+    fclose(err);
+    fclose(in);
+    return rc;
+}
+
+/* A line of exactly CLI_LINE_MAX bytes is read (and is a bad line: too
+ * long for a name); one byte more stops the file with its line number. */
+static void
+test_targets_read_line_bound(void **state)
+{
+    struct cli_target_list l;
+    size_t n = 2 + CLI_LINE_MAX + 1 + CLI_LINE_MAX + 1, bad = 0;
+    char *text = malloc(n), *errtext = NULL;
+
+    (void)state;
+    assert_non_null(text);
+    memcpy(text, "a\n", 2);
+    memset(text + 2, 'x', CLI_LINE_MAX);
+    text[2 + CLI_LINE_MAX] = '\n';
+    memset(text + 3 + CLI_LINE_MAX, 'y', CLI_LINE_MAX + 1);
+    cli_targets_init(&l);
+    assert_int_equal(read_bytes(text, n - (CLI_LINE_MAX + 1), &l, &bad, &errtext), 0);
+    assert_int_equal(l.n, 1);
+    assert_int_equal(bad, 1);
+    assert_non_null(strstr(errtext, "hopwatch: big.txt:2: 'xxx"));
+    free(errtext);
+    cli_targets_free(&l);
+
+    cli_targets_init(&l);
+    assert_int_equal(read_bytes(text, n, &l, &bad, &errtext), -E2BIG);
+    assert_non_null(strstr(errtext, "hopwatch: big.txt:3: line longer than 4096 bytes\n"));
+    free(errtext);
+    cli_targets_free(&l);
+    free(text);
+}
+
+/* CLI_FILE_MAX_LINES lines are read; one more stops the file. */
+static void
+test_targets_read_line_count_bound(void **state)
+{
+    struct cli_target_list l;
+    size_t n = CLI_FILE_MAX_LINES + 1, bad = 0;
+    char *text = malloc(n), *errtext = NULL;
+
+    (void)state;
+    assert_non_null(text);
+    memset(text, '\n', n);
+    cli_targets_init(&l);
+    assert_int_equal(read_bytes(text, n - 1, &l, &bad, &errtext), 0);
+    assert_int_equal(l.n, 0);
+    assert_string_equal(errtext, "");
+    free(errtext);
+    assert_int_equal(read_bytes(text, n, &l, &bad, &errtext), -E2BIG);
+    assert_string_equal(errtext, "hopwatch: big.txt: more than 1048576 lines\n");
+    free(errtext);
+    cli_targets_free(&l);
+    free(text);
+}
+
+/* -F /dev/zero: one endless line of NUL bytes ends at once with a usage
+ * error, not with all of memory. */
+static void
+test_targets_gather_dev_zero(void **state)
+{
+    struct cli_options o;
+    struct cli_target_list l;
+    struct cli_range r;
+    char *errtext = NULL;
+    size_t errlen = 0, bad = 0;
+    FILE *err;
+
+    (void)state;
+    cli_options_init(&o);
+    o.files[0] = "/dev/zero";
+    o.nfiles = 1;
+    cli_targets_init(&l);
+    err = open_memstream(&errtext, &errlen);
+    assert_int_equal(cli_targets_gather(&o, &r, &l, err, &bad), CLI_EXIT_USAGE);
+    fclose(err);
+    assert_string_equal(errtext, "hopwatch: /dev/zero:1: line longer than 4096 bytes\n");
+    free(errtext);
+    cli_targets_free(&l);
+}
+
+/* A file's name is quoted in messages sanitised, like a target. */
+static void
+test_targets_gather_file_name_sanitised(void **state)
+{
+    struct cli_options o;
+    struct cli_target_list l;
+    struct cli_range r;
+    char *errtext = NULL;
+    size_t errlen = 0, bad = 0;
+    FILE *err;
+
+    (void)state;
+    cli_options_init(&o);
+    o.files[0] = "/nonexistent/\033[2J\r";
+    o.nfiles = 1;
+    cli_targets_init(&l);
+    err = open_memstream(&errtext, &errlen);
+    assert_int_equal(cli_targets_gather(&o, &r, &l, err, &bad), CLI_EXIT_SYSTEM);
+    fclose(err);
+    assert_string_equal(errtext, "hopwatch: cannot read /nonexistent/?[2J?: No such file or "
+                                 "directory\n");
+    free(errtext);
+    cli_targets_free(&l);
+}
+
 int
 main(void)
 {
@@ -475,6 +597,10 @@ main(void)
         cmocka_unit_test(test_targets_read_reports_bad_lines),
         cmocka_unit_test(test_targets_gather),
         cmocka_unit_test(test_targets_gather_only_bad_lines),
+        cmocka_unit_test(test_targets_read_line_bound),
+        cmocka_unit_test(test_targets_read_line_count_bound),
+        cmocka_unit_test(test_targets_gather_dev_zero),
+        cmocka_unit_test(test_targets_gather_file_name_sanitised),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,6 +13,7 @@
 
 #include "report/columns.h"
 #include "report/route.h"
+#include "report/sanitize.h"
 #include "ui/format.h"
 #include "ui/frame.h"
 
@@ -65,11 +66,11 @@ test_format_sanitize_replaces_control_and_8bit(void **state)
     char buf[32];
 
     (void)state;
-    ui_fmt_sanitize("ok.lab", buf, sizeof(buf));
+    report_sanitize("ok.lab", buf, sizeof(buf));
     assert_string_equal(buf, "ok.lab");
-    ui_fmt_sanitize("a\033[2Jb\x7f\xc3\xa9", buf, sizeof(buf));
+    report_sanitize("a\033[2Jb\x7f\xc3\xa9", buf, sizeof(buf));
     assert_string_equal(buf, "a?[2Jb???");
-    ui_fmt_sanitize("abcdef", buf, 4);
+    report_sanitize("abcdef", buf, 4);
     assert_string_equal(buf, "abc");
 }
 
