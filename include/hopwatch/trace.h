@@ -105,7 +105,7 @@ void hw_trace_config_init(struct hw_trace_config *cfg);
 
 /* Create a trace on engine e (which must outlive it).  Nothing is sent
  * before hw_trace_start().  Returns NULL and sets *status (HW_EINVAL for a bad
- * config, HW_EFAMILY when e has no socket for the target's family, -ENOMEM). */
+ * config, a Paris UDP method with a payload under 2 bytes included, HW_EFAMILY when e has no socket for the target's family, -ENOMEM). */
 struct hw_trace *hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg,
                               int *status);
 
@@ -145,7 +145,8 @@ int hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl);
 
 /* Switch to another probe method (and port, 0 for its default); this
  * resets the trace.  Returns 0, or HW_EINVAL when the engine cannot send
- * that kind of probe. */
+ * that kind of probe (or not with the trace's payload size: Paris UDP needs
+ * 2 bytes at least). */
 int hw_trace_set_method(struct hw_trace *t, enum hw_method method, uint16_t port);
 
 /* The current config (with any changes made since creation). */

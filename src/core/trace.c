@@ -870,6 +870,15 @@ probe_extra(void *arg, const struct hw_probe_result *r)
     }
 }
 
+/* The engine refuses a Paris UDP probe with a payload under 2 bytes (they
+ * carry the checksum that tells the probes apart): a trace that let one
+ * through would send nothing, for ever. */
+static bool
+payload_fits(enum hw_method method, size_t payload_size)
+{
+    return method != HW_METHOD_UDP_PARIS || payload_size >= 2;
+}
+
 struct hw_trace *
 hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status)
 {
@@ -879,7 +888,7 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     if (c->first_ttl < 1 || c->first_ttl > 255 || c->max_ttl < c->first_ttl ||
         c->max_ttl > 255 || c->max_unknown < 1 || c->max_unknown > 255 ||
         c->interval_ns <= 0 || c->timeout_ns <= 0 || c->tos < 0 || c->tos > 255 ||
-        c->history_len > HISTORY_MAX ||
+        c->history_len > HISTORY_MAX || !payload_fits(c->method, c->payload_size) ||
         (c->target.family != AF_INET && c->target.family != AF_INET6)) {
         *status = HW_EINVAL;
         return NULL;
@@ -1243,7 +1252,8 @@ hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl)
 int
 hw_trace_set_method(struct hw_trace *t, enum hw_method method, uint16_t port)
 {
-    if (!hw_engine_can_send(t->e, method, t->cfg.target.family))
+    if (!hw_engine_can_send(t->e, method, t->cfg.target.family) ||
+        !payload_fits(method, t->cfg.payload_size))
         return HW_EINVAL;
     forget_all(t);
     t->cfg.method = method;

@@ -1105,6 +1105,34 @@ test_trace_local_send_error_said(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* A Paris UDP trace with a payload too small for its checksum bytes is
+ * refused, not left to send nothing for ever. */
+static void
+test_trace_paris_small_payload_refused(void **state)
+{
+    struct fx *f = *state;
+    int st;
+
+    fakenet_route(&f->net, &f->path);
+    f->cfg.target = f->path.hop[7];
+    f->cfg.method = HW_METHOD_UDP_PARIS;
+    for (size_t size = 0; size < 2; size++) {
+        f->cfg.payload_size = size;
+        assert_null(hw_trace_new(f->e, &f->cfg, &st));
+        assert_int_equal(st, HW_EINVAL);
+    }
+    f->cfg.payload_size = 2;
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_non_null(f->t);
+    f->cfg.payload_size = 1;
+    hw_trace_free(f->t);
+    f->cfg.method = HW_METHOD_ICMP;
+    f->t = hw_trace_new(f->e, &f->cfg, &st);
+    assert_non_null(f->t);
+    assert_int_equal(hw_trace_set_method(f->t, HW_METHOD_UDP_PARIS, 0), HW_EINVAL);
+    assert_int_equal(hw_trace_set_method(f->t, HW_METHOD_UDP, 0), 0);
+}
+
 /* A run of N cycles stays N rounds long however the route changes: hops
  * that join late get the rounds that are left, not a full quota. */
 static void
@@ -1205,6 +1233,7 @@ main(void)
         T(test_trace_local_send_error_said),
         T(test_trace_follows_outage_ipv6),
         T(test_trace_route_change_keeps_run_length),
+        T(test_trace_paris_small_payload_refused),
     };
 #undef T
 
