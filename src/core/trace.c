@@ -15,6 +15,8 @@
 #include <hopwatch/error.h>
 #include <hopwatch/trace.h>
 
+#include "core/pathlog.h"
+
 #define NS_PER_S 1000000000LL
 #define HISTORY_MAX 65536
 /* Outcomes a hop's evidence needs before it counts. */
@@ -68,6 +70,10 @@
 #define SCOUT_EVERY 2
 #define SCOUT_AFTER 3
 #define GROW_VOTES 4
+/* A reached target that misses this many probes in a row is told
+ * unreachable (a route event): at 50% random loss that happens about once
+ * in a thousand rounds, at 20% once in ten million. */
+#define SILENT_AFTER 10
 
 struct hop {
     struct hw_stats stats;          /* every probe with this TTL */
@@ -115,6 +121,11 @@ struct hw_trace {
     unsigned scout_next;            /* which TTL past the end scouts next */
     struct hw_stats target;         /* the target's own answers (trace.h);
                                        kept across route changes */
+    int64_t end_fail_real_ns;       /* when the first of end_fails was sent */
+    int64_t reopen_real_ns;         /* when the probe that reopened the end
+                                       was sent (the route changed then),
+                                       until an end is known again; else 0 */
+    struct hw__pathlog log;         /* route events and paths */
     uint64_t rounds;                /* rounds started */
     int64_t next_round_mono_ns;     /* when the next round is due */
     int64_t start_real_ns;          /* wall clock of the first round */
@@ -357,6 +368,7 @@ start_round(struct hw_trace *t)
         t->next_round_mono_ns = now.mono_ns;
     t->next_round_mono_ns += t->cfg.interval_ns;
     t->rounds++;
+    hw__pathlog_round(&t->log, t->end_ttl != 0 ? t->end_ttl : t->highest, now.real_ns);
     fill_quota(t);
 }
 
@@ -458,6 +470,7 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_pro
         while (h->nflying > 0)
             hw_engine_cancel(t->e, h->flying[h->nflying - 1]);
         hop_clear(h);
+        hw__pathlog_forget_hop(&t->log, x);
     }
 }
 
@@ -467,8 +480,10 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_pro
  * ttl, and probing goes out from there as at the start (the caller probes
  * the TTLs the horizon gained at once). */
 static void
-reopen_end(struct hw_trace *t, int ttl)
+reopen_end(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
 {
+    if (t->reopen_real_ns == 0)
+        t->reopen_real_ns = r->sent.real_ns;
     t->end_ttl = 0;
     t->end = HW_END_UNKNOWN;
     t->end_type = t->end_code = 0;
@@ -515,6 +530,7 @@ record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_
     }
 
     hw_stats_reply(&h->stats, r->rtt_ns);
+    hw__pathlog_answer(&t->log, ttl, &r->responder, r->sent.real_ns);
     if (rs == NULL)
         return;
     hw_stats_reply(&rs->stats, r->rtt_ns);
@@ -694,6 +710,7 @@ end_news(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
 {
     bool nearer = t->end_ttl == 0 || ttl < t->end_ttl;
     bool at = ttl == t->end_ttl;
+    int64_t when;
 
     switch (r->outcome) {
     case HW_OUTCOME_REPLY:
@@ -706,10 +723,25 @@ end_news(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
         break;
     case HW_OUTCOME_TIME_EXCEEDED:
         if (t->end_ttl != 0 && ttl >= t->end_ttl)
-            reopen_end(t, ttl);
+            reopen_end(t, ttl, r);
         break;
     default:
         break;
+    }
+    /* The history hears every answer that is the end now (it tells an
+     * event only when that differs from what it told last), dated by the
+     * probe that first showed the change: the one that reopened the end
+     * when the route grew or came back. */
+    if (ttl != t->end_ttl)
+        return;
+    when = t->reopen_real_ns != 0 ? t->reopen_real_ns : r->sent.real_ns;
+    if (r->outcome == HW_OUTCOME_REPLY && t->end == HW_END_REACHED) {
+        hw__pathlog_end(&t->log, HW_END_REACHED, ttl, &r->responder, -1, -1, when);
+        t->reopen_real_ns = 0;
+    } else if (r->outcome == HW_OUTCOME_UNREACHABLE && t->end == HW_END_UNREACHABLE) {
+        hw__pathlog_end(&t->log, HW_END_UNREACHABLE, ttl, &r->responder, r->icmp_type,
+                        r->icmp_code, when);
+        t->reopen_real_ns = 0;
     }
 }
 
@@ -728,10 +760,15 @@ count_for_target(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
         hw_stats_lost(&t->target);
     }
     if (t->end == HW_END_REACHED && ttl == t->end_ttl) {
-        if (r->outcome == HW_OUTCOME_REPLY)
+        if (r->outcome == HW_OUTCOME_REPLY) {
             t->end_fails = t->grow_votes = 0;
-        else
-            t->end_fails++;
+        } else {
+            if (t->end_fails++ == 0)
+                t->end_fail_real_ns = r->sent.real_ns;
+            if (t->end_fails == SILENT_AFTER)
+                hw__pathlog_end(&t->log, HW_END_SILENT, ttl, NULL, -1, -1,
+                                t->end_fail_real_ns);
+        }
     }
 }
 
@@ -746,11 +783,11 @@ scout_done(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
     if (t->end_ttl == 0 || ttl <= t->end_ttl)
         return; /* the end moved since it was sent */
     if (r->outcome == HW_OUTCOME_TIME_EXCEEDED) {
-        reopen_end(t, ttl);
+        reopen_end(t, ttl, r);
     } else if (r->outcome == HW_OUTCOME_REPLY) {
         if (t->end == HW_END_UNREACHABLE ||
             (t->end_fails >= SCOUT_AFTER && ++t->grow_votes >= GROW_VOTES))
-            reopen_end(t, t->end_ttl);
+            reopen_end(t, t->end_ttl, r);
     }
 }
 
@@ -915,6 +952,12 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     }
     for (int i = 0; i < t->nhops; i++)
         hw_stats_init(&t->hops[i].stats);
+    if (hw__pathlog_init(&t->log, c->first_ttl, t->nhops, c->on_event, c->arg) < 0) {
+        free(t->hops);
+        free(t);
+        *status = -ENOMEM;
+        return NULL;
+    }
     t->e = e;
     t->cfg = *c;
     t->highest = c->first_ttl - 1;
@@ -945,6 +988,7 @@ hw_trace_free(struct hw_trace *t)
      * and detaches lingering probes from us before we go. */
     hw_engine_release(t->e, t);
     free_hops(t->hops, t->nhops);
+    hw__pathlog_fini(&t->log);
     free(t);
 }
 
@@ -1105,6 +1149,10 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
     attribute(t, s);
     end_now(t, s);
     s->target_stats = t->target;
+    if (hw__pathlog_snapshot(&t->log, s) < 0) {
+        hw_trace_snapshot_free(s);
+        return -ENOMEM;
+    }
     s->rounds = t->rounds;
     s->start_real_ns = t->start_real_ns;
     s->now_real_ns = now.real_ns;
@@ -1120,6 +1168,7 @@ hw_trace_snapshot_free(struct hw_trace_snapshot *s)
     for (size_t i = 0; i < s->n_hops; i++)
         free(s->hops[i].responders);
     free(s->hops);
+    hw__pathlog_snapshot_free(s);
     free(s);
 }
 
@@ -1179,8 +1228,10 @@ forget_all(struct hw_trace *t)
     t->end_type = t->end_code = 0;
     memset(&t->end_from, 0, sizeof(t->end_from));
     t->end_fails = t->grow_votes = 0;
+    t->reopen_real_ns = 0;
     t->scout_next = 0;
     hw_stats_init(&t->target);
+    hw__pathlog_reset(&t->log);
     t->rounds = 0;
     t->generation++;
 }
@@ -1228,15 +1279,23 @@ int
 hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl)
 {
     struct hop *nh;
+    struct hw__pathlog log;
     int n;
 
     if (first_ttl < 1 || first_ttl > 255 || max_ttl < first_ttl || max_ttl > 255)
         return HW_EINVAL;
+
     n = max_ttl - first_ttl + 1;
     nh = calloc((size_t)n, sizeof(*nh));
     if (nh == NULL)
         return -ENOMEM;
+    if (hw__pathlog_init(&log, first_ttl, n, t->cfg.on_event, t->cfg.arg) < 0) {
+        free(nh);
+        return -ENOMEM;
+    }
     forget_all(t);
+    hw__pathlog_fini(&t->log);
+    t->log = log;
     free_hops(t->hops, t->nhops);
     t->hops = nh;
     t->nhops = n;
