@@ -227,6 +227,24 @@ cli_collect_trace_result(void *arg, int ttl, const struct hw_probe_result *r)
 }
 
 void
+cli_collect_trace_event(void *arg, const struct hw_route_event *ev)
+{
+    struct probe_arg *pa = arg;
+    struct cli_collect *c = pa->c;
+
+    if (c->nstreams == 0 || c->failed)
+        return;
+    for (size_t k = 0; k < c->nstreams; k++) {
+        int st = report_stream_route_event(c->streams[k], &c->targets[pa->i], ev);
+
+        if (st < 0) {
+            write_failed(c, k, st);
+            return;
+        }
+    }
+}
+
+void
 cli_collect_ping_result(void *arg, size_t index, const struct hw_probe_result *r)
 {
     struct cli_collect *c = arg;

@@ -10,6 +10,7 @@
  *     rc = cli_collect_log(c, s->opt.log_path);           opens FILE
  *     rc = cli_collect_begin(c);                          the "start" record
  *     rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+ *                                        cli_collect_trace_event,
  *                                        cli_collect_trace_args(c));
  *     in the loop: poll at most cli_collect_timeout_ms(c), then
  *                  rc = cli_collect_tick(c);              periodic summary
@@ -52,6 +53,10 @@ void *const *cli_collect_trace_args(struct cli_collect *c);
 /* The trace observer (hw_trace_result_cb): asks for the responder's name
  * (unless -n) and streams the probe. */
 void cli_collect_trace_result(void *arg, int ttl, const struct hw_probe_result *r);
+
+/* The trace's route-event observer (hw_trace_event_cb, the same arguments
+ * as cli_collect_trace_result): streams a "route_change" record. */
+void cli_collect_trace_event(void *arg, const struct hw_route_event *ev);
 
 /* The ping observer (hw_multi_result_cb, arg: the cli_collect): streams
  * the probe. */

@@ -126,7 +126,7 @@ cli_run_report(struct cli_session *s)
     if (rc == 0 && s->opt.ping)
         rc = cli_session_start_pings(s, cli_collect_ping_result, c);
     else if (rc == 0)
-        rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+        rc = cli_session_start_traces_each(s, cli_collect_trace_result, cli_collect_trace_event,
                                            cli_collect_trace_args(c));
     if (rc != 0) {
         cli_collect_free(c);

@@ -38,7 +38,7 @@ start_logged(struct cli_session *s, struct cli_collect **out)
     if (rc == 0)
         rc = cli_collect_begin(c);
     if (rc == 0)
-        rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+        rc = cli_session_start_traces_each(s, cli_collect_trace_result, cli_collect_trace_event,
                                            cli_collect_trace_args(c));
     if (rc != 0) {
         cli_collect_free(c);

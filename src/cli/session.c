@@ -308,14 +308,14 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
         for (size_t i = 0; i < s->ntargets; i++)
             args[i] = arg;
     }
-    rc = cli_session_start_traces_each(s, on_result, args);
+    rc = cli_session_start_traces_each(s, on_result, NULL, args);
     free(args);
     return rc;
 }
 
 int
 cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_result,
-                              void *const *args)
+                              hw_trace_event_cb on_event, void *const *args)
 {
     struct hw_trace_config tcfg;
     int st;
@@ -339,6 +339,7 @@ cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_resul
         tcfg.fill = HW_FILL_RANDOM;
     }
     tcfg.on_result = on_result;
+    tcfg.on_event = on_event;
     for (size_t i = 0; i < s->ntargets; i++) {
         struct cli_target *t = &s->targets[i];
 

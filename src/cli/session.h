@@ -63,9 +63,10 @@ int cli_session_resolve(struct cli_session *s);
 int cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, void *arg);
 
 /* The same with one observer argument per target: args[i] for targets[i]
- * (args NULL: NULL for every target). */
+ * (args NULL: NULL for every target), and a route-event observer (may be
+ * NULL) given the same arguments. */
 int cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_result,
-                                  void *const *args);
+                                  hw_trace_event_cb on_event, void *const *args);
 
 /* Ping mode: create the session's hw_multi (-i per target, -Z, -c, --pps,
  * the probe options), add every resolved target, start it, with on_result

@@ -1,6 +1,7 @@
 /* csv.c - a run as CSV (--csv): a header row, then one row per target (ping
  * mode) or per target, hop and responder (trace mode; a silent hop is one
- * row with empty responder cells).  Fields are quoted as RFC 4180 says when
+ * row with empty responder cells), then per target a row per distinct path
+ * it took (empty ttl; the path_ columns).  Fields are quoted as RFC 4180 says when
  * they hold a comma, a quote, a line break or edge spaces; lines end in LF.
  * The statistics columns take their names and numbers from the shared
  * column table, so they agree with the text report and the screen. */
@@ -11,6 +12,7 @@
 #include <hopwatch/hopwatch.h>
 
 #include "report/columns.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "report/sanitize.h"
 
@@ -238,6 +240,52 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     value_cols(w, "R" CSV_RTTS, &resp->stats);
 }
 
+/* The route-history columns of a row (trace mode): "paths", the distinct
+ * paths (their indexes, space apart) in which resp answers hop ttl, on a
+ * hop row; then path, path_current, path_first_seen, path_last_seen,
+ * path_rounds, path_end and path_hops, on a path row (p not NULL).  Empty
+ * where they do not apply. */
+static void
+history_cells(struct row *w, const struct hw_trace_snapshot *s, int ttl,
+              const struct hw_responder *resp, const struct hw_path *p)
+{
+    char buf[2048] = "";
+    size_t o = 0;
+
+    for (size_t i = 0; s != NULL && resp != NULL && i < s->n_paths; i++) {
+        const struct hw_path *q = &s->paths[i];
+        long k = (long)ttl - s->first_ttl;
+
+        if (k < 0 || (size_t)k >= q->n_hops)
+            continue;
+        for (size_t m = 0; m < q->hops[k].n; m++) {
+            if (hw_addr_equal(&q->hops[k].addr[m], &resp->addr)) {
+                int n = snprintf(buf + o, sizeof(buf) - o, "%s%zu", o > 0 ? " " : "", i);
+
+                if (n > 0 && (size_t)n < sizeof(buf) - o)
+                    o += (size_t)n;
+                break;
+            }
+        }
+    }
+    field(w, buf);
+    if (p == NULL) {
+        for (int i = 0; i < 7; i++)
+            field(w, "");
+        return;
+    }
+    field_int(w, (long long)(p - s->paths));
+    field(w, (size_t)(p - s->paths) == s->current_path ? "true" : "false");
+    json_format_time(p->first_real_ns, buf, sizeof(buf));
+    field(w, buf);
+    json_format_time(p->last_real_ns, buf, sizeof(buf));
+    field(w, buf);
+    field_int(w, (long long)p->rounds);
+    field(w, hw_trace_end_name(p->end));
+    report_path_text(p, buf, sizeof(buf));
+    field(w, buf);
+}
+
 static void
 trace_csv(FILE *f, const struct report_run *r)
 {
@@ -258,6 +306,14 @@ trace_csv(FILE *f, const struct report_run *r)
     field(&w, "mpls");
     header_cols(&w, "R" CSV_RTTS, "");
     field(&w, "error");
+    field(&w, "paths");
+    field(&w, "path");
+    field(&w, "path_current");
+    field(&w, "path_first_seen");
+    field(&w, "path_last_seen");
+    field(&w, "path_rounds");
+    field(&w, "path_end");
+    field(&w, "path_hops");
     end_row(&w);
     for (size_t i = 0; i < r->ntargets; i++) {
         const struct report_target *t = &r->targets[i];
@@ -269,6 +325,7 @@ trace_csv(FILE *f, const struct report_run *r)
             value_cols(&w, CSV_HOP, NULL);
             responder_cells(&w, r, NULL);
             field(&w, t->error);
+            history_cells(&w, s, 0, NULL, NULL);
             end_row(&w);
             continue;
         }
@@ -282,8 +339,21 @@ trace_csv(FILE *f, const struct report_run *r)
                 row_cols(&w, CSV_HOP, &hop->stats, hop);
                 responder_cells(&w, r, hop->n_responders > 0 ? &hop->responders[k] : NULL);
                 field(&w, t->error);
+                history_cells(&w, s, hop->ttl,
+                              hop->n_responders > 0 ? &hop->responders[k] : NULL, NULL);
                 end_row(&w);
             }
+        }
+        /* The path history: a row per distinct path, its ttl and hop and
+         * responder cells empty. */
+        for (size_t k = 0; k < s->n_paths; k++) {
+            target_cells(&w, t);
+            field(&w, "");
+            value_cols(&w, CSV_HOP, NULL);
+            responder_cells(&w, r, NULL);
+            field(&w, t->error);
+            history_cells(&w, s, 0, NULL, &s->paths[k]);
+            end_row(&w);
         }
     }
 }

@@ -244,6 +244,73 @@ end_object(struct json *j, const struct hw_trace_snapshot *s)
 }
 
 void
+report_json_route_event_members(struct json *j, int family, const struct hw_route_event *ev)
+{
+    char a[HW_ADDRSTRLEN];
+    bool by_message = ev->kind == HW_ROUTE_UNREACHABLE && ev->icmp_type >= 0;
+
+    json_key(j, "kind");
+    json_string(j, hw_route_change_name(ev->kind));
+    time_member(j, "time", ev->real_ns);
+    json_key(j, "ttl");
+    json_int(j, ev->ttl);
+    int_or_null(j, "old_ttl", ev->old_ttl > 0, ev->old_ttl);
+    json_key(j, "from");
+    json_string(j, ev->from.family != AF_UNSPEC ? hw_addr_format(&ev->from, a, sizeof(a)) : NULL);
+    json_key(j, "to");
+    json_string(j, ev->to.family != AF_UNSPEC ? hw_addr_format(&ev->to, a, sizeof(a)) : NULL);
+    int_or_null(j, "icmp_type", by_message, ev->icmp_type);
+    int_or_null(j, "icmp_code", by_message, ev->icmp_code);
+    json_key(j, "reason");
+    json_string(j, by_message ? hw_icmp_message(family, ev->icmp_type, ev->icmp_code) : NULL);
+    json_key(j, "path");
+    json_uint(j, ev->path);
+}
+
+/* The route's history: its events and every distinct path. */
+static void
+route_history(struct json *j, const struct hw_trace_snapshot *s)
+{
+    char a[HW_ADDRSTRLEN];
+
+    json_key(j, "route_changes");
+    json_uint(j, s->route_changes);
+    int_or_null(j, "current_path", s->current_path < s->n_paths, (int64_t)s->current_path);
+    json_key(j, "paths");
+    json_array_begin(j);
+    for (size_t i = 0; i < s->n_paths; i++) {
+        const struct hw_path *p = &s->paths[i];
+
+        json_object_begin(j);
+        time_member(j, "first_seen", p->first_real_ns);
+        time_member(j, "last_seen", p->last_real_ns);
+        json_key(j, "rounds");
+        json_uint(j, p->rounds);
+        json_key(j, "end");
+        json_string(j, hw_trace_end_name(p->end));
+        json_key(j, "hops");
+        json_array_begin(j);
+        for (size_t k = 0; k < p->n_hops; k++) {
+            json_array_begin(j);
+            for (size_t m = 0; m < p->hops[k].n; m++)
+                json_string(j, hw_addr_format(&p->hops[k].addr[m], a, sizeof(a)));
+            json_array_end(j);
+        }
+        json_array_end(j);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    json_key(j, "events");
+    json_array_begin(j);
+    for (size_t i = 0; i < s->n_events; i++) {
+        json_object_begin(j);
+        report_json_route_event_members(j, s->target.family, &s->events[i]);
+        json_object_end(j);
+    }
+    json_array_end(j);
+}
+
+void
 report_json_target_members(struct json *j, const struct report_run *r,
                            const struct report_target *t, bool hops)
 {
@@ -278,6 +345,8 @@ report_json_target_members(struct json *j, const struct report_run *r,
     for (size_t i = 0; t->snap != NULL && i < t->snap->n_hops; i++)
         hop(j, r, &t->snap->hops[i]);
     json_array_end(j);
+    if (t->snap != NULL)
+        route_history(j, t->snap);
 }
 
 void

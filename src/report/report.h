@@ -158,9 +158,14 @@ void report_put_cells(FILE *f, const struct column *const *cols, size_t ncols,
 /* The "settings" member's object. */
 void report_json_settings(struct json *j, const struct report_run *r);
 
+/* The members of one route event object (kind, time, ttl, old_ttl, from,
+ * to, icmp_type, icmp_code, reason, path); family is the target's. */
+void report_json_route_event_members(struct json *j, int family,
+                                     const struct hw_route_event *ev);
+
 /* The members of a target object (inside an object the caller opened):
- * name, address, status, numbers; with hops (trace mode) its end and hops
- * too. */
+ * name, address, status, numbers; with hops (trace mode) its end, hops and
+ * route history (route_changes, current_path, paths, events) too. */
 void report_json_target_members(struct json *j, const struct report_run *r,
                                 const struct report_target *t, bool hops);
 
@@ -169,7 +174,8 @@ void report_json_target_members(struct json *j, const struct report_run *r,
  * a reader (or a log shipper) never sees half a record, even when the
  * program is killed between two lines.  Records: "start" (settings and
  * targets), "probe" (one per probe outcome, late and duplicate answers
- * included), "summary" (periodic, and a last one with "final": true).
+ * included), "route_change" (one per route event, as it is told),
+ * "summary" (periodic, and a last one with "final": true).
  *
  * For the interactive screen (--log FILE): open the file, then
  *     st = report_stream_new(f);
@@ -200,6 +206,11 @@ int report_stream_start(struct report_stream *s, const struct report_run *r);
  * no arrival time (timeouts). */
 int report_stream_probe(struct report_stream *s, const struct report_target *t, int ttl,
                         const struct hw_probe_result *p, int64_t now_real_ns);
+
+/* A "route_change" record of target t: the event's members
+ * (report_json_route_event_members). */
+int report_stream_route_event(struct report_stream *s, const struct report_target *t,
+                              const struct hw_route_event *ev);
 
 /* A "summary" record of every target (final: the last one of the run). */
 int report_stream_summary(struct report_stream *s, const struct report_run *r, bool final,

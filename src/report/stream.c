@@ -172,6 +172,23 @@ report_stream_probe(struct report_stream *s, const struct report_target *t, int 
 }
 
 int
+report_stream_route_event(struct report_stream *s, const struct report_target *t,
+                          const struct hw_route_event *ev)
+{
+    char addr[HW_ADDRSTRLEN];
+    struct json j;
+
+    if (!begin(s, &j, "route_change"))
+        return s->error;
+    json_key(&j, "target");
+    json_string(&j, t->name);
+    json_key(&j, "address");
+    json_string(&j, hw_addr_format(&t->addr, addr, sizeof(addr)));
+    report_json_route_event_members(&j, t->addr.family, ev);
+    return end(s, &j);
+}
+
+int
 report_stream_summary(struct report_stream *s, const struct report_run *r, bool final,
                       int64_t now_real_ns)
 {

@@ -161,6 +161,20 @@ report_trace_text(FILE *f, const struct report_trace *r)
     report_route_end(s, r->settings.max_ttl, r->settings.max_unknown, false, end, sizeof(end));
     if (end[0] != '\0')
         fprintf(f, "%s\n", end);
+    /* The route's changes, a line each (the latest ones when there were
+     * more than a snapshot keeps). */
+    if (s->n_events > 0) {
+        if (s->route_changes > s->n_events)
+            fprintf(f, "Route changes: %llu, the latest %zu:\n",
+                    (unsigned long long)s->route_changes, s->n_events);
+        else
+            fprintf(f, "Route changes:\n");
+    }
+    for (size_t i = 0; i < s->n_events; i++) {
+        json_format_time(s->events[i].real_ns, when, sizeof(when));
+        report_route_event_text(&s->events[i], s->target.family, end, sizeof(end));
+        fprintf(f, "  %s  %s\n", when, end);
+    }
     if (fflush(f) != 0 || ferror(f))
         return -(errno ? errno : EIO);
     return 0;

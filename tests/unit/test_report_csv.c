@@ -60,14 +60,18 @@ test_report_csv_trace(void **state)
     "target,address,family,status,ttl,hop_sent,hop_received,hop_lost,hop_loss_pct,hop_forward_"
     "loss_pct,hop_verdict,responder,responder_name,answer,icmp_type,icmp_code,mark,mpls,receive"
     "d,last_ms,best_ms,avg_ms,worst_ms,stddev_ms,jitter_ms,jitter_max_ms,jitter_rfc3550_ms,erro"
-    "r\n"
+    "r,paths,path,path_current,path_first_seen,path_last_seen,path_rounds,path_end,path_hops\n"
     "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,0,ok,198.18.0.2,\"r1, \"\"core\"\"\",time-exceeded"
-    ",11,0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,\n"
+    ",11,0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,,0,,,,,,,\n"
     "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,0,ok,198.18.9.2,,time-exceeded,11,0,,,1,2,2,2,2,0,"
-    ",,,\n"
-    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,\n"
+    ",,,,0,,,,,,,\n"
+    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,,,,,,,,,\n"
     "target.lab,198.18.2.2,ipv4,ok,3,3,3,0,0,0,ok,198.18.2.2,,reply,0,0,,,3,6,4,5,6,1,1,1,0.121,"
-    "\n");
+    ",0,,,,,,,\n"
+    /* The path history: one distinct path, current, hop 1 balanced, hop 2
+     * silent. */
+    "target.lab,198.18.2.2,ipv4,ok,,,,,,,,,,,,,,,,,,,,,,,,,,0,true,2026-11-23T10:00:00.000Z,"
+    "2026-11-23T10:00:02.500Z,3,reached,198.18.0.2|198.18.9.2 * 198.18.2.2\n");
     free(text);
 }
 

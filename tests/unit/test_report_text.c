@@ -72,6 +72,46 @@ test_report_text_one_trace(void **state)
     free(text);
 }
 
+/* Route changes follow the table, a line each with its time. */
+static void
+test_report_text_route_changes(void **state)
+{
+    struct fx_trace x;
+    struct hw_route_event ev[3];
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    memset(ev, 0, sizeof(ev));
+    ev[0] = (struct hw_route_event){.kind = HW_ROUTE_UNREACHABLE, .real_ns = FX_START_NS + 500000000LL,
+                                    .ttl = 2, .from = fx_addr("198.18.1.2"), .icmp_type = 3,
+                                    .icmp_code = 0};
+    ev[1] = (struct hw_route_event){.kind = HW_ROUTE_REACHABLE, .real_ns = FX_START_NS + 1500000000LL,
+                                    .ttl = 3, .old_ttl = 3, .icmp_type = -1, .icmp_code = -1};
+    ev[2] = (struct hw_route_event){.kind = HW_ROUTE_SWITCHED, .real_ns = FX_START_NS + 2000000000LL,
+                                    .ttl = 2, .from = fx_addr("198.18.1.2"),
+                                    .to = fx_addr("198.18.11.2"), .icmp_type = -1,
+                                    .icmp_code = -1};
+    x.snap.events = ev;
+    x.snap.n_events = 3;
+    x.snap.route_changes = 3;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text,
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00   0.0% ok\n"
+    "Route changes:\n"
+    "  2026-11-23T10:00:00.500Z  unreachable: hop 2 198.18.1.2 answered network unreachable\n"
+    "  2026-11-23T10:00:01.500Z  reachable: 3 hops\n"
+    "  2026-11-23T10:00:02.000Z  switched: hop 2 198.18.1.2 -> 198.18.11.2\n"));
+    free(text);
+    /* More than a snapshot keeps: the count says so. */
+    x.snap.route_changes = 300;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "Route changes: 300, the latest 3:\n"));
+    free(text);
+}
+
 /* The one sanitiser: printable ASCII kept, every other byte one '?' (ESC,
  * CR, BEL, DEL, C1 CSI, valid and invalid UTF-8), cut to the buffer. */
 static void
@@ -317,6 +357,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_text_ping),
+        cmocka_unit_test(test_report_text_route_changes),
         cmocka_unit_test(test_report_sanitize_bytes),
         cmocka_unit_test(test_report_text_names_sanitised),
         cmocka_unit_test(test_report_text_one_trace),
