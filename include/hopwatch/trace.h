@@ -207,6 +207,19 @@ uint64_t hw_trace_generation(const struct hw_trace *t);
  * TTL outside the trace). */
 size_t hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max);
 
+/* One probe of a hop, for a timeline: when (its round), what came back,
+ * and who answered. */
+struct hw_trace_mark {
+    uint64_t round;          /* the round it was sent in (1: the first) */
+    int32_t rtt_us;          /* as hw_trace_history(): RTT in microseconds,
+                                HW_HIST_LOST or HW_HIST_PENDING */
+    struct hw_addr who;      /* who answered; AF_UNSPEC when nobody did */
+};
+
+/* The same probes as hw_trace_history(), with their rounds and
+ * responders, oldest first, into out (at most max).  Returns how many. */
+size_t hw_trace_marks(const struct hw_trace *t, int ttl, struct hw_trace_mark *out, size_t max);
+
 /* How the route ends. */
 enum hw_trace_end {
     HW_END_UNKNOWN = 0,      /* not known yet */

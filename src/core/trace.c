@@ -60,6 +60,8 @@
  * TTL, so its history entry can be found again. */
 #define TAG(ttl, idx) ((uint64_t)(ttl) | ((uint64_t)(idx) << 9))
 #define TAG_SCOUT ((uint64_t)1 << 8)
+/* A history entry's responder when nobody answered. */
+#define NOBODY 0xff
 #define TAG_TTL(tag) ((int)((tag)&0xff))
 #define TAG_IDX(tag) ((tag) >> 9)
 /* Following a route that changes (see trace.h): scouts go past a failing
@@ -86,6 +88,9 @@ struct hop {
     int32_t *hist;                  /* ring of outcomes, history_len long,
                                        allocated at the first probe; probe
                                        i is at hist[i % history_len] */
+    uint64_t *hround;               /* ... the round each was sent in */
+    uint8_t *hwho;                  /* ... the index in resp of who answered
+                                       (NOBODY: none, or past 254) */
     uint64_t skipped;               /* rounds it sat out because it is paced */
     int64_t pace_ns;                /* at most one probe per pace_ns; 0: every round */
     int64_t next_ok_ns;             /* paced: earliest time for the next probe */
@@ -216,6 +221,17 @@ window_reset(struct hw_trace *t, struct hop *h)
     h->trusted = h->undecided = h->vetted = false;
 }
 
+static void
+hist_free(struct hop *h)
+{
+    free(h->hist);
+    free(h->hround);
+    free(h->hwho);
+    h->hist = NULL;
+    h->hround = NULL;
+    h->hwho = NULL;
+}
+
 /* The probe spec every probe of the trace shares, for TTL ttl. */
 static void
 probe_spec(const struct hw_trace *t, int ttl, uint64_t tag, struct hw_probe_spec *spec)
@@ -255,13 +271,22 @@ send_probe(struct hw_trace *t, int ttl)
     probe_spec(t, ttl, TAG(ttl, h->stats.sent), &spec);
     if (t->cfg.history_len > 0 && h->hist == NULL) {
         h->hist = malloc(t->cfg.history_len * sizeof(*h->hist));
-        if (h->hist == NULL)
+        h->hround = malloc(t->cfg.history_len * sizeof(*h->hround));
+        h->hwho = malloc(t->cfg.history_len * sizeof(*h->hwho));
+        if (h->hist == NULL || h->hround == NULL || h->hwho == NULL) {
+            hist_free(h);
             return;
+        }
     }
     if (hw_engine_probe(t->e, &spec, &id) < 0)
         return; /* every identifier busy, or no memory: retried next round */
-    if (h->hist != NULL)
-        h->hist[h->stats.sent % t->cfg.history_len] = HW_HIST_PENDING;
+    if (h->hist != NULL) {
+        size_t k = h->stats.sent % t->cfg.history_len;
+
+        h->hist[k] = HW_HIST_PENDING;
+        h->hround[k] = t->rounds;
+        h->hwho[k] = NOBODY;
+    }
     h->flying[h->nflying++] = id;
     hw_stats_sent(&h->stats);
     if (h->win_start_ns == 0)
@@ -436,8 +461,7 @@ hop_clear(struct hop *h)
     free(h->resp);
     h->resp = NULL;
     h->nresp = h->capresp = 0;
-    free(h->hist);
-    h->hist = NULL;
+    hist_free(h);
     hw_stats_init(&h->stats);
     h->skipped = 0;
     h->pace_ns = h->next_ok_ns = 0;
@@ -515,7 +539,9 @@ responder_for(struct hop *h, const struct hw_addr *a)
     return &h->resp[h->nresp++];
 }
 
-static void
+/* Count an answer at hop ttl; returns its responder (NULL when out of
+ * memory). */
+static struct hw_responder *
 record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_result *r)
 {
     size_t known = h->nresp;
@@ -532,7 +558,7 @@ record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_
     hw_stats_reply(&h->stats, r->rtt_ns);
     hw__pathlog_answer(&t->log, ttl, &r->responder, r->sent.real_ns);
     if (rs == NULL)
-        return;
+        return NULL;
     hw_stats_reply(&rs->stats, r->rtt_ns);
     /* A responder's stats count its answers only (see trace.h). */
     rs->stats.sent = 0;
@@ -545,6 +571,7 @@ record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_
     if (rs->first_real_ns == 0)
         rs->first_real_ns = r->received.real_ns;
     rs->last_real_ns = r->received.real_ns;
+    return rs;
 }
 
 /* A hop's evidence: its window and the one before it. */
@@ -821,6 +848,7 @@ probe_done(void *arg, const struct hw_probe_result *r)
     int ttl = TAG_TTL(r->tag);
     struct hop *h = hop_at(t, ttl);
     int before = horizon(t);
+    struct hw_responder *who;
 
     t->in_flight--;
     if (r->tag & TAG_SCOUT) {
@@ -849,9 +877,12 @@ probe_done(void *arg, const struct hw_probe_result *r)
     case HW_OUTCOME_TIME_EXCEEDED:
     case HW_OUTCOME_UNREACHABLE:
     case HW_OUTCOME_ICMP_ERROR:
-        record_answer(t, ttl, h, r);
+        who = record_answer(t, ttl, h, r);
         history_set(t, h, TAG_IDX(r->tag),
                     r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
+        if (who != NULL && who - h->resp < NOBODY && h->hwho != NULL &&
+            h->stats.sent - TAG_IDX(r->tag) <= t->cfg.history_len)
+            h->hwho[TAG_IDX(r->tag) % t->cfg.history_len] = (uint8_t)(who - h->resp);
         if (ttl > t->highest)
             t->highest = ttl;
         end_news(t, ttl, r);
@@ -972,7 +1003,7 @@ free_hops(struct hop *hops, int n)
     for (int i = 0; i < n; i++) {
         free(hops[i].resp);
         free(hops[i].flying);
-        free(hops[i].hist);
+        hist_free(&hops[i]);
     }
     free(hops);
 }
@@ -1350,5 +1381,32 @@ hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
     first = h->stats.sent - n;
     for (uint64_t i = 0; i < n; i++)
         out[i] = h->hist[(first + i) % t->cfg.history_len];
+    return (size_t)n;
+}
+
+size_t
+hw_trace_marks(const struct hw_trace *t, int ttl, struct hw_trace_mark *out, size_t max)
+{
+    const struct hop *h;
+    uint64_t n, first;
+
+    if (ttl < t->cfg.first_ttl || ttl > t->cfg.max_ttl)
+        return 0;
+    h = &t->hops[ttl - t->cfg.first_ttl];
+    if (h->hist == NULL)
+        return 0;
+    n = h->stats.sent < t->cfg.history_len ? h->stats.sent : t->cfg.history_len;
+    if (n > max)
+        n = max;
+    first = h->stats.sent - n;
+    for (uint64_t i = 0; i < n; i++) {
+        size_t k = (first + i) % t->cfg.history_len;
+
+        out[i].round = h->hround[k];
+        out[i].rtt_us = h->hist[k];
+        memset(&out[i].who, 0, sizeof(out[i].who));
+        if (h->hwho[k] != NOBODY && h->hwho[k] < h->nresp)
+            out[i].who = h->resp[h->hwho[k]].addr;
+    }
     return (size_t)n;
 }

@@ -284,6 +284,26 @@ ui_action_key(struct ui_state *st, const struct ui_target *targets, int key, int
             st->trace_top = 0;
         }
         return react | UI_REACT_REDRAW;
+    case 'l':
+        /* The timeline of the target shown (or selected), and back. */
+        if (st->view == UI_VIEW_TIMELINE) {
+            st->view = UI_VIEW_TRACE;
+        } else {
+            if (st->view == UI_VIEW_HOSTS)
+                st->current = st->selected;
+            st->view = UI_VIEW_TIMELINE;
+            st->path_back = 0;
+        }
+        return react | UI_REACT_REDRAW;
+    case '[':
+    case ']':
+        if (st->view != UI_VIEW_TIMELINE)
+            return react;
+        if (key == '[')
+            st->path_back++;
+        else if (st->path_back > 0)
+            st->path_back--;
+        return react | UI_REACT_REDRAW;
     case '\t':
         if (st->view == UI_VIEW_HOSTS) {
             st->view = UI_VIEW_TRACE;

@@ -88,6 +88,14 @@ src_history(void *arg, size_t i, int ttl, int32_t *out, size_t max)
     return hw_trace_history(l->cfg->targets[i].trace, ttl, out, max);
 }
 
+static size_t
+src_marks(void *arg, size_t i, int ttl, struct hw_trace_mark *out, size_t max)
+{
+    const struct ui_loop *l = arg;
+
+    return hw_trace_marks(l->cfg->targets[i].trace, ttl, out, max);
+}
+
 static const char *
 src_name(void *arg, const struct hw_addr *a)
 {
@@ -105,7 +113,7 @@ watched(const struct ui_loop *l)
     const struct ui_state *st = &l->st;
     uint64_t g = st->names ? hw_names_generation(l->cfg->names) : 0;
 
-    if (st->view == UI_VIEW_TRACE) {
+    if (st->view == UI_VIEW_TRACE || st->view == UI_VIEW_TIMELINE) {
         g += hw_trace_generation(l->cfg->targets[st->current].trace);
     } else {
         for (size_t i = st->hosts_top; i < l->cfg->ntargets && i < st->hosts_top + (size_t)st->page;
@@ -125,6 +133,7 @@ draw(struct ui_loop *l, bool clear, int64_t now)
         .info = src_info,
         .snapshot = src_snapshot,
         .history = src_history,
+        .marks = src_marks,
         .name = src_name,
     };
     int rows, cols;

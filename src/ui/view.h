@@ -39,6 +39,8 @@ struct ui_source {
     const struct hw_trace_snapshot *(*snapshot)(void *arg, size_t i);
     /* hw_trace_history() of target i. */
     size_t (*history)(void *arg, size_t i, int ttl, int32_t *out, size_t max);
+    /* hw_trace_marks() of target i (NULL: the timeline has no strips). */
+    size_t (*marks)(void *arg, size_t i, int ttl, struct hw_trace_mark *out, size_t max);
     /* The reverse name of a, NULL while unknown; asked only while names
      * are on. */
     const char *(*name)(void *arg, const struct hw_addr *a);

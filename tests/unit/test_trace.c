@@ -997,6 +997,25 @@ test_trace_follows_shrink_and_grow(void **state)
     /* The router that answers now heads the row, though the target had
      * more answers there. */
     assert_true(hw_addr_equal(&s->hops[5].responders[0].addr, &r6));
+    /* The marks of hop 6 say who answered each round: the target while the
+     * route was short, r6 before and after. */
+    {
+        struct hw_trace_mark m[64];
+        size_t n = hw_trace_marks(f->t, 6, m, 64);
+        int as_target = 0, as_r6_after = 0;
+
+        assert_true(n >= 30);
+        for (size_t i = 1; i < n; i++)
+            assert_true(m[i].round > m[i - 1].round);
+        for (size_t i = 0; i < n; i++) {
+            if (hw_addr_equal(&m[i].who, &f->cfg.target))
+                as_target++;
+            if (m[i].round > 31 && hw_addr_equal(&m[i].who, &r6))
+                as_r6_after++;
+        }
+        assert_true(as_target >= 18 && as_target <= 21);
+        assert_true(as_r6_after >= 3);
+    }
     assert_true(s->hops[5].responders[0].stats.received < s->hops[5].responders[1].stats.received);
     assert_true(s->target_stats.received >= recv + 4);
     assert_target_counts_replies(f, s);
