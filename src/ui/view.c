@@ -585,11 +585,9 @@ hosts_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
 
 /* ---- The route timeline ----------------------------------------------- */
 
-/* The latest route changes listed under the hops. */
-#define TIMELINE_EVENTS 4
-/* Rows under the hops: the path shown (two lines), the changes' title and
- * the changes. */
-#define TIMELINE_PANEL (3 + TIMELINE_EVENTS)
+/* Rows under the hops at least: the path shown (two lines), the changes'
+ * title and 4 changes; rows the hops do not need show more changes. */
+#define TIMELINE_PANEL 7
 
 /* HH:MM:SS (local time) of a wall-clock time. */
 static void
@@ -671,11 +669,13 @@ timeline_strip(struct ui_frame *f, int row, int col, int width, const struct hw_
     }
 }
 
-/* Under the hops: the path shown, and the latest changes. */
+/* Under the hops, from row on: the path shown, and the latest changes
+ * that fit above the status line. */
 static void
 timeline_panel(struct ui_frame *f, struct ui_state *st, const struct hw_trace_snapshot *s,
                int row)
 {
+    size_t fit = f->rows - 1 > row + 3 ? (size_t)(f->rows - 1 - row - 3) : 0;
     char text[TEXT_MAX], hops[TEXT_MAX], first[16], last[16];
     size_t p = shown_path(st, s), from;
 
@@ -697,7 +697,7 @@ timeline_panel(struct ui_frame *f, struct ui_state *st, const struct hw_trace_sn
     }
     snprintf(text, sizeof(text), "Route changes: %llu", (unsigned long long)s->route_changes);
     ui_frame_put(f, row + 2, 0, text, UI_S_HEADER);
-    from = s->n_events > TIMELINE_EVENTS ? s->n_events - TIMELINE_EVENTS : 0;
+    from = s->n_events > fit ? s->n_events - fit : 0;
     for (size_t i = from; i < s->n_events; i++) {
         char what[TEXT_MAX - 32];
 
@@ -720,15 +720,18 @@ timeline_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
     int page = f->rows - 1 - LIST_TOP - TIMELINE_PANEL, hostw = MIN_TEXT, width;
     uint64_t first_round;
 
-    if (page < 1)
-        page = 1;
     s = target_header(f, st, src, &ti, now_ms);
-    st->page = page;
     if (s == NULL) {
         ui_frame_put(f, LIST_TOP, 0, "out of memory", UI_S_ERROR);
         status_line(f, st, NULL);
         return;
     }
+    /* The hops take what they need, the changes the rest. */
+    if ((size_t)page > s->n_hops)
+        page = (int)s->n_hops;
+    if (page < 1)
+        page = 1;
+    st->page = page;
     for (size_t i = 0; i < s->n_hops; i++) {
         const struct hw_hop *h = &s->hops[i];
         int w = h->n_responders == 0

@@ -647,17 +647,17 @@ test_view_timeline(void **state)
     assert_string_equal(row(x, 3), "  1. r1.lab");
     assert_string_equal(row(x, 4), "  2. r2.lab      aaa?bb");
     assert_string_equal(row(x, 5), "  3. 198.18.2.2     aaa");
-    /* The panel: the current path, the change. */
-    assert_non_null(strstr(row(x, 16), "Path 2 of 2 (current):"));
-    assert_non_null(strstr(row(x, 16), "2 rounds, reached, 3 hops"));
-    assert_non_null(strstr(row(x, 17), "198.18.0.2 198.18.33.2 198.18.2.2"));
-    assert_non_null(strstr(row(x, 18), "Route changes: 1"));
-    assert_non_null(strstr(row(x, 19), "switched: hop 2 198.18.1.2 -> 198.18.33.2"));
+    /* The panel right under the hops: the current path, the change. */
+    assert_non_null(strstr(row(x, 6), "Path 2 of 2 (current):"));
+    assert_non_null(strstr(row(x, 6), "2 rounds, reached, 3 hops"));
+    assert_non_null(strstr(row(x, 7), "198.18.0.2 198.18.33.2 198.18.2.2"));
+    assert_non_null(strstr(row(x, 8), "Route changes: 1"));
+    assert_non_null(strstr(row(x, 9), "switched: hop 2 198.18.1.2 -> 198.18.33.2"));
     /* '[' (the state's path_back) shows the path before. */
     x->st.path_back = 1;
     build(x, 1, 24, 80);
-    assert_non_null(strstr(row(x, 16), "Path 1 of 2:"));
-    assert_non_null(strstr(row(x, 17), "198.18.0.2 198.18.1.2 198.18.2.2"));
+    assert_non_null(strstr(row(x, 6), "Path 1 of 2:"));
+    assert_non_null(strstr(row(x, 7), "198.18.0.2 198.18.1.2 198.18.2.2"));
     /* Past the oldest: clamped. */
     x->st.path_back = 9;
     build(x, 1, 24, 80);
