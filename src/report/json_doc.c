@@ -237,9 +237,16 @@ end_object(struct json *j, const struct hw_trace_snapshot *s)
     int_or_null(j, "icmp_type", unreach, s->end_icmp_type);
     int_or_null(j, "icmp_code", unreach, s->end_icmp_code);
     json_key(j, "reason");
-    json_string(j, unreach ? hw_icmp_message(s->target.family, s->end_icmp_type,
-                                             s->end_icmp_code)
-                           : NULL);
+    if (s->end == HW_END_LOCAL_ERROR) {
+        char why[160];
+
+        snprintf(why, sizeof(why), "send failed: %s", hw_strerror(s->end_status));
+        json_string(j, why);
+    } else {
+        json_string(j, unreach ? hw_icmp_message(s->target.family, s->end_icmp_type,
+                                                 s->end_icmp_code)
+                               : NULL);
+    }
     json_object_end(j);
 }
 
