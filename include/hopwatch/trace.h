@@ -97,7 +97,9 @@ const char *hw_route_change_name(enum hw_route_change kind);
 
 /* One route event.  Its time is when the first probe that saw the change
  * was sent: after the change, and at most one of the hop's probe intervals
- * after it.  A switch is told from load balancing a few answers after the
+ * after it.  For UNREACHABLE that is the first round after the one whose
+ * probe the target last answered: that probe already failed, even when
+ * the router's message came only for a later one (routers limit them).  A switch is told from load balancing a few answers after the
  * new responder's first one (4 answers from it alone: a switch; 2 from it
  * and 2 from the others: balancing), and a quiet target after 10 missed
  * probes; the time is that of the first all the same. */

@@ -76,6 +76,8 @@
  * unreachable (a route event): at 50% random loss that happens about once
  * in a thousand rounds, at 20% once in ten million. */
 #define SILENT_AFTER 10
+/* Round start times kept, to date the moment a target stopped answering. */
+#define ROUND_RING 32
 
 struct hop {
     struct hw_stats stats;          /* every probe with this TTL */
@@ -127,6 +129,10 @@ struct hw_trace {
     struct hw_stats target;         /* the target's own answers (trace.h);
                                        kept across route changes */
     int64_t end_fail_real_ns;       /* when the first of end_fails was sent */
+    int64_t round_real_ns[ROUND_RING]; /* when the latest rounds started
+                                       (round r at r % ROUND_RING) */
+    int64_t reply_sent_ns;          /* when the latest probe the target
+                                       answered was sent */
     int64_t reopen_real_ns;         /* when the probe that reopened the end
                                        was sent (the route changed then),
                                        until an end is known again; else 0 */
@@ -393,6 +399,7 @@ start_round(struct hw_trace *t)
         t->next_round_mono_ns = now.mono_ns;
     t->next_round_mono_ns += t->cfg.interval_ns;
     t->rounds++;
+    t->round_real_ns[t->rounds % ROUND_RING] = now.real_ns;
     hw__pathlog_round(&t->log, t->end_ttl != 0 ? t->end_ttl : t->highest, now.real_ns);
     fill_quota(t);
 }
@@ -720,6 +727,29 @@ assess(struct hw_trace *t, int ttl)
     h->throttled = h->undecided = false;
 }
 
+/* When the target stopped being reached, as the probes can tell: the
+ * first round after the one whose probe it last answered (that round's
+ * probe already failed to reach it, whether or not anything said so yet:
+ * routers limit their unreachables too).  At most by, the send time of
+ * the probe that showed it; by itself when the rounds kept do not reach
+ * back that far. */
+static int64_t
+stopped_since(const struct hw_trace *t, int64_t by)
+{
+    int64_t first = by;
+    uint64_t n = t->rounds < ROUND_RING ? t->rounds : ROUND_RING;
+
+    for (uint64_t k = 0; k < n; k++) {
+        int64_t r = t->round_real_ns[(t->rounds - k) % ROUND_RING];
+
+        if (r <= t->reply_sent_ns)
+            return first;
+        if (r < first)
+            first = r;
+    }
+    return by;
+}
+
 /* The TTL whose probes stand for the target: the end once known, else the
  * deepest TTL probed. */
 static int
@@ -767,7 +797,7 @@ end_news(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
         t->reopen_real_ns = 0;
     } else if (r->outcome == HW_OUTCOME_UNREACHABLE && t->end == HW_END_UNREACHABLE) {
         hw__pathlog_end(&t->log, HW_END_UNREACHABLE, ttl, &r->responder, r->icmp_type,
-                        r->icmp_code, when);
+                        r->icmp_code, stopped_since(t, when));
         t->reopen_real_ns = 0;
     }
 }
@@ -782,6 +812,8 @@ count_for_target(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
     if (r->outcome == HW_OUTCOME_REPLY) {
         hw_stats_sent(&t->target);
         hw_stats_reply(&t->target, r->rtt_ns);
+        if (r->sent.real_ns > t->reply_sent_ns)
+            t->reply_sent_ns = r->sent.real_ns;
     } else if (r->outcome != HW_OUTCOME_TIME_EXCEEDED && ttl == target_ttl(t)) {
         hw_stats_sent(&t->target);
         hw_stats_lost(&t->target);
@@ -794,7 +826,7 @@ count_for_target(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
                 t->end_fail_real_ns = r->sent.real_ns;
             if (t->end_fails == SILENT_AFTER)
                 hw__pathlog_end(&t->log, HW_END_SILENT, ttl, NULL, -1, -1,
-                                t->end_fail_real_ns);
+                                stopped_since(t, t->end_fail_real_ns));
         }
     }
 }
@@ -1260,6 +1292,7 @@ forget_all(struct hw_trace *t)
     memset(&t->end_from, 0, sizeof(t->end_from));
     t->end_fails = t->grow_votes = 0;
     t->reopen_real_ns = 0;
+    t->reply_sent_ns = 0;
     t->scout_next = 0;
     hw_stats_init(&t->target);
     hw__pathlog_reset(&t->log);
