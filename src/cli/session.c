@@ -146,7 +146,7 @@ min_timeout(int a, int b)
     return a < b ? a : b;
 }
 
-void
+int
 cli_session_poll(struct cli_session *s, int max_ms)
 {
     struct pollfd fds[MAX_POLLFDS];
@@ -167,15 +167,13 @@ cli_session_poll(struct cli_session *s, int max_ms)
         ts.tv_nsec = (long)(ms % 1000) * 1000000;
         tsp = &ts;
     }
-    if (ppoll(fds, ne + nr, tsp, &s->poll_mask) < 0) {
-        if (errno != EINTR) {
-            fprintf(stderr, "hopwatch: ppoll: %s\n", strerror(errno));
-            exit(CLI_EXIT_SYSTEM);
-        }
-        return;
-    }
+    /* A failure goes back to the caller, which still owes the user the
+     * reports and summaries of what was measured. */
+    if (ppoll(fds, ne + nr, tsp, &s->poll_mask) < 0)
+        return errno == EINTR ? 0 : -errno;
     hw_engine_process(s->engine, fds, ne);
     hw_resolver_process(s->resolver, fds + ne, nr);
+    return 0;
 }
 
 /* The lookups of one cli_session_resolve(). */
@@ -224,7 +222,7 @@ cli_session_resolve(struct cli_session *s)
     struct lookup_ctx *lcs = calloc(s->ntargets, sizeof(*lcs));
     struct lookups all = {.s = s, .pending = 0};
     const char *family_said[2] = {NULL, NULL};
-    int rc = 0;
+    int rc = 0, perr = 0;
 
     if (lcs == NULL) {
         fprintf(stderr, "hopwatch: out of memory\n");
@@ -243,9 +241,9 @@ cli_session_resolve(struct cli_session *s)
             s->targets[i].error = hw_strerror(-ENOMEM);
         }
     }
-    while (all.pending > 0 && !cli_signal)
-        cli_session_poll(s, -1);
-    for (size_t i = 0; i < s->ntargets && !cli_signal; i++) {
+    while (all.pending > 0 && !cli_signal && perr == 0)
+        perr = cli_session_poll(s, -1);
+    for (size_t i = 0; i < s->ntargets && !cli_signal && perr == 0; i++) {
         struct cli_target *t = &s->targets[i];
 
         if (t->status == HW_EFAMILY) {
@@ -261,7 +259,7 @@ cli_session_resolve(struct cli_session *s)
                 rc = CLI_EXIT_NAME;
         }
     }
-    if (cli_signal) {
+    if (cli_signal || perr < 0) {
         /* Lookups still pending point into lcs: cancel them with it. */
         hw_names_free(s->names);
         s->names = NULL;
@@ -269,6 +267,10 @@ cli_session_resolve(struct cli_session *s)
         s->resolver = NULL;
     }
     free(lcs);
+    if (perr < 0) {
+        fprintf(stderr, "hopwatch: ppoll: %s\n", strerror(-perr));
+        return CLI_EXIT_SYSTEM;
+    }
     if (cli_signal)
         return CLI_EXIT_NAME;
     return rc;

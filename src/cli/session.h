@@ -74,8 +74,10 @@ int cli_session_start_pings(struct cli_session *s, hw_multi_result_cb on_result,
 
 /* One turn of the loop: poll the engine and the resolver until the earlier
  * of their deadlines (at most max_ms when >= 0, -1: no limit) or a signal,
- * then let both work. */
-void cli_session_poll(struct cli_session *s, int max_ms);
+ * then let both work.  Returns 0 (a signal included), or -errno when ppoll
+ * failed: nothing is printed, the caller writes what it can, says why and
+ * exits with CLI_EXIT_SYSTEM. */
+int cli_session_poll(struct cli_session *s, int max_ms);
 
 /* Free everything (traces and the multi first, the engine last). */
 void cli_session_close(struct cli_session *s);
