@@ -379,7 +379,8 @@ void hw_engine_release(struct hw_engine *e, void *arg);
 
 typedef void (*hw_timer_cb)(void *arg, uint64_t id);
 
-/* Call cb(arg, id) once, delay_ns (>= 0) from now.  Timers due at the same
+/* Call cb(arg, id) once, delay_ns (>= 0, up to INT64_MAX: a deadline past
+ * the clock's range never comes) from now.  Timers due at the same
  * moment fire in the order they were added.  Returns 0 and stores the id, or
  * -ENOMEM. */
 int hw_engine_timer_add(struct hw_engine *e, int64_t delay_ns, hw_timer_cb cb,
