@@ -16,8 +16,9 @@
 #include "cli/session.h"
 
 #define NS_PER_S 1000000000LL
-/* Descriptors polled at once: two probe sockets and the resolver's. */
-#define MAX_POLLFDS 64
+/* Room for the resolver's descriptors (c-ares uses a few per name
+ * server); the engine's are counted (hw_engine_pollfd_count). */
+#define RESOLVER_POLLFDS 16
 
 volatile sig_atomic_t cli_signal;
 
@@ -149,17 +150,27 @@ min_timeout(int a, int b)
 int
 cli_session_poll(struct cli_session *s, int max_ms)
 {
-    struct pollfd fds[MAX_POLLFDS];
+    struct pollfd *fds;
     struct timespec ts, *tsp = NULL;
-    size_t ne, nr;
+    size_t ne, nr, cap;
     int ms;
 
-    ne = hw_engine_pollfds(s->engine, fds, MAX_POLLFDS);
-    if (ne > MAX_POLLFDS)
-        ne = MAX_POLLFDS;
-    nr = hw_resolver_pollfds(s->resolver, fds + ne, MAX_POLLFDS - ne);
-    if (nr > MAX_POLLFDS - ne)
-        nr = MAX_POLLFDS - ne;
+    /* Every engine descriptor is polled, however many (an unprivileged
+     * engine has one per identifier): the set is sized once. */
+    if (s->fds == NULL) {
+        s->nfds_cap = hw_engine_pollfd_count(s->engine) + RESOLVER_POLLFDS;
+        s->fds = calloc(s->nfds_cap, sizeof(*s->fds));
+        if (s->fds == NULL)
+            return -ENOMEM;
+    }
+    fds = s->fds;
+    cap = s->nfds_cap;
+    ne = hw_engine_pollfds(s->engine, fds, cap);
+    if (ne > cap)
+        ne = cap;
+    nr = hw_resolver_pollfds(s->resolver, fds + ne, cap - ne);
+    if (nr > cap - ne)
+        nr = cap - ne;
     ms = min_timeout(hw_engine_timeout_ms(s->engine, max_ms),
                      hw_resolver_timeout_ms(s->resolver, max_ms));
     if (ms >= 0) {
@@ -419,5 +430,6 @@ cli_session_close(struct cli_session *s)
     hw_names_free(s->names);
     hw_resolver_free(s->resolver);
     hw_engine_free(s->engine);
+    free(s->fds);
     memset(s, 0, sizeof(*s));
 }

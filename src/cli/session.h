@@ -42,6 +42,9 @@ struct cli_session {
     struct hw_multi *multi;      /* ping mode: every resolved target */
     size_t *multi_target;        /* ping mode: multi index -> targets index */
     sigset_t poll_mask;          /* the mask while polling: our signals open */
+    struct pollfd *fds;          /* the poll set (made by the first poll) */
+    size_t nfds_cap;             /* its size: every engine descriptor and
+                                    room for the resolver's */
     char local_host[256];        /* this host's name */
 };
 

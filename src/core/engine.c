@@ -1189,6 +1189,12 @@ run_timers(struct hw_engine *e)
 /* ---- the loop ---------------------------------------------------------- */
 
 size_t
+hw_engine_pollfd_count(const struct hw_engine *e)
+{
+    return e->npfds;
+}
+
+size_t
 hw_engine_pollfds(const struct hw_engine *e, struct pollfd *fds, size_t n)
 {
     for (size_t k = 0; k < e->npfds && k < n; k++) {

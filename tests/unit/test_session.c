@@ -32,11 +32,14 @@ int __real_ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts,
 static int ppoll_calls;
 static int ppoll_fail_from;
 static int ppoll_errno;
+/* Descriptors the last ppoll call was given. */
+static nfds_t ppoll_nfds;
 
 int
 __wrap_ppoll(struct pollfd *fds, nfds_t n, const struct timespec *ts, const sigset_t *mask)
 {
     ppoll_calls++;
+    ppoll_nfds = n;
     if (ppoll_fail_from > 0 && ppoll_calls >= ppoll_fail_from) {
         errno = ppoll_errno;
         return -1;
@@ -88,6 +91,29 @@ teardown(void **state)
     fakenet_fini(&f->net);
     free(f);
     return 0;
+}
+
+/* An unprivileged engine with many identifiers has many sockets (here 40
+ * per family): every one of them is polled, none left out. */
+static void
+test_session_poll_polls_every_engine_descriptor(void **state)
+{
+    struct fx *f = *state;
+    struct hw_engine_config ecfg;
+    int st;
+
+    hw_engine_free(f->s.engine);
+    fakenet_fini(&f->net);
+    fakenet_init(&f->net);
+    fakenet_engine_config(&f->net, &ecfg);
+    ecfg.privilege = HW_PRIV_DGRAM;
+    ecfg.idents = 40;
+    f->s.engine = hw_engine_new(&ecfg, &st);
+    assert_non_null(f->s.engine);
+    assert_int_equal(hw_engine_pollfd_count(f->s.engine), 80);
+    assert_int_equal(hw_engine_pollfds(f->s.engine, NULL, 0), 80);
+    assert_int_equal(cli_session_poll(&f->s, 10), 0);
+    assert_true(ppoll_nfds >= 80);
 }
 
 /* A failed ppoll comes back as -errno (the process goes on); EINTR is not
@@ -156,6 +182,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_session_poll_failure_is_returned, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_session_runner_writes_what_it_can, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_session_poll_polls_every_engine_descriptor, setup,
                                         teardown),
     };
 
