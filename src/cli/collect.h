@@ -3,7 +3,7 @@
  * trace snapshots), the JSON-lines streams (--jsonl on standard output,
  * --log FILE) with their periodic summaries, write errors, and the exit
  * code the numbers give.  The batch modes use it, and the interactive
- * screen for --log (holding its write errors while the screen is up):
+ * screen for --log (holding its errors while the screen is up):
  *
  *     struct cli_collect *c;
  *     rc = cli_collect_new(s, &c);                        after resolving
@@ -62,8 +62,9 @@ void cli_collect_trace_result(void *arg, int ttl, const struct hw_probe_result *
  * the probe. */
 void cli_collect_ping_result(void *arg, size_t index, const struct hw_probe_result *r);
 
-/* Keep write errors to print them at cli_collect_end() instead of at once
- * (while a screen owns the terminal). */
+/* Keep other errors (a snapshot that could not be taken) to print them at
+ * cli_collect_end() instead of at once, while a screen owns the terminal;
+ * write errors are always said there. */
 void cli_collect_hold_errors(struct cli_collect *c);
 
 /* Probing starts now: note the time, write the streams' "start" records
