@@ -132,7 +132,7 @@ cli_run_tui(struct cli_session *s)
     }
     if (c != NULL) {
         /* The log ends with the final summary, as a batch run's does. */
-        int lst = cli_collect_failed(c) ? 0 : cli_collect_update(c);
+        int lst = cli_collect_update(c);
 
         if (cli_collect_end(c) != 0 || lst != 0)
             rc = CLI_EXIT_SYSTEM;

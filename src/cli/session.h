@@ -42,6 +42,9 @@ struct cli_session {
     struct hw_multi *multi;      /* ping mode: every resolved target */
     size_t *multi_target;        /* ping mode: multi index -> targets index */
     sigset_t poll_mask;          /* the mask while polling: our signals open */
+    struct pollfd *fds;          /* the poll set (made by the first poll) */
+    size_t nfds_cap;             /* its size: every engine descriptor and
+                                    room for the resolver's */
     char local_host[256];        /* this host's name */
 };
 
@@ -75,8 +78,10 @@ int cli_session_start_pings(struct cli_session *s, hw_multi_result_cb on_result,
 
 /* One turn of the loop: poll the engine and the resolver until the earlier
  * of their deadlines (at most max_ms when >= 0, -1: no limit) or a signal,
- * then let both work. */
-void cli_session_poll(struct cli_session *s, int max_ms);
+ * then let both work.  Returns 0 (a signal included), or -errno when ppoll
+ * failed: nothing is printed, the caller writes what it can, says why and
+ * exits with CLI_EXIT_SYSTEM. */
+int cli_session_poll(struct cli_session *s, int max_ms);
 
 /* Free everything (traces and the multi first, the engine last). */
 void cli_session_close(struct cli_session *s);

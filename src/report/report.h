@@ -170,9 +170,11 @@ void report_json_target_members(struct json *j, const struct report_run *r,
                                 const struct report_target *t, bool hops);
 
 /* ---- the JSON-lines stream (--jsonl, --log) -------------------------------
- * One JSON object per line, each line written whole and flushed at once, so
- * a reader (or a log shipper) never sees half a record, even when the
- * program is killed between two lines.  Records: "start" (settings and
+ * One JSON object per line, each line formatted in memory and written with
+ * one write(2), so a reader (or a log shipper) never sees half a record, even
+ * when the program is killed between two lines; a write that a full disk
+ * cuts short is cut back off the file, so the file never ends in a torn
+ * line.  Records: "start" (settings and
  * targets), "probe" (one per probe outcome, late and duplicate answers
  * included), "route_change" (one per route event, as it is told),
  * "summary" (periodic, and a last one with "final": true).
@@ -189,7 +191,8 @@ void report_json_target_members(struct json *j, const struct report_run *r,
  * nothing more is written). */
 struct report_stream;
 
-/* A stream writing to f (line-buffered from now on; f stays the caller's).
+/* A stream writing to f (line-buffered from now on; f stays the caller's;
+ * records go to its descriptor directly, after flushing what f holds).
  * NULL when out of memory. */
 struct report_stream *report_stream_new(FILE *f);
 
