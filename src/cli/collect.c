@@ -228,15 +228,14 @@ cli_collect_trace_event(void *arg, const struct hw_route_event *ev)
     struct probe_arg *pa = arg;
     struct cli_collect *c = pa->c;
 
-    if (c->nstreams == 0 || c->failed)
-        return;
     for (size_t k = 0; k < c->nstreams; k++) {
-        int st = report_stream_route_event(c->streams[k], &c->targets[pa->i], ev);
+        int st;
 
-        if (st < 0) {
+        if (c->stream_errors[k] != 0)
+            continue;
+        st = report_stream_route_event(c->streams[k], &c->targets[pa->i], ev);
+        if (st < 0)
             write_failed(c, k, st);
-            return;
-        }
     }
 }
 
