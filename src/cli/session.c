@@ -135,9 +135,11 @@ cli_session_open(struct cli_session *s)
         fprintf(stderr, "hopwatch: out of memory\n");
         return CLI_EXIT_SYSTEM;
     }
-    if (s->opt.as_lookup) {
+    if (s->opt.as_lookup || (s->opt.output == CLI_OUT_TUI && !s->opt.ping)) {
         /* Lookups go through the same resolver, in the same poll turn:
-         * a silent server costs c-ares timeouts, never a wait. */
+         * a silent server costs c-ares timeouts, never a wait.  The screen
+         * always has the cache ('z' turns AS display on); it costs nothing
+         * until asked. */
         struct hw_as_config ac = {
             .zone4 = s->opt.as_zone4,
             .zone6 = s->opt.as_zone6,

@@ -234,6 +234,7 @@ struct hw_as {
     void *now_arg;           /* its argument */
     struct entry *ents;      /* entries, oldest first */
     size_t nents;            /* entries used */
+    size_t capents;          /* entries allocated (grows up to capacity) */
     struct hw__addrmap index;/* address -> entry index */
     struct ticket *tickets;  /* queries out */
     size_t pending;          /* their number */
@@ -303,11 +304,6 @@ hw_as_new(struct hw_resolver *r, const struct hw_as_config *cfg)
     c->query_arg = cfg->query != NULL ? cfg->query_arg : r;
     c->now_ms = cfg->now_ms != NULL ? cfg->now_ms : mono_ms;
     c->now_arg = cfg->now_arg;
-    c->ents = calloc(c->capacity, sizeof(*c->ents));
-    if (c->ents == NULL) {
-        free(c);
-        return NULL;
-    }
     hw__addrmap_init(&c->index);
     return c;
 }
@@ -525,6 +521,20 @@ hw_as_get(struct hw_as *c, const struct hw_addr *a, struct hw_asinfo *out)
     if (c->nents == c->capacity) {
         out->state = HW_AS_PENDING;
         return out->state;
+    }
+    /* The array grows as addresses come: a cache nobody asks costs
+     * nothing. */
+    if (c->nents == c->capents) {
+        size_t ncap = c->capents ? c->capents * 2 : 32;
+        struct entry *ne;
+
+        if (ncap > c->capacity)
+            ncap = c->capacity;
+        ne = realloc(c->ents, ncap * sizeof(*ne));
+        if (ne == NULL)
+            return out->state;
+        c->ents = ne;
+        c->capents = ncap;
     }
     if (hw__addrmap_put(&c->index, a, (uint32_t)c->nents) < 0)
         return out->state;

@@ -88,6 +88,14 @@ src_history(void *arg, size_t i, int ttl, int32_t *out, size_t max)
     return hw_trace_history(l->cfg->targets[i].trace, ttl, out, max);
 }
 
+static void
+src_asinfo(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    const struct ui_loop *l = arg;
+
+    (void)hw_as_get(l->cfg->as, a, out);
+}
+
 static const char *
 src_name(void *arg, const struct hw_addr *a)
 {
@@ -104,6 +112,9 @@ watched(const struct ui_loop *l)
 {
     const struct ui_state *st = &l->st;
     uint64_t g = st->names ? hw_names_generation(l->cfg->names) : 0;
+
+    if (st->as)
+        g += hw_as_generation(l->cfg->as);
 
     if (st->view == UI_VIEW_TRACE) {
         g += hw_trace_generation(l->cfg->targets[st->current].trace);
@@ -126,6 +137,7 @@ draw(struct ui_loop *l, bool clear, int64_t now)
         .snapshot = src_snapshot,
         .history = src_history,
         .name = src_name,
+        .asinfo = l->cfg->as != NULL ? src_asinfo : NULL,
     };
     int rows, cols;
 
@@ -271,6 +283,8 @@ ui_run(const struct ui_config *cfg, char *err, size_t errlen)
     if (ui_state_init(&l.st, cfg->ntargets, cfg->order, cfg->dns, false, min_interval,
                       mono_ms(), err, errlen) < 0)
         return -1;
+    l.st.as = cfg->as_lookup && cfg->as != NULL;
+    l.st.as_field = cfg->as_field;
     l.snaps = calloc(cfg->ntargets, sizeof(*l.snaps));
     if (l.snaps == NULL) {
         snprintf(err, errlen, "out of memory");
