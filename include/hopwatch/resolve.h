@@ -62,8 +62,8 @@ typedef void (*hw_txt_cb)(void *arg, int status, const char *txt, size_t len);
 
 /* Look up the TXT record of name (taken as absolute: no search domains).
  * The callback fires exactly once; it may fire before this returns (no
- * server, no memory).  Returns 0,
- * or a negative status (callback will not fire). */
+ * server, no memory).  Returns 0, or a negative status (the callback will
+ * not fire). */
 int hw_resolver_txt(struct hw_resolver *r, const char *name, hw_txt_cb cb, void *arg);
 
 /* Descriptors to poll, as hw_engine_pollfds(). */
