@@ -205,7 +205,7 @@ cli_usage(FILE *f)
           "  -4, --ipv4              use IPv4 only\n"
           "  -6, --ipv6              use IPv6 only\n"
           "  -n, --no-dns            show addresses, do not look up names\n"
-          "  -z, --aslookup          show each hop's origin AS (DNS TXT, Team Cymru's zones)\n"
+          "  -z, --aslookup          show each hop's origin AS (DNS TXT records)\n"
           "  -y, --ipinfo N          show AS field N: 0 AS number, 1 prefix, 2 country,\n"
           "                          3 registry, 4 allocation date, 5 AS name (implies -z)\n"
           "      --as-zone4 ZONE     IPv4 origin zone (default " HW_AS_ZONE4 ")\n"
