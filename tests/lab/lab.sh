@@ -1056,7 +1056,7 @@ ns_sysctls() {
 # zone might: whatever shows it must sanitise it.
 LAB_AS_BASE=64512
 write_as_records() {
-    local hdr=$1 f=$RUN_BASE/$LAB_ID/dns.conf i k h node asn pfx nib g name out=""
+    local hdr=$1 f=$RUN_BASE/$LAB_ID/dns.conf i k h node asn nib g name out=""
     declare -A as_of=()
     for k in "${!NODES[@]}"; do as_of[${NODES[k]}]=$((LAB_AS_BASE + k)); done
     for i in "${!LINK_A[@]}"; do
