@@ -55,6 +55,22 @@ int hw_resolver_lookup(struct hw_resolver *r, const char *name, int family,
 int hw_resolver_reverse(struct hw_resolver *r, const struct hw_addr *a,
                         hw_reverse_cb cb, void *arg);
 
+/* Answer to a TXT query: status 0 and the first TXT record's strings joined
+ * into one (len bytes, NUL-terminated, at most HW_TXT_MAX bytes: longer
+ * records are refused with HW_EDNS), or a negative status and NULL.  The
+ * text is whatever the zone's owner wrote: bytes, not checked.  txt is valid
+ * during the call. */
+typedef void (*hw_txt_cb)(void *arg, int status, const char *txt, size_t len);
+
+/* Longest TXT answer hw_resolver_txt() passes on. */
+#define HW_TXT_MAX 1024
+
+/* Look up the TXT record of name (taken as absolute: no search domains).
+ * The callback fires exactly once; it may fire before this returns (no
+ * server, no memory).  Returns 0, or a negative status (the callback will
+ * not fire). */
+int hw_resolver_txt(struct hw_resolver *r, const char *name, hw_txt_cb cb, void *arg);
+
 /* Descriptors to poll, as hw_engine_pollfds(). */
 size_t hw_resolver_pollfds(const struct hw_resolver *r, struct pollfd *fds, size_t n);
 

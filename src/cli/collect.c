@@ -49,6 +49,12 @@ name_of(void *arg, const struct hw_addr *a)
     return hw_names_get(arg, a);
 }
 
+static void
+as_of(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    (void)hw_as_get(arg, a, out);
+}
+
 int
 cli_collect_new(struct cli_session *s, struct cli_collect **out)
 {
@@ -85,6 +91,9 @@ cli_collect_new(struct cli_session *s, struct cli_collect **out)
     /* Names of responders: only traces have them. */
     c->run.name_of = !s->opt.ping && !s->opt.numeric ? name_of : NULL;
     c->run.name_arg = s->names;
+    c->run.as_of = s->opt.as_lookup && s->as != NULL ? as_of : NULL;
+    c->run.as_arg = s->as;
+    c->run.as_field = s->opt.as_field;
     c->run.wide = s->opt.wide;
     c->run.order = s->opt.order;
     c->run.counters = &c->counters;
@@ -219,6 +228,11 @@ cli_collect_trace_result(void *arg, int ttl, const struct hw_probe_result *r)
      * resolve while probing goes on. */
     if (!c->s->opt.numeric && r->responder.family != AF_UNSPEC)
         (void)hw_names_get(c->s->names, &r->responder);
+    if (c->s->opt.as_lookup && c->s->as != NULL && r->responder.family != AF_UNSPEC) {
+        struct hw_asinfo info;
+
+        (void)hw_as_get(c->s->as, &r->responder, &info);
+    }
     emit_probe(c, pa->i, ttl, r);
 }
 

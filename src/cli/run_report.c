@@ -28,8 +28,21 @@ all_done(const struct cli_session *s)
     return true;
 }
 
-/* Wait (bounded) for the reverse names the report will show.  Returns 0 or
- * the -errno of a failed poll. */
+/* Lookups the report waits for: reverse names and, with -z / -y, origin
+ * ASes. */
+static size_t
+lookups_pending(const struct cli_session *s)
+{
+    size_t n = hw_as_pending(s->as);
+
+    if (!s->opt.numeric && s->names != NULL)
+        n += hw_names_pending(s->names);
+    return n;
+}
+
+/* Wait (bounded) for the reverse names and ASes the report will show: one
+ * grace for both, so a silent server delays the report by the same bound
+ * with -z as without.  Returns 0 or the -errno of a failed poll. */
 static int
 names_grace(struct cli_session *s)
 {
@@ -37,11 +50,11 @@ names_grace(struct cli_session *s)
     int64_t grace_end;
     int st = 0;
 
-    if (s->opt.numeric || s->opt.ping || s->names == NULL)
+    if (s->opt.ping || s->resolver == NULL || lookups_pending(s) == 0)
         return 0;
     hw_engine_now(s->engine, &now);
     grace_end = now.mono_ns + NAMES_GRACE_NS;
-    while (!cli_signal && st == 0 && hw_names_pending(s->names) > 0) {
+    while (!cli_signal && st == 0 && lookups_pending(s) > 0) {
         hw_engine_now(s->engine, &now);
         if (now.mono_ns >= grace_end)
             break;

@@ -108,6 +108,9 @@ cli_run_tui(struct cli_session *s)
     cfg.engine = s->engine;
     cfg.resolver = s->resolver;
     cfg.names = s->names;
+    cfg.as = s->as;
+    cfg.as_lookup = s->opt.as_lookup;
+    cfg.as_field = s->opt.as_field;
     cfg.dns = !s->opt.numeric;
     cfg.order = s->opt.order;
     cfg.targets = uts;

@@ -136,6 +136,23 @@ cli_session_open(struct cli_session *s)
         fprintf(stderr, "hopwatch: out of memory\n");
         return CLI_EXIT_SYSTEM;
     }
+    if (s->opt.as_lookup || (s->opt.output == CLI_OUT_TUI && !s->opt.ping)) {
+        /* Lookups go through the same resolver, in the same poll turn:
+         * a silent server costs c-ares timeouts, never a wait.  The screen
+         * always has the cache ('z' turns AS display on); it costs nothing
+         * until asked. */
+        struct hw_as_config ac = {
+            .zone4 = s->opt.as_zone4,
+            .zone6 = s->opt.as_zone6,
+            .name_zone = s->opt.as_name_zone,
+        };
+
+        s->as = hw_as_new(s->resolver, &ac);
+        if (s->as == NULL) {
+            fprintf(stderr, "hopwatch: out of memory\n");
+            return CLI_EXIT_SYSTEM;
+        }
+    }
     if (gethostname(s->local_host, sizeof(s->local_host)) < 0)
         snprintf(s->local_host, sizeof(s->local_host), "localhost");
     s->local_host[sizeof(s->local_host) - 1] = '\0';
@@ -279,6 +296,8 @@ cli_session_resolve(struct cli_session *s)
         /* Lookups still pending point into lcs: cancel them with it. */
         hw_names_free(s->names);
         s->names = NULL;
+        hw_as_free(s->as);
+        s->as = NULL;
         hw_resolver_free(s->resolver);
         s->resolver = NULL;
     }
@@ -434,6 +453,7 @@ cli_session_close(struct cli_session *s)
     free(s->targets);
     cli_targets_free(&s->list);
     hw_names_free(s->names);
+    hw_as_free(s->as);
     hw_resolver_free(s->resolver);
     hw_engine_free(s->engine);
     free(s->fds);

@@ -35,6 +35,8 @@ struct cli_session {
     struct hw_engine *engine;    /* probing */
     struct hw_resolver *resolver;/* names */
     struct hw_names *names;      /* reverse names */
+    struct hw_as *as;            /* origin AS cache (-z, -y, and the screen's
+                                    'z'), else NULL */
     struct cli_target_list list; /* the target words (they own the names) */
     size_t bad_lines;            /* target-file lines reported and skipped */
     struct cli_target *targets;  /* every target */

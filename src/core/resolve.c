@@ -48,6 +48,7 @@ struct lookup {
     int family;             /* requested family (forward) */
     hw_lookup_cb fwd;       /* forward callback, or NULL */
     hw_reverse_cb rev;      /* reverse callback, or NULL */
+    hw_txt_cb txt;          /* TXT callback, or NULL */
     void *arg;              /* callback argument */
     bool in_call;           /* hw_resolver_reverse() has not returned yet */
     int status;             /* deferred: the answer's status */
@@ -315,6 +316,62 @@ hw_resolver_reverse(struct hw_resolver *r, const struct hw_addr *a, hw_reverse_c
     /* Still ours either way: an answer that came at once was deferred, not
      * freed. */
     lk->in_call = false;
+    return 0;
+}
+
+static void
+txt_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct lookup *lk = arg;
+    struct ares_txt_ext *txt = NULL;
+    char out[HW_TXT_MAX + 1];
+    size_t len = 0;
+    int st = status_of(status);
+
+    (void)timeouts;
+    if (st == 0 && ares_parse_txt_reply_ext(abuf, alen, &txt) != ARES_SUCCESS)
+        st = HW_EDNS;
+    if (st == 0 && txt == NULL)
+        st = HW_ENAME;
+    /* The strings of the first record, joined: a record is split into
+     * strings of at most 255 bytes, and record_start marks where the
+     * next one begins. */
+    for (struct ares_txt_ext *t = txt; st == 0 && t != NULL; t = t->next) {
+        if (t != txt && t->record_start)
+            break;
+        if (t->length > HW_TXT_MAX - len) {
+            st = HW_EDNS;
+            break;
+        }
+        memcpy(out + len, t->txt, t->length);
+        len += t->length;
+    }
+    out[len] = '\0';
+    if (txt != NULL)
+        ares_free_data(txt);
+    lk->r->pending--;
+    lk->txt(lk->arg, st, st == 0 ? out : NULL, st == 0 ? len : 0);
+    free(lk);
+}
+
+int
+hw_resolver_txt(struct hw_resolver *r, const char *name, hw_txt_cb cb, void *arg)
+{
+    struct lookup *lk;
+
+    if (r == NULL || name == NULL || cb == NULL)
+        return HW_EINVAL;
+    lk = calloc(1, sizeof(*lk));
+    if (lk == NULL)
+        return -ENOMEM;
+    lk->r = r;
+    lk->txt = cb;
+    lk->arg = arg;
+    r->pending++;
+    /* ares_query, not ares_search: the name is complete, and search domains
+     * would only multiply the queries a silent server makes us wait for.
+     * Class IN (1), type TXT (16). */
+    ares_query(r->ch, name, 1, 16, txt_done, lk);
     return 0;
 }
 

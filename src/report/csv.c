@@ -218,7 +218,7 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     const char *mark, *name;
 
     if (resp == NULL) {
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < 7 + (r->as_of != NULL ? 3 : 0); i++)
             field(w, "");
         value_cols(w, "R" CSV_RTTS, NULL);
         return;
@@ -226,6 +226,19 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     field(w, hw_addr_format(&resp->addr, a, sizeof(a)));
     name = r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL;
     field(w, name != NULL ? report_sanitize(name, safe, sizeof(safe)) : "");
+    if (r->as_of != NULL) {
+        struct hw_asinfo i;
+        bool found;
+
+        r->as_of(r->as_arg, &resp->addr, &i);
+        found = i.state == HW_AS_FOUND;
+        if (found)
+            field_int(w, i.asn);
+        else
+            field(w, "");
+        field(w, found ? report_sanitize(i.prefix, safe, sizeof(safe)) : "");
+        field(w, found ? report_sanitize(i.name, safe, sizeof(safe)) : "");
+    }
     field(w, hw_outcome_name(resp->outcome));
     if (resp->icmp_type >= 0) {
         field_int(w, resp->icmp_type);
@@ -299,6 +312,13 @@ trace_csv(FILE *f, const struct report_run *r)
     header_cols(&w, CSV_HOP, "hop_");
     field(&w, "responder");
     field(&w, "responder_name");
+    /* -z / -y: the origin AS; only then, so the columns of runs without it
+     * stay as they were. */
+    if (r->as_of != NULL) {
+        field(&w, "asn");
+        field(&w, "as_prefix");
+        field(&w, "as_name");
+    }
     field(&w, "answer");
     field(&w, "icmp_type");
     field(&w, "icmp_code");

@@ -102,6 +102,30 @@ int_or_null(struct json *j, const char *key, bool have, int64_t v)
         json_null(j);
 }
 
+/* A text member of the AS lookup: null when unknown. */
+static void
+as_string(struct json *j, const char *key, const struct hw_asinfo *i, const char *s)
+{
+    json_key(j, key);
+    json_string(j, i->state == HW_AS_FOUND && s[0] != '\0' ? s : NULL);
+}
+
+/* -z / -y: the origin AS of a responder, every member null while unknown
+ * (lookup pending, failed, or no record). */
+static void
+as_members(struct json *j, const struct report_run *r, const struct hw_addr *a)
+{
+    struct hw_asinfo i;
+
+    r->as_of(r->as_arg, a, &i);
+    int_or_null(j, "asn", i.state == HW_AS_FOUND, i.asn);
+    as_string(j, "as_prefix", &i, i.prefix);
+    as_string(j, "as_country", &i, i.cc);
+    as_string(j, "as_registry", &i, i.registry);
+    as_string(j, "as_date", &i, i.date);
+    as_string(j, "as_name", &i, i.name);
+}
+
 static void
 responder(struct json *j, const struct report_run *r, const struct hw_responder *resp)
 {
@@ -114,6 +138,8 @@ responder(struct json *j, const struct report_run *r, const struct hw_responder 
     json_string(j, hw_addr_format(&resp->addr, addr, sizeof(addr)));
     json_key(j, "name");
     json_string(j, r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL);
+    if (r->as_of != NULL)
+        as_members(j, r, &resp->addr);
     json_key(j, "received");
     json_uint(j, resp->stats.received);
     rtt_members(j, &resp->stats);

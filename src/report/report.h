@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <hopwatch/asn.h>
 #include <hopwatch/engine.h>
 #include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
@@ -31,6 +32,10 @@
 /* Look up the name to show for an address: a name, or NULL to show the
  * address. */
 typedef const char *(*report_name_fn)(void *arg, const struct hw_addr *a);
+
+/* Look up what is known of an address's origin AS into *out (never waits:
+ * state HW_AS_PENDING or HW_AS_NONE until known). */
+typedef void (*report_as_fn)(void *arg, const struct hw_addr *a, struct hw_asinfo *out);
 
 /* The two kinds of run. */
 enum report_mode {
@@ -77,6 +82,9 @@ struct report_run {
     const char *local_host;                   /* our host name ("HOST:") */
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
+    report_as_fn as_of;                       /* origin AS (-z, -y), NULL: not shown */
+    void *as_arg;                             /* passed to as_of */
+    int as_field;                             /* the field shown (enum hw_as_field) */
     bool wide;                                /* never truncate host names */
     const char *order;                        /* text columns (-o), NULL: default */
     struct report_settings settings;          /* the probe settings */
@@ -94,6 +102,9 @@ struct report_trace {
     const char *local_host;                   /* our host name ("HOST:") */
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
+    report_as_fn as_of;                       /* origin AS (-z, -y), NULL: not shown */
+    void *as_arg;                             /* passed to as_of */
+    int as_field;                             /* the field shown (enum hw_as_field) */
     bool wide;                                /* never truncate host names */
     const char *order;                        /* columns (-o), NULL: default */
     struct report_settings settings;          /* for the end line (max TTL, -U) */
@@ -132,10 +143,20 @@ const char *report_family_name(int family);
 int report_trace_text(FILE *f, const struct report_trace *r);
 
 /* The text shown for a responder: its name, or its address, followed by a
- * traceroute-style mark (" !X") when it answered unreachable.  Writes into
- * buf and returns it. */
+ * traceroute-style mark (" !X") when it answered unreachable; with as_of
+ * set, mtr's way, the AS field first ("AS64512  r1.lab").  Writes into buf
+ * and returns it. */
 char *report_host_text(const struct report_trace *r, const struct hw_responder *resp, char *buf,
                        size_t len);
+
+/* Field (enum hw_as_field) of *i as shown in a host cell, printable ASCII:
+ * "AS64512", the prefix, ...; "AS???" (the number) or "???" (the others)
+ * while unknown, as mtr.  Writes into buf and returns it. */
+char *report_as_text(const struct hw_asinfo *i, int field, char *buf, size_t len);
+
+/* The width report_host_text() pads field's text to (mtr's), so that the
+ * names after it line up. */
+int report_as_width(int field);
 
 /* Characters (not bytes) of UTF-8 text s. */
 size_t report_text_width(const char *s);

@@ -59,6 +59,8 @@ struct ui_state {
     enum ui_display display;    /* numbers or a strip */
     bool names;                 /* reverse names shown ('n') */
     bool both;                  /* names and addresses ('b') */
+    bool as;                    /* origin AS shown before hosts ('z') */
+    int as_field;               /* which AS field (enum hw_as_field, 'y') */
     bool jitter;                /* jitter columns added ('j') */
     bool mpls;                  /* MPLS label lines ('e') */
     bool utf8;                  /* the terminal takes UTF-8 block characters */

@@ -100,6 +100,14 @@ src_marks(void *arg, size_t i, int ttl, struct hw_trace_mark *out, size_t max)
     return hw_trace_marks(l->cfg->targets[i].trace, ttl, out, max);
 }
 
+static void
+src_asinfo(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    const struct ui_loop *l = arg;
+
+    (void)hw_as_get(l->cfg->as, a, out);
+}
+
 static const char *
 src_name(void *arg, const struct hw_addr *a)
 {
@@ -116,6 +124,9 @@ watched(const struct ui_loop *l)
 {
     const struct ui_state *st = &l->st;
     uint64_t g = st->names ? hw_names_generation(l->cfg->names) : 0;
+
+    if (st->as)
+        g += hw_as_generation(l->cfg->as);
 
     if (st->view == UI_VIEW_TRACE || st->view == UI_VIEW_TIMELINE) {
         g += hw_trace_generation(l->cfg->targets[st->current].trace);
@@ -139,6 +150,7 @@ draw(struct ui_loop *l, bool clear, int64_t now)
         .history = src_history,
         .marks = src_marks,
         .name = src_name,
+        .asinfo = l->cfg->as != NULL ? src_asinfo : NULL,
     };
     int rows, cols;
 
@@ -285,6 +297,8 @@ ui_run(const struct ui_config *cfg, char *err, size_t errlen)
     if (ui_state_init(&l.st, cfg->ntargets, cfg->order, cfg->dns, false, min_interval,
                       mono_ms(), err, errlen) < 0)
         return -1;
+    l.st.as = cfg->as_lookup && cfg->as != NULL;
+    l.st.as_field = cfg->as_field;
     l.snaps = calloc(cfg->ntargets, sizeof(*l.snaps));
     /* Every engine descriptor is polled, however many (an unprivileged
      * engine has one per identifier). */

@@ -14,6 +14,7 @@
 
 #include <hopwatch/icmp.h>
 
+#include "report/report.h"
 #include "report/route.h"
 #include "report/sanitize.h"
 #include "ui/format.h"
@@ -184,6 +185,17 @@ responder_text(const struct ui_state *st, const struct ui_source *src,
 
     if (r->outcome == HW_OUTCOME_UNREACHABLE)
         mark = hw_icmp_mark(r->addr.family, r->icmp_type, r->icmp_code);
+    if (st->as && src->asinfo != NULL) {
+        /* mtr's 'z': the AS field first, as in the text report. */
+        struct hw_asinfo info;
+        char as[HW_AS_NAME_MAX + 8], host[320];
+
+        src->asinfo(src->arg, &r->addr, &info);
+        ui_fmt_host(name, &r->addr, st->names, st->both, mark, host, sizeof(host));
+        snprintf(buf, len, "%-*s %s", report_as_width(st->as_field),
+                 report_as_text(&info, st->as_field, as, sizeof(as)), host);
+        return buf;
+    }
     return ui_fmt_host(name, &r->addr, st->names, st->both, mark, buf, len);
 }
 
@@ -785,8 +797,8 @@ static const char *const help_lines[] = {
     "space       resume                    PgUp PgDn  one page up / down",
     "r           reset the statistics      Home End   first / last",
     "d           display: numbers, history strip, RTT-scaled strip",
-    "n           names on / off (reverse DNS)",
-    "b           names and addresses",
+    "n           reverse names on / off    z          AS numbers on / off",
+    "b           names and addresses       y          next AS field (-y)",
     "o           field order (letters below; empty: default)",
     "j           jitter columns on / off",
     "e           MPLS labels on / off",

@@ -44,6 +44,9 @@ struct ui_source {
     /* The reverse name of a, NULL while unknown; asked only while names
      * are on. */
     const char *(*name)(void *arg, const struct hw_addr *a);
+    /* What is known of a's origin AS (never waits); asked only while AS
+     * display is on.  NULL: no AS lookups. */
+    void (*asinfo)(void *arg, const struct hw_addr *a, struct hw_asinfo *out);
 };
 
 /* Build the picture of st into f (already sized to the terminal): the help

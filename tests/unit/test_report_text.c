@@ -137,6 +137,55 @@ evil_name(void *arg, const struct hw_addr *a)
     return arg;
 }
 
+/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
+ * careless as_of could hand over); every other address not known yet. */
+static void
+fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_NONE;
+    if (hw_addr_equal(a, &r1)) {
+        out->state = HW_AS_FOUND;
+        out->asn = 64512;
+        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
+        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
+    }
+}
+
+/* -z / -y: the AS field before every host, mtr's way, "AS???" while
+ * unknown and for a silent hop; -y 5's name sanitised. */
+static void
+test_report_text_as_field(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.run.as_of = fake_as;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\n  1.|-- AS64512  198.18.0.2 "));
+    assert_non_null(strstr(text, "\n    |   AS???    198.18.9.2 "));
+    assert_non_null(strstr(text, "\n  2.|-- AS???    ???"));
+    free(text);
+    x.run.as_field = HW_AS_FIELD_PREFIX;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "\n  1.|-- 198.18.0.0/24      198.18.0.2 "));
+    assert_non_null(strstr(text, "\n  2.|-- ???                ???"));
+    free(text);
+    x.run.as_field = HW_AS_FIELD_NAME;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "\n  1.|-- EV?[2JIL?        198.18.0.2 "));
+    for (const unsigned char *s = (const unsigned char *)text; *s != '\0'; s++)
+        assert_true(*s == '\n' || (*s >= 0x20 && *s < 0x7f));
+    free(text);
+}
+
 /* Names reach the text report sanitised: the target's word as the user
  * gave it (ping and trace mode, "Target:" lines, "not probed") and the
  * reverse DNS names of the hops. */
@@ -360,6 +409,7 @@ main(void)
         cmocka_unit_test(test_report_text_route_changes),
         cmocka_unit_test(test_report_sanitize_bytes),
         cmocka_unit_test(test_report_text_names_sanitised),
+        cmocka_unit_test(test_report_text_as_field),
         cmocka_unit_test(test_report_text_one_trace),
         cmocka_unit_test(test_report_text_order),
         cmocka_unit_test(test_report_text_traces_and_summary),

@@ -336,6 +336,23 @@ test_action_toggles_and_reactions(void **state)
     assert_true(f->st.jitter);
     key(f, 'e');
     assert_true(f->st.mpls);
+    /* z: AS display; y: the next field (the first y only turns it on),
+     * wrapping after the name. */
+    assert_false(f->st.as);
+    assert_int_equal(key(f, 'z'), UI_REACT_REDRAW);
+    assert_true(f->st.as);
+    key(f, 'z');
+    assert_false(f->st.as);
+    assert_int_equal(key(f, 'y'), UI_REACT_REDRAW);
+    assert_true(f->st.as);
+    assert_int_equal(f->st.as_field, HW_AS_FIELD_ASN);
+    assert_string_equal(f->st.status, "AS field: AS number");
+    key(f, 'y');
+    assert_int_equal(f->st.as_field, HW_AS_FIELD_PREFIX);
+    assert_string_equal(f->st.status, "AS field: prefix");
+    for (int i = 0; i < HW_AS_FIELDS - 1; i++)
+        key(f, 'y');
+    assert_int_equal(f->st.as_field, HW_AS_FIELD_ASN);
     assert_int_equal(key(f, UI_KEY_CTRL_L), UI_REACT_REDRAW | UI_REACT_CLEAR);
     assert_int_equal(key(f, UI_KEY_OTHER), 0);
     assert_int_equal(key(f, 'q'), UI_REACT_QUIT);

@@ -33,6 +33,7 @@ struct fake {
     struct hw_trace_mark marks[MAXH][HIST];  /* target 0's marks per TTL */
     size_t nmarks[MAXH];                     /* entries */
     int name_calls;                          /* name() calls */
+    int as_calls;                            /* asinfo() calls */
 };
 
 static struct hw_addr
@@ -100,6 +101,31 @@ f_name(void *arg, const struct hw_addr *a)
     return NULL;
 }
 
+/* Origin ASes: AS64512+k for 198.18.<k>.2, k < 2 (the second with a
+ * hostile name); the others not answered yet. */
+static void
+f_asinfo(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct fake *fk = arg;
+
+    fk->as_calls++;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_PENDING;
+    for (int k = 0; k < 2; k++) {
+        char text[32];
+        struct hw_addr b;
+
+        snprintf(text, sizeof(text), "198.18.%d.2", k);
+        b = addr(text);
+        if (hw_addr_equal(a, &b)) {
+            out->state = HW_AS_FOUND;
+            out->asn = 64512 + (uint32_t)k;
+            snprintf(out->prefix, sizeof(out->prefix), "198.18.%d.0/24", k);
+            snprintf(out->name, sizeof(out->name), "%s", k == 0 ? "LAB-0" : "EV\x1b[2JIL");
+        }
+    }
+}
+
 static struct hw_stats
 stats(int sent, int lost, int64_t rtt)
 {
@@ -153,7 +179,7 @@ source(struct fake *fk, size_t ntargets)
 {
     return (struct ui_source){.arg = fk, .local_host = "vm", .ntargets = ntargets,
                               .info = f_info, .snapshot = f_snapshot, .history = f_history,
-                              .marks = f_marks, .name = f_name};
+                              .marks = f_marks, .name = f_name, .asinfo = f_asinfo};
 }
 
 struct fx {
@@ -199,6 +225,33 @@ static const char *
 row(struct fx *x, int r)
 {
     return ui_frame_text(&x->f, r, x->line, sizeof(x->line));
+}
+
+/* 'z' (or -z): the AS field before the host, mtr's way, "AS???" while
+ * unknown; 'y' fields too; hostile text sanitised; nothing asked while off. */
+static void
+test_view_trace_as_field_before_host(void **state)
+{
+    struct fx *x = *state;
+
+    chain(&x->fk, 0, 3);
+    build(x, 1, 30, 100);
+    assert_int_equal(x->fk.as_calls, 0);
+    assert_int_equal(strncmp(row(x, 3), "  1. r1.lab ", 12), 0);
+    x->st.as = true;
+    build(x, 1, 30, 100);
+    assert_true(x->fk.as_calls > 0);
+    assert_int_equal(strncmp(row(x, 3), "  1. AS64512  r1.lab ", 21), 0);
+    assert_int_equal(strncmp(row(x, 4), "  2. AS64513  r2.lab ", 21), 0);
+    assert_int_equal(strncmp(row(x, 5), "  3. AS???    198.18.2.2 ", 25), 0);
+    x->st.as_field = HW_AS_FIELD_PREFIX;
+    build(x, 1, 30, 100);
+    assert_int_equal(strncmp(row(x, 3), "  1. 198.18.0.0/24      r1.lab ", 31), 0);
+    assert_int_equal(strncmp(row(x, 5), "  3. ???                198.18.2.2 ", 35), 0);
+    x->st.as_field = HW_AS_FIELD_NAME;
+    build(x, 1, 30, 100);
+    assert_int_equal(strncmp(row(x, 4), "  2. EV?[2JIL         r2.lab ", 29), 0);
+    assert_null(strchr(row(x, 4), 0x1b));
 }
 
 static void
@@ -669,6 +722,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_view_trace_rows_in_hop_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_trace_as_field_before_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_verdict_column_when_wide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_extra_responders_indented_with_blank_loss,
                                         setup, teardown),
