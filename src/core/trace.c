@@ -1397,11 +1397,14 @@ hw_trace_generation(const struct hw_trace *t)
     return t->generation;
 }
 
-size_t
-hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
+/* The latest probes of hop ttl still in its history ring, at most max:
+ * how many, and the index of the first (oldest) into *first; 0 when the
+ * TTL is outside the trace or has no history yet. */
+static size_t
+ring_span(const struct hw_trace *t, int ttl, size_t max, const struct hop **hop, uint64_t *first)
 {
     const struct hop *h;
-    uint64_t n, first;
+    uint64_t n;
 
     if (ttl < t->cfg.first_ttl || ttl > t->cfg.max_ttl)
         return 0;
@@ -1411,28 +1414,31 @@ hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
     n = h->stats.sent < t->cfg.history_len ? h->stats.sent : t->cfg.history_len;
     if (n > max)
         n = max;
-    first = h->stats.sent - n;
-    for (uint64_t i = 0; i < n; i++)
-        out[i] = h->hist[(first + i) % t->cfg.history_len];
+    *hop = h;
+    *first = h->stats.sent - n;
     return (size_t)n;
+}
+
+size_t
+hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
+{
+    const struct hop *h = NULL;
+    uint64_t first = 0;
+    size_t n = ring_span(t, ttl, max, &h, &first);
+
+    for (size_t i = 0; i < n; i++)
+        out[i] = h->hist[(first + i) % t->cfg.history_len];
+    return n;
 }
 
 size_t
 hw_trace_marks(const struct hw_trace *t, int ttl, struct hw_trace_mark *out, size_t max)
 {
-    const struct hop *h;
-    uint64_t n, first;
+    const struct hop *h = NULL;
+    uint64_t first = 0;
+    size_t n = ring_span(t, ttl, max, &h, &first);
 
-    if (ttl < t->cfg.first_ttl || ttl > t->cfg.max_ttl)
-        return 0;
-    h = &t->hops[ttl - t->cfg.first_ttl];
-    if (h->hist == NULL)
-        return 0;
-    n = h->stats.sent < t->cfg.history_len ? h->stats.sent : t->cfg.history_len;
-    if (n > max)
-        n = max;
-    first = h->stats.sent - n;
-    for (uint64_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++) {
         size_t k = (first + i) % t->cfg.history_len;
 
         out[i].round = h->hround[k];
@@ -1441,5 +1447,5 @@ hw_trace_marks(const struct hw_trace *t, int ttl, struct hw_trace_mark *out, siz
         if (h->hwho[k] != NOBODY && h->hwho[k] < h->nresp)
             out[i].who = h->resp[h->hwho[k]].addr;
     }
-    return (size_t)n;
+    return n;
 }

@@ -330,6 +330,32 @@ target_header(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
     return src->snapshot(src->arg, st->current);
 }
 
+/* Beside a strip (the trace view's strip modes, the timeline) the host
+ * column fits the longest main host, within bounds; the strip gets the
+ * rest. */
+static int
+strip_host_width(const struct ui_frame *f, const struct ui_state *st, const struct ui_source *src,
+                 const struct hw_trace_snapshot *s)
+{
+    char text[TEXT_MAX];
+    int hostw = MIN_TEXT;
+
+    for (size_t i = 0; i < s->n_hops; i++) {
+        const struct hw_hop *h = &s->hops[i];
+        int w = h->n_responders == 0
+                    ? 3
+                    : ui_text_width(responder_text(st, src, &h->responders[0], text, sizeof(text)));
+
+        if (w + 1 > hostw)
+            hostw = w + 1;
+    }
+    if (hostw > MAX_TEXT)
+        hostw = MAX_TEXT;
+    if (hostw > f->cols - HOP_PREFIX - 10)
+        hostw = f->cols - HOP_PREFIX - 10;
+    return hostw;
+}
+
 static void
 trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src, int64_t now_ms)
 {
@@ -360,22 +386,7 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
             ncols--;
         hostw = f->cols - HOP_PREFIX - columns_width(cols, ncols);
     } else {
-        /* The host column fits the longest host; the strip gets the rest. */
-        hostw = MIN_TEXT;
-        for (size_t i = 0; i < s->n_hops; i++) {
-            const struct hw_hop *h = &s->hops[i];
-            int w = h->n_responders == 0
-                        ? 3
-                        : ui_text_width(responder_text(st, src, &h->responders[0], text,
-                                                       sizeof(text)));
-
-            if (w + 1 > hostw)
-                hostw = w + 1;
-        }
-        if (hostw > MAX_TEXT)
-            hostw = MAX_TEXT;
-        if (hostw > f->cols - HOP_PREFIX - 10)
-            hostw = f->cols - HOP_PREFIX - 10;
+        hostw = strip_host_width(f, st, src, s);
         ncols = 0;
     }
 
@@ -729,7 +740,7 @@ timeline_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
     struct ui_target_info ti;
     struct hw_trace_mark marks[UI_FRAME_MAX_COLS];
     char text[TEXT_MAX], end[TEXT_MAX];
-    int page = f->rows - 1 - LIST_TOP - TIMELINE_PANEL, hostw = MIN_TEXT, width;
+    int page = f->rows - 1 - LIST_TOP - TIMELINE_PANEL, hostw, width;
     uint64_t first_round;
 
     s = target_header(f, st, src, &ti, now_ms);
@@ -744,19 +755,7 @@ timeline_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
     if (page < 1)
         page = 1;
     st->page = page;
-    for (size_t i = 0; i < s->n_hops; i++) {
-        const struct hw_hop *h = &s->hops[i];
-        int w = h->n_responders == 0
-                    ? 3
-                    : ui_text_width(responder_text(st, src, &h->responders[0], text, sizeof(text)));
-
-        if (w + 1 > hostw)
-            hostw = w + 1;
-    }
-    if (hostw > MAX_TEXT)
-        hostw = MAX_TEXT;
-    if (hostw > f->cols - HOP_PREFIX - 10)
-        hostw = f->cols - HOP_PREFIX - 10;
+    hostw = strip_host_width(f, st, src, s);
     width = f->cols - HOP_PREFIX - hostw;
     first_round = s->rounds > (uint64_t)width ? s->rounds - (uint64_t)width + 1 : 1;
     ui_frame_put(f, 2, HOP_PREFIX, "Host now", UI_S_HEADER);
