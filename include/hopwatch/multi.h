@@ -77,6 +77,11 @@ size_t hw_multi_size(const struct hw_multi *m);
 /* A copy of target index's statistics.  Returns 0 or HW_EINVAL. */
 int hw_multi_stats(const struct hw_multi *m, size_t index, struct hw_stats *out);
 
+/* The latest send error of target index's probes (a negative status for
+ * hw_strerror: its probes that could not be sent are in stats.errors, not
+ * lost), 0 when none failed (or for a bad index). */
+int hw_multi_send_status(const struct hw_multi *m, size_t index);
+
 /* The address of target index (AF_UNSPEC for a bad index). */
 struct hw_addr hw_multi_addr(const struct hw_multi *m, size_t index);
 

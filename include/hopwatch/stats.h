@@ -3,7 +3,9 @@
  *
  * All times are nanoseconds.  Loss is computed only over probes whose outcome
  * is known (answered or timed out): a probe still in flight is neither
- * received nor lost.
+ * received nor lost, and neither is a probe whose send call failed (a local
+ * error such as no route, a firewall or a packet too big: counted in
+ * errors, never as network loss).
  */
 #ifndef HOPWATCH_STATS_H
 #define HOPWATCH_STATS_H
@@ -17,8 +19,9 @@ extern "C" {
 
 /* Entries of per-probe histories (hw_trace_history, hw_multi_history):
  * an RTT in microseconds (>= 0), or one of these. */
-#define HW_HIST_LOST (-1)     /* timed out (or the send failed) */
+#define HW_HIST_LOST (-1)     /* timed out */
 #define HW_HIST_PENDING (-2)  /* still in flight */
+#define HW_HIST_ERROR (-3)    /* its send call failed (a local error) */
 
 struct hw_stats {
     uint64_t sent;        /* probes sent (including those still in flight) */
@@ -26,6 +29,8 @@ struct hw_stats {
     uint64_t lost;        /* probes whose timeout passed without an answer */
     uint64_t late;        /* answers that arrived after their probe timed out */
     uint64_t duplicates;  /* extra answers to an already answered probe */
+    uint64_t errors;      /* probes whose send call failed (a local error,
+                             not a loss) */
     int64_t last_ns;      /* RTT of the latest answer, -1 before the first */
     int64_t min_ns;       /* smallest RTT, -1 before the first answer */
     int64_t max_ns;       /* largest RTT, -1 before the first answer */
@@ -44,6 +49,9 @@ void hw_stats_init(struct hw_stats *s);
 void hw_stats_sent(struct hw_stats *s);
 /* Record an answer with its round-trip time (>= 0). */
 void hw_stats_reply(struct hw_stats *s, int64_t rtt_ns);
+/* Record a probe whose send call failed: a local error, not a loss. */
+void hw_stats_send_error(struct hw_stats *s);
+
 /* Record a probe whose timeout passed without an answer. */
 void hw_stats_lost(struct hw_stats *s);
 /* Record an answer that came after the probe's timeout (not received). */
@@ -51,7 +59,7 @@ void hw_stats_late(struct hw_stats *s);
 /* Record a duplicate answer. */
 void hw_stats_duplicate(struct hw_stats *s);
 
-/* Probes still in flight: sent - received - lost. */
+/* Probes still in flight: sent - received - lost - errors. */
 uint64_t hw_stats_in_flight(const struct hw_stats *s);
 /* Loss in percent over probes with a known outcome; 0 when none is known. */
 double hw_stats_loss_pct(const struct hw_stats *s);

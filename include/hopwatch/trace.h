@@ -265,10 +265,10 @@ struct hw_hop {
     struct hw_attrib attrib;          /* where its loss comes from (attrib.h) */
     struct hw_attrib_hop evidence;    /* what the attribution was given: the
                                          hop's latest window of outcomes */
-    uint64_t send_errors;             /* probes whose send call failed (they
-                                         count as lost in stats too) */
-    int send_status;                  /* its latest probe's send error
-                                         (negative status), else 0 */
+    uint64_t send_errors;             /* probes whose send call failed (in
+                                         stats.errors: never as loss) */
+    int send_status;                  /* the latest of those send errors
+                                         (negative status), 0 if none */
     bool throttled;                   /* its replies look rate-limited now */
     bool paced;                       /* probed slower than the rounds */
     double rate_pps;                  /* probes per second it gets now */

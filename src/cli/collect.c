@@ -373,6 +373,7 @@ cli_collect_update(struct cli_collect *c)
             report_target_from_trace(snap, &rt->stats, &rt->reached);
         } else if (t->pinged) {
             (void)hw_multi_stats(s->multi, t->index, &rt->stats);
+            rt->send_status = hw_multi_send_status(s->multi, t->index);
             rt->reached = rt->stats.received > 0;
         }
     }

@@ -40,6 +40,7 @@ struct target {
     struct hw_stats stats;   /* what came back */
     uint32_t in_flight;      /* its probes in flight */
     int32_t *hist;           /* outcomes ring, history_len long, or NULL */
+    int send_status;         /* its latest send error, or 0 */
 };
 
 struct hw_multi {
@@ -335,6 +336,12 @@ probe_done(void *arg, const struct hw_probe_result *r)
         history_set(m, t, TAG_N(r->tag),
                     r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
         break;
+    case HW_OUTCOME_SEND_ERROR:
+        /* A local error (no route, a firewall, too big): not a loss. */
+        hw_stats_send_error(&t->stats);
+        t->send_status = r->status;
+        history_set(m, t, TAG_N(r->tag), HW_HIST_ERROR);
+        break;
     default:
         /* An error from a router (unreachable, TTL exceeded) is not an
          * answer from the target: for a ping it is a loss, as for fping. */
@@ -380,6 +387,12 @@ hw_multi_stats(const struct hw_multi *m, size_t index, struct hw_stats *out)
         return HW_EINVAL;
     *out = m->t[index].stats;
     return 0;
+}
+
+int
+hw_multi_send_status(const struct hw_multi *m, size_t index)
+{
+    return index < m->n ? m->t[index].send_status : 0;
 }
 
 struct hw_addr

@@ -78,9 +78,14 @@ void hw_stats_duplicate(struct hw_stats *s)
     s->duplicates++;
 }
 
+void hw_stats_send_error(struct hw_stats *s)
+{
+    s->errors++;
+}
+
 uint64_t hw_stats_in_flight(const struct hw_stats *s)
 {
-    uint64_t known = s->received + s->lost;
+    uint64_t known = s->received + s->lost + s->errors;
 
     /* Only a caller that records outcomes of probes it never sent can get
      * here; saying "none in flight" beats wrapping around to 2^64. */

@@ -108,6 +108,7 @@ struct hop {
     bool vetted;                    /* trusted at a checkpoint since its
                                        window last began afresh */
     int send_status;                /* its latest outcome's send error, or 0 */
+    int last_error;                 /* its latest send error, kept, or 0 */
     uint64_t send_errors;           /* probes whose send failed */
 };
 
@@ -476,7 +477,7 @@ hop_clear(struct hop *h)
     h->old_recv = h->old_lost = 0;
     h->win_start_ns = 0;
     h->trusted = h->throttled = h->undecided = h->vetted = false;
-    h->send_status = 0;
+    h->send_status = h->last_error = 0;
     h->send_errors = 0;
 }
 
@@ -816,7 +817,10 @@ count_for_target(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
             t->reply_sent_ns = r->sent.real_ns;
     } else if (r->outcome != HW_OUTCOME_TIME_EXCEEDED && ttl == target_ttl(t)) {
         hw_stats_sent(&t->target);
-        hw_stats_lost(&t->target);
+        if (r->outcome == HW_OUTCOME_SEND_ERROR)
+            hw_stats_send_error(&t->target);
+        else
+            hw_stats_lost(&t->target);
     }
     if (t->end == HW_END_REACHED && ttl == t->end_ttl) {
         if (r->outcome == HW_OUTCOME_REPLY) {
@@ -899,9 +903,12 @@ probe_done(void *arg, const struct hw_probe_result *r)
 
     switch (r->outcome) {
     case HW_OUTCOME_SEND_ERROR:
+        /* A local error, said as what it is: never network loss. */
+        h->send_errors++;
+        hw_stats_send_error(&h->stats);
+        history_set(t, h, TAG_IDX(r->tag), HW_HIST_ERROR);
+        break;
     case HW_OUTCOME_TIMEOUT:
-        /* A send error is lost all the same, and said as what it is. */
-        h->send_errors += r->outcome == HW_OUTCOME_SEND_ERROR;
         hw_stats_lost(&h->stats);
         history_set(t, h, TAG_IDX(r->tag), HW_HIST_LOST);
         break;
@@ -923,10 +930,13 @@ probe_done(void *arg, const struct hw_probe_result *r)
         break;
     }
     h->send_status = r->outcome == HW_OUTCOME_SEND_ERROR ? r->status : 0;
+    if (h->send_status != 0)
+        h->last_error = h->send_status;
     count_for_target(t, ttl, r);
-    /* The window counts the probes sent since it began. */
-    if (TAG_IDX(r->tag) >= h->win_from) {
-        if (r->outcome == HW_OUTCOME_TIMEOUT || r->outcome == HW_OUTCOME_SEND_ERROR)
+    /* The window counts the probes sent since it began (a probe that could
+     * not be sent says nothing of the path). */
+    if (TAG_IDX(r->tag) >= h->win_from && r->outcome != HW_OUTCOME_SEND_ERROR) {
+        if (r->outcome == HW_OUTCOME_TIMEOUT)
             h->win_lost++;
         else
             h->win_recv++;
@@ -1193,7 +1203,7 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
         d->stats = h->stats;
         d->throttled = h->throttled;
         d->send_errors = h->send_errors;
-        d->send_status = h->send_status;
+        d->send_status = h->last_error;
         d->paced = h->pace_ns > 0;
         d->rate_pps = (double)NS_PER_S / (double)(h->pace_ns > 0 ? h->pace_ns : t->cfg.interval_ns);
         if (h->nresp == 0)

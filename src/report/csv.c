@@ -141,6 +141,21 @@ value_cols(struct row *w, const char *keys, const struct hw_stats *s)
     row_cols(w, keys, s, NULL);
 }
 
+/* The error cell: why the target was not probed, else probes of the row
+ * that could not be sent (a local error, not loss), else empty. */
+static void
+error_cell(struct row *w, const struct report_target *t, int send_status, uint64_t send_errors)
+{
+    char buf[256];
+
+    if (t->error != NULL || send_errors == 0) {
+        field(w, t->error);
+        return;
+    }
+    report_send_errors_text(send_status, send_errors, buf, sizeof(buf));
+    field(w, buf);
+}
+
 /* target, address, family, status: the first cells of every row. */
 static void
 target_cells(struct row *w, const struct report_target *t)
@@ -185,7 +200,7 @@ ping_csv(FILE *f, const struct report_run *r)
             field(&w, "");
         }
         value_cols(&w, CSV_RTTS, probed ? &t->stats : NULL);
-        field(&w, t->error);
+        error_cell(&w, t, t->send_status, t->stats.errors);
         end_row(&w);
     }
 }
@@ -358,7 +373,7 @@ trace_csv(FILE *f, const struct report_run *r)
                 field_int(&w, hop->ttl);
                 row_cols(&w, CSV_HOP, &hop->stats, hop);
                 responder_cells(&w, r, hop->n_responders > 0 ? &hop->responders[k] : NULL);
-                field(&w, t->error);
+                error_cell(&w, t, hop->send_status, hop->send_errors);
                 history_cells(&w, s, hop->ttl,
                               hop->n_responders > 0 ? &hop->responders[k] : NULL, NULL);
                 end_row(&w);

@@ -70,6 +70,8 @@ count_members(struct json *j, const struct hw_stats *s)
     json_uint(j, s->late);
     json_key(j, "duplicates");
     json_uint(j, s->duplicates);
+    json_key(j, "send_errors");
+    json_uint(j, s->errors);
     json_key(j, "loss_pct");
     if (s->received + s->lost == 0)
         json_null(j);
@@ -221,6 +223,14 @@ attrib_members(struct json *j, const struct hw_hop *h)
     json_object_end(j);
 }
 
+/* Why probes could not be sent (the latest such error), or null. */
+static void
+send_error_member(struct json *j, int status)
+{
+    json_key(j, "send_error");
+    json_string(j, status != 0 ? hw_strerror(status) : NULL);
+}
+
 static void
 hop(struct json *j, const struct report_run *r, const struct hw_hop *h)
 {
@@ -228,6 +238,7 @@ hop(struct json *j, const struct report_run *r, const struct hw_hop *h)
     json_key(j, "ttl");
     json_int(j, h->ttl);
     count_members(j, &h->stats);
+    send_error_member(j, h->send_status);
     attrib_members(j, h);
     json_key(j, "responders");
     json_array_begin(j);
@@ -363,6 +374,7 @@ report_json_target_members(struct json *j, const struct report_run *r,
     json_key(j, "reached");
     json_bool(j, t->reached);
     count_members(j, &t->stats);
+    send_error_member(j, t->send_status);
     if (r->mode != REPORT_TRACE || !hops)
         return;
     int_or_null(j, "hop_count", t->snap != NULL, t->snap != NULL ? hop_count(t->snap) : 0);

@@ -73,6 +73,8 @@ struct report_target {
     bool reached;              /* the target itself answered, at least once */
     struct hw_stats stats;     /* its own numbers: ping, its probes; trace, see
                                   report_target_from_trace() */
+    int send_status;           /* ping mode: its latest send error (stats.errors
+                                  counts them), else 0 */
     const struct hw_trace_snapshot *snap; /* trace mode: its trace; else NULL */
 };
 

@@ -189,3 +189,14 @@ report_path_text(const struct hw_path *p, char *buf, size_t len)
     }
     buf[o] = '\0';
 }
+
+void
+report_send_errors_text(int status, uint64_t count, char *buf, size_t len)
+{
+    if (status != 0)
+        snprintf(buf, len, "send failed: %s (%llu probe%s)", hw_strerror(status),
+                 (unsigned long long)count, count == 1 ? "" : "s");
+    else
+        snprintf(buf, len, "send failed (%llu probe%s)", (unsigned long long)count,
+                 count == 1 ? "" : "s");
+}

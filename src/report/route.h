@@ -40,6 +40,11 @@ void report_route_event_text(const struct hw_route_event *ev, int family, char *
  * not fit. */
 void report_path_text(const struct hw_path *p, char *buf, size_t len);
 
+/* Probes that could not be sent, in words: "send failed: Network is
+ * unreachable (12 probes)"; status 0 (the reason is not known): "send
+ * failed (12 probes)". */
+void report_send_errors_text(int status, uint64_t count, char *buf, size_t len);
+
 /* The target's own numbers (snapshot's target_stats, trace.h) into *out,
  * and whether it answered at all, fping's "alive", into *reached. */
 void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,

@@ -116,6 +116,11 @@ ping_text(FILE *f, const struct report_run *r)
 
         report_put_cell(f, target_cell(t, cell, sizeof(cell)), width);
         report_put_cells(f, cols, ncols, &row);
+        /* Probes that could not be sent: a local error, not loss. */
+        if (t->stats.errors > 0) {
+            report_send_errors_text(t->send_status, t->stats.errors, host, sizeof(host));
+            fprintf(f, "    %s\n", host);
+        }
     }
     return finish(f);
 }

@@ -205,10 +205,12 @@ report_trace_text(FILE *f, const struct report_trace *r)
             snprintf(host, sizeof(host), "%-*s ???", report_as_width(r->as_field),
                      r->as_field == HW_AS_FIELD_ASN ? "AS???" : "???");
             report_put_cell(f, host, width);
-        } else if (h->n_responders == 0)
-            report_put_cell(f, "???", width);
-        else
+        } else if (h->n_responders == 0) {
+            /* Nothing answered: silent, or its probes could not be sent. */
+            report_put_cell(f, h->send_errors > 0 ? "send failed" : "???", width);
+        } else {
             report_put_cell(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
+        }
         report_put_cells(f, cols, ncols, &row);
         /* Every other responder of the hop on its own line, own stats. */
         for (size_t k = 1; k < h->n_responders; k++) {
@@ -216,6 +218,11 @@ report_trace_text(FILE *f, const struct report_trace *r)
             fputs("    |   ", f);
             report_put_cell(f, report_host_text(r, &h->responders[k], host, sizeof(host)), width);
             report_put_cells(f, cols, ncols, &row);
+        }
+        /* Probes that could not be sent: a local error, said as such. */
+        if (h->send_errors > 0) {
+            report_send_errors_text(h->send_status, h->send_errors, host, sizeof(host));
+            fprintf(f, "    |   %s\n", host);
         }
     }
 

@@ -115,6 +115,10 @@ ui_fmt_history_mark(int32_t v, double avg_us, enum ui_style *style)
         *style = UI_S_BAD;
         return "?";
     }
+    if (v == HW_HIST_ERROR) {
+        *style = UI_S_WARN;
+        return "!";
+    }
     if (v < 0) {
         *style = UI_S_NORMAL;
         return " ";
@@ -159,6 +163,10 @@ ui_fmt_scaled_mark(int32_t v, int32_t max_us, bool utf8, bool gaps, enum ui_styl
     if (v == HW_HIST_LOST) {
         *style = UI_S_BAD;
         return gaps ? " " : "?";
+    }
+    if (v == HW_HIST_ERROR) {
+        *style = UI_S_WARN;
+        return "!";
     }
     if (v < 0) {
         *style = UI_S_NORMAL;

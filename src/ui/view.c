@@ -199,6 +199,22 @@ responder_text(const struct ui_state *st, const struct ui_source *src,
     return ui_fmt_host(name, &r->addr, st->names, st->both, mark, buf, len);
 }
 
+/* A hop's main host text: its first responder; "???" when nothing
+ * answered; when its probes could not be sent, why ("send failed: ..."):
+ * a local error is not a silent hop. */
+static const char *
+hop_host_text(const struct ui_state *st, const struct ui_source *src, const struct hw_hop *h,
+              char *buf, size_t len)
+{
+    if (h->n_responders > 0)
+        return responder_text(st, src, &h->responders[0], buf, len);
+    if (h->send_errors > 0)
+        report_send_errors_text(h->send_status, h->send_errors, buf, len);
+    else
+        snprintf(buf, len, "???");
+    return buf;
+}
+
 /* One strip: the entries of hist (n of them, oldest first) from column x
  * on, at most width cells; the history marks or the scaled blocks. */
 static void
@@ -274,10 +290,7 @@ hop_line(struct ui_frame *f, const struct ui_state *st, const struct ui_source *
     if (line == 0) {
         snprintf(text, sizeof(text), "%3d.", h->ttl);
         ui_frame_put(f, row, 0, text, UI_S_NORMAL);
-        if (h->n_responders == 0)
-            snprintf(text, sizeof(text), "???");
-        else
-            responder_text(st, src, &h->responders[0], text, sizeof(text));
+        hop_host_text(st, src, h, text, sizeof(text));
         struct column_row cr = {&h->stats, h};
 
         put_clipped(f, row, HOP_PREFIX, text, hostw - 1, UI_S_NORMAL);
@@ -341,10 +354,7 @@ strip_host_width(const struct ui_frame *f, const struct ui_state *st, const stru
     int hostw = MIN_TEXT;
 
     for (size_t i = 0; i < s->n_hops; i++) {
-        const struct hw_hop *h = &s->hops[i];
-        int w = h->n_responders == 0
-                    ? 3
-                    : ui_text_width(responder_text(st, src, &h->responders[0], text, sizeof(text)));
+        int w = ui_text_width(hop_host_text(st, src, &s->hops[i], text, sizeof(text)));
 
         if (w + 1 > hostw)
             hostw = w + 1;
@@ -431,10 +441,7 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
 
                 snprintf(text, sizeof(text), "%3d.", h->ttl);
                 ui_frame_put(f, row, 0, text, UI_S_NORMAL);
-                if (h->n_responders == 0)
-                    snprintf(text, sizeof(text), "???");
-                else
-                    responder_text(st, src, &h->responders[0], text, sizeof(text));
+                hop_host_text(st, src, h, text, sizeof(text));
                 put_clipped(f, row, HOP_PREFIX, text, hostw - 1, UI_S_NORMAL);
                 n = src->history(src->arg, st->current, h->ttl, hist, sw > 0 ? (size_t)sw : 0);
                 strip(f, st->display == UI_DISPLAY_HISTORY, st->utf8, row, HOP_PREFIX + hostw,
@@ -680,6 +687,9 @@ timeline_strip(struct ui_frame *f, int row, int col, int width, const struct hw_
         if (m[i].rtt_us == HW_HIST_PENDING) {
             cell[0] = '.';
             style = UI_S_DIM;
+        } else if (m[i].rtt_us == HW_HIST_ERROR) {
+            cell[0] = '!';
+            style = UI_S_WARN;
         } else if (m[i].rtt_us >= 0) {
             cell[0] = m[i].who.family != AF_UNSPEC ? who_letter(h, &m[i].who) : '*';
             /* The main responder plain, any other one stands out; a slow
@@ -759,7 +769,7 @@ timeline_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
     width = f->cols - HOP_PREFIX - hostw;
     first_round = s->rounds > (uint64_t)width ? s->rounds - (uint64_t)width + 1 : 1;
     ui_frame_put(f, 2, HOP_PREFIX, "Host now", UI_S_HEADER);
-    put_clipped(f, 2, HOP_PREFIX + hostw, "Who answered each round: a the host now, b c others, ? lost",
+    put_clipped(f, 2, HOP_PREFIX + hostw, "Who answered each round: a the host now, b c others, ? lost, ! not sent",
                 width, UI_S_HEADER);
     st->trace_top = clamp_top(st->trace_top, s->n_hops, page);
     for (int r = 0; r < page && st->trace_top + (size_t)r < s->n_hops; r++) {
@@ -769,12 +779,8 @@ timeline_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
 
         snprintf(text, sizeof(text), "%3d.", h->ttl);
         ui_frame_put(f, row, 0, text, UI_S_NORMAL);
-        if (h->n_responders == 0)
-            ui_frame_put(f, row, HOP_PREFIX, "???", UI_S_DIM);
-        else
-            put_clipped(f, row, HOP_PREFIX,
-                        responder_text(st, src, &h->responders[0], text, sizeof(text)), hostw - 1,
-                        UI_S_NORMAL);
+        put_clipped(f, row, HOP_PREFIX, hop_host_text(st, src, h, text, sizeof(text)), hostw - 1,
+                    h->n_responders == 0 ? UI_S_DIM : UI_S_NORMAL);
         if (src->marks != NULL)
             n = src->marks(src->arg, st->current, h->ttl, marks,
                            (size_t)width < UI_FRAME_MAX_COLS ? (size_t)width : UI_FRAME_MAX_COLS);

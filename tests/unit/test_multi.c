@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -224,6 +225,31 @@ test_multi_unreachable_is_loss(void **state)
     assert_int_equal(s.lost, 2);
 }
 
+/* Probes that cannot be sent are a local error, not loss: counted apart,
+ * with the reason kept. */
+static void
+test_multi_send_error_is_not_loss(void **state)
+{
+    struct fx *f = *state;
+    struct hw_stats s;
+    int32_t hist[4];
+
+    f->cfg.count = 3;
+    f->cfg.history_len = 4;
+    f->net.send_status = -EPERM;
+    make(f, 1, false);
+    assert_int_equal(hw_multi_start(f->m), 0);
+    run_done(f);
+    assert_int_equal(hw_multi_stats(f->m, 0, &s), 0);
+    assert_int_equal(s.sent, 3);
+    assert_int_equal(s.errors, 3);
+    assert_int_equal(s.lost, 0);
+    assert_int_equal(hw_stats_in_flight(&s), 0);
+    assert_int_equal(hw_multi_send_status(f->m, 0), -EPERM);
+    assert_int_equal(hw_multi_history(f->m, 0, hist, 4), 3);
+    assert_int_equal(hist[0], HW_HIST_ERROR);
+}
+
 /* 65,536 targets, each probed once, back to back at 100,000 per second,
  * each answered 2 s later: the whole set is in flight at once, every
  * answer lands on its own target. */
@@ -337,6 +363,7 @@ main(void)
         T(test_multi_pps_cap_stretches_cycle),
         T(test_multi_count_mode_counts),
         T(test_multi_loss_and_late),
+        T(test_multi_send_error_is_not_loss),
         T(test_multi_unreachable_is_loss),
         T(test_multi_65536_targets_no_mismatch),
         T(test_multi_pause_resume_reset),

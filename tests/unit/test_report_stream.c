@@ -110,18 +110,18 @@ test_report_stream_records(void **state)
     "{\"type\":\"summary\",\"time\":\"2026-11-23T10:00:02.500Z\",\"final\":true,\"elapsed_ms"
     "\":2500,\"targets\":[{\"name\":\"198.19.0.1\",\"address\":\"198.19.0.1\",\"family\":\"ip"
     "v4\",\"status\":\"ok\",\"error\":null,\"reached\":true,\"sent\":3,\"received\":2,\"lost"
-    "\":1,\"in_flight\":0,\"late\":0,\"duplicates\":0,\"loss_pct\":33.333,\"last_ms\":2.5,\"b"
+    "\":1,\"in_flight\":0,\"late\":0,\"duplicates\":0,\"send_errors\":0,\"loss_pct\":33.333,\"last_ms\":2.5,\"b"
     "est_ms\":1.5,\"avg_ms\":2,\"worst_ms\":2.5,\"stddev_ms\":0.707,\"jitter_ms\":1,\"jitter_"
-    "max_ms\":1,\"jitter_rfc3550_ms\":0.062},{\"name\":\"quiet.lab\",\"address\":\"198.19.0.2"
+    "max_ms\":1,\"jitter_rfc3550_ms\":0.062,\"send_error\":null},{\"name\":\"quiet.lab\",\"address\":\"198.19.0.2"
     "\",\"family\":\"ipv4\",\"status\":\"ok\",\"error\":null,\"reached\":false,\"sent\":3,\"r"
-    "eceived\":0,\"lost\":3,\"in_flight\":0,\"late\":0,\"duplicates\":0,\"loss_pct\":100,\"la"
+    "eceived\":0,\"lost\":3,\"in_flight\":0,\"late\":0,\"duplicates\":0,\"send_errors\":0,\"loss_pct\":100,\"la"
     "st_ms\":null,\"best_ms\":null,\"avg_ms\":null,\"worst_ms\":null,\"stddev_ms\":null,\"jit"
-    "ter_ms\":null,\"jitter_max_ms\":null,\"jitter_rfc3550_ms\":null},{\"name\":\"nosuch.lab"
+    "ter_ms\":null,\"jitter_max_ms\":null,\"jitter_rfc3550_ms\":null,\"send_error\":null},{\"name\":\"nosuch.lab"
     "\",\"address\":null,\"family\":null,\"status\":\"name-error\",\"error\":\"the name does "
     "not resolve\",\"reached\":false,\"sent\":0,\"received\":0,\"lost\":0,\"in_flight\":0,\"l"
-    "ate\":0,\"duplicates\":0,\"loss_pct\":null,\"last_ms\":null,\"best_ms\":null,\"avg_ms\":"
+    "ate\":0,\"duplicates\":0,\"send_errors\":0,\"loss_pct\":null,\"last_ms\":null,\"best_ms\":null,\"avg_ms\":"
     "null,\"worst_ms\":null,\"stddev_ms\":null,\"jitter_ms\":null,\"jitter_max_ms\":null,\"ji"
-    "tter_rfc3550_ms\":null}]}\n");
+    "tter_rfc3550_ms\":null,\"send_error\":null}]}\n");
     free(buf);
 }
 

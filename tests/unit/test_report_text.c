@@ -72,6 +72,36 @@ test_report_text_one_trace(void **state)
     free(text);
 }
 
+/* Probes that could not be sent are a local error, said as such under the
+ * hop (and as its host when nothing answered), never as loss. */
+static void
+test_report_text_send_errors(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    hw_stats_init(&x.hops[1].stats);
+    for (int i = 0; i < 3; i++) {
+        hw_stats_sent(&x.hops[1].stats);
+        hw_stats_send_error(&x.hops[1].stats);
+    }
+    x.hops[1].send_errors = 3;
+    x.hops[1].send_status = -ENETUNREACH;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "  2.|-- send failed       -     3       -       -       -       -"));
+    assert_non_null(strstr(text, "\n    |   send failed: Network is unreachable (3 probes)\n"));
+    assert_null(strstr(text, "100.0%"));
+    free(text);
+    text = fx_capture(report_csv, &x.run, &rc);
+    assert_non_null(strstr(text, ",2,3,0,0,,,"));
+    assert_non_null(strstr(text, "send failed: Network is unreachable (3 probes)"));
+    free(text);
+}
+
 /* Route changes follow the table, a line each with its time. */
 static void
 test_report_text_route_changes(void **state)
@@ -407,6 +437,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_text_ping),
         cmocka_unit_test(test_report_text_route_changes),
+        cmocka_unit_test(test_report_text_send_errors),
         cmocka_unit_test(test_report_sanitize_bytes),
         cmocka_unit_test(test_report_text_names_sanitised),
         cmocka_unit_test(test_report_text_as_field),

@@ -1133,7 +1133,12 @@ test_trace_local_send_error_said(void **state)
     run_until(f, 13 * S);
     s = snap(f);
     assert_int_equal(s->end, HW_END_REACHED);
-    assert_int_equal(s->hops[0].send_status, 0);
+    /* The hop keeps the count and the last reason; they were never loss. */
+    assert_int_equal(s->hops[0].send_status, -ENETUNREACH);
+    assert_int_equal(s->hops[0].stats.errors, s->hops[0].send_errors);
+    assert_int_equal(s->hops[0].stats.lost, 0);
+    assert_int_equal(s->target_stats.lost, 0);
+    assert_true(s->target_stats.errors >= 4);
     hw_trace_snapshot_free(s);
 }
 
