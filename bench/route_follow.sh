@@ -11,14 +11,14 @@
 # Both tools probe once every INTERVAL seconds (default 0.5).
 #
 # Usage (root, from the source tree, after make):  sh bench/route_follow.sh
-# Environment: HOPWATCH (default build/hopwatch), INTERVAL, LAB_ID (default rfbench).
+# Environment: HOPWATCH (default build/hopwatch), INTERVAL, LAB_ID (default rfben).
 # It installs mtr-tiny and tmux with apt-get when they are missing.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 HOPWATCH=${HOPWATCH:-$top/build/hopwatch}
 LAB=$top/tests/lab/lab.sh
 LABLIB=$top/tests/lab/common.sh
-LAB_ID=${LAB_ID:-rfbench}
+LAB_ID=${LAB_ID:-rfben}
 INTERVAL=${INTERVAL:-0.5}
 export HOPWATCH LAB LABLIB LAB_ID
 . "$LABLIB"

@@ -489,8 +489,13 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_pro
 {
     int old = horizon(t);
 
-    if (t->end_ttl != ttl || t->end != kind)
+    if (t->end_ttl != ttl || t->end != kind) {
         t->end_fails = t->grow_votes = 0;
+        /* The end hop's answers change kind (an unreachable now, or the
+         * target's reply): what its window held says nothing of them. */
+        if (t->started)
+            window_reset(t, hop_at(t, ttl));
+    }
     t->end_ttl = ttl;
     t->end = kind;
     t->end_type = r->icmp_type;
@@ -514,6 +519,11 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_pro
 static void
 reopen_end(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
 {
+    /* The windows from the old end on held a route that ended there (its
+     * unreachables, or the target's replies at that TTL): none of it is
+     * evidence about the longer route. */
+    for (int x = t->end_ttl; x <= t->cfg.max_ttl; x++)
+        window_reset(t, hop_at(t, x));
     if (t->reopen_real_ns == 0)
         t->reopen_real_ns = r->sent.real_ns;
     t->end_ttl = 0;
@@ -683,6 +693,13 @@ assess(struct hw_trace *t, int ttl)
         return;
     }
     ref = loss_behind(t, ttl, &nref);
+    if (ref < 0 && t->end == HW_END_UNREACHABLE && ttl == t->end_ttl) {
+        /* A router's unreachables are limited like any ICMP error, and
+         * nothing behind can tell: not evidence of forward loss. */
+        h->trusted = false;
+        h->undecided = true;
+        return;
+    }
     if (ref < 0) {
         h->trusted = true; /* nothing behind to compare with */
         h->undecided = false;

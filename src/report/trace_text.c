@@ -11,6 +11,8 @@
 #include "report/sanitize.h"
 
 /* Room for a host cell: an AS field, a 253-character name and a mark. */
+/* The host cell of a hop whose probes could not be sent. */
+#define SEND_FAILED "send failed"
 #define HOST_BUF 420
 
 /* Widths of the AS fields in a host cell (mtr's, and the name's). */
@@ -179,6 +181,9 @@ report_trace_text(FILE *f, const struct report_trace *r)
     snprintf(head, sizeof(head), "HOST: %s", report_sanitize(r->local_host, host, sizeof(host)));
     width = report_text_width(head);
     for (size_t i = 0; i < s->n_hops; i++) {
+        if (s->hops[i].n_responders == 0 && s->hops[i].send_errors > 0 &&
+            width < sizeof(SEND_FAILED) - 1)
+            width = sizeof(SEND_FAILED) - 1;
         for (size_t k = 0; k < s->hops[i].n_responders; k++) {
             size_t w = report_text_width(
                 report_host_text(r, &s->hops[i].responders[k], host, sizeof(host)));
@@ -207,7 +212,7 @@ report_trace_text(FILE *f, const struct report_trace *r)
             report_put_cell(f, host, width);
         } else if (h->n_responders == 0) {
             /* Nothing answered: silent, or its probes could not be sent. */
-            report_put_cell(f, h->send_errors > 0 ? "send failed" : "???", width);
+            report_put_cell(f, h->send_errors > 0 ? SEND_FAILED : "???", width);
         } else {
             report_put_cell(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
         }

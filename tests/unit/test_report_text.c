@@ -91,6 +91,7 @@ test_report_text_send_errors(void **state)
     x.hops[1].send_errors = 3;
     x.hops[1].send_status = -ENETUNREACH;
     text = fx_capture(report_text, &x.run, &rc);
+
     assert_int_equal(rc, 0);
     assert_non_null(strstr(text, "  2.|-- send failed       -     3       -       -       -       -"));
     assert_non_null(strstr(text, "\n    |   send failed: Network is unreachable (3 probes)\n"));

@@ -1202,6 +1202,46 @@ test_trace_route_change_keeps_run_length(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* Half of the outage's unreachables never come (routers limit them): no
+ * forward loss is claimed at the broken end for it, and none survives the
+ * recovery in the windows of the hops from there on. */
+static void
+test_trace_outage_is_no_forward_loss(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    f->cfg.interval_ns = 200 * MS;
+    f->cfg.timeout_ns = 1 * S;
+    f->cfg.cycles = 0;
+    start_trace(f);
+    run_until(f, 10 * S);
+    f->path.unreach_ttl = 4;
+    f->path.drop_every[3] = 2;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 40 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_UNREACHABLE);
+    assert_true(s->hops[3].stats.lost >= 50);
+    for (size_t i = 0; i < s->n_hops; i++)
+        assert_true(s->hops[i].attrib.forward_loss < 0.05);
+    hw_trace_snapshot_free(s);
+    f->path.unreach_ttl = 0;
+    f->path.drop_every[3] = 0;
+    fakenet_route(&f->net, &f->path);
+    for (int k = 1; k <= 60; k++) {
+        run_until(f, 40 * S + k * S);
+        s = snap(f);
+        for (size_t i = 0; i < s->n_hops; i++)
+            assert_true(s->hops[i].attrib.forward_loss < 0.05);
+        hw_trace_snapshot_free(s);
+    }
+    s = snap(f);
+    assert_int_equal(s->end_ttl, 8);
+    assert_int_equal(s->hops[3].attrib.verdict, HW_VERDICT_OK);
+    hw_trace_snapshot_free(s);
+}
+
 /* The same outage over IPv6 ("no route", type 1 code 0). */
 static void
 test_trace_follows_outage_ipv6(void **state)
@@ -1475,6 +1515,7 @@ main(void)
         T(test_trace_not_reached_said_live),
         T(test_trace_local_send_error_said),
         T(test_trace_follows_outage_ipv6),
+        T(test_trace_outage_is_no_forward_loss),
         T(test_trace_route_change_keeps_run_length),
         T(test_trace_paris_small_payload_refused),
         T(test_trace_events_outage),
