@@ -60,6 +60,8 @@
  * sport_base .. sport_base + 63: 65536 distinct (sport, dport) pairs. */
 #define UDP_DPORTS 1024
 #define UDP_SPORTS 64
+/* Rounds of the Feistel network that permutes 16-bit sequence numbers. */
+#define PERM_ROUNDS 4
 /* Default ports. */
 #define UDP_PORT 33434
 #define TCP_PORT 80
@@ -92,6 +94,17 @@ struct probe {
     bool answered;             /* LINGER: it was answered (else timed out) */
     bool in_map;               /* its key is in the index */
     bool cookie;               /* payload carries serial + MAC */
+    uint8_t macbytes;          /* no cookie: MAC bytes the payload starts
+                                  with (0..8; 0 for a caller's payload) */
+    bool unauth;               /* LINGER: answered by an error that quoted
+                                  too little to carry the cookie, so an
+                                  answer with the cookie may replace it */
+    uint8_t unauth_outcome;    /* that answer's enum hw_outcome */
+    struct hw_addr unauth_from;/* and who sent it */
+    uint16_t cksum;            /* ICMPv4 / UDP: the transport checksum sent
+                                  (host order); ICMPv6: the message's own
+                                  sum, checksum field 0 (hw__sum16) */
+    uint32_t l4_len;           /* bytes of transport header + payload sent */
     int family;                /* AF_INET / AF_INET6 */
     uint64_t key;              /* its key in the index */
     uint16_t ident;            /* ICMP identifier sent */
@@ -136,6 +149,7 @@ struct hw_engine {
     size_t npfds;                   /* entries in pfds */
     struct hw_addr source[2];       /* configured source per family */
     uint8_t key[16];                /* cookie key, random per engine */
+    uint8_t perm[PERM_ROUNDS][256]; /* Feistel round functions, from key */
     uint16_t sport_base;            /* first UDP/TCP source port */
     uint64_t next_serial;           /* serial of the next probe */
     uint64_t rng;                   /* xorshift state for random fill */
@@ -155,6 +169,8 @@ struct hw_engine {
     uint8_t *txbuf;                 /* packet being built */
     uint8_t *rxbuf;                 /* packet being received, RX_CAP bytes */
 };
+
+static void perm_init(struct hw_engine *e);
 
 static int
 fam_index(int family)
@@ -479,6 +495,7 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
         hw_engine_free(e);
         return NULL;
     }
+    perm_init(e);
     e->rng = random64() | 1;
     base = cfg->ident >= 0 ? (uint16_t)cfg->ident : (uint16_t)random64();
     /* Source ports from the upper half, clear of the 1024 + 64 the
@@ -584,7 +601,45 @@ slot_free(struct hw_engine *e, uint32_t idx)
     e->free_head = idx;
 }
 
-/* Derive the probe's identity from serial s for its method. */
+/* The round functions of the sequence permutation: keyed bytes, so each
+ * engine permutes differently and nobody without the key can tell which
+ * 16-bit value comes next.  Domain-separated from the cookie MAC by the
+ * message length (3 bytes here, 17 there). */
+static void
+perm_init(struct hw_engine *e)
+{
+    for (int r = 0; r < PERM_ROUNDS; r++) {
+        for (int v = 0; v < 256; v++) {
+            uint8_t msg[3] = {'P', (uint8_t)r, (uint8_t)v};
+
+            e->perm[r][v] = (uint8_t)hw__siphash24(e->key, msg, sizeof(msg));
+        }
+    }
+}
+
+/* A keyed permutation of 16-bit values (a balanced Feistel network over
+ * two bytes): distinct inputs give distinct outputs, so a counter taken
+ * through it stays unique over any 65536 consecutive values, while a blind
+ * observer sees each output as uniformly random.  O(1): PERM_ROUNDS table
+ * lookups. */
+static uint16_t
+perm16(const struct hw_engine *e, uint16_t x)
+{
+    uint8_t l = (uint8_t)(x >> 8), r = (uint8_t)x;
+
+    for (int i = 0; i < PERM_ROUNDS; i++) {
+        uint8_t t = (uint8_t)(l ^ e->perm[i][r]);
+
+        l = r;
+        r = t;
+    }
+    return (uint16_t)(l << 8 | r);
+}
+
+/* Derive the probe's identity from serial s for its method.  Whatever the
+ * first 8 bytes of the transport header hold that a blind forger would
+ * have to guess comes from the keyed permutation of the serial, so that
+ * errors quoting only those 8 bytes cannot be forged by counting. */
 static void
 identity(struct hw_engine *e, struct probe *p, uint64_t s)
 {
@@ -595,22 +650,33 @@ identity(struct hw_engine *e, struct probe *p, uint64_t s)
     switch (p->spec.method) {
     case HW_METHOD_ICMP:
         p->ident = fs->idents[(s >> 16) % fs->nidents];
-        p->seq = (uint16_t)s;
+        p->seq = perm16(e, (uint16_t)s);
         p->key = make_key(p->family, KEY_ICMP, (uint32_t)p->ident << 16 | p->seq);
         break;
-    case HW_METHOD_UDP:
-        p->dport = (uint16_t)((port ? port : UDP_PORT) + s % UDP_DPORTS);
-        p->sport = (uint16_t)(e->sport_base + (s / UDP_DPORTS) % UDP_SPORTS);
+    case HW_METHOD_UDP: {
+        /* UDP_DPORTS * UDP_SPORTS = 65536 port pairs, walked in keyed
+         * order. */
+        uint16_t v = perm16(e, (uint16_t)s);
+
+        p->dport = (uint16_t)((port ? port : UDP_PORT) + v % UDP_DPORTS);
+        p->sport = (uint16_t)(e->sport_base + v / UDP_DPORTS);
         p->key = make_key(p->family, KEY_UDP, (uint32_t)p->sport << 16 | p->dport);
         break;
-    case HW_METHOD_UDP_PARIS:
+    }
+    case HW_METHOD_UDP_PARIS: {
+        /* Cycle-walking keeps the permutation a bijection on 1..65534. */
+        uint16_t v = perm16(e, (uint16_t)(1 + s % 65534));
+
+        while (v == 0 || v == 0xffff)
+            v = perm16(e, v);
         /* One flow: fixed ports; the checksum (never 0 or 0xffff) names
          * the probe. */
         p->sport = e->sport_base;
         p->dport = port ? port : UDP_PORT;
-        p->seq = (uint16_t)(1 + s % 65534);
+        p->seq = v;
         p->key = make_key(p->family, KEY_PARIS, (uint32_t)p->sport << 16 | p->seq);
         break;
+    }
     case HW_METHOD_TCP: {
         /* The sequence number is keyed: answers must echo 32 bits nobody
          * else can predict. */
@@ -660,6 +726,7 @@ build_payload(struct hw_engine *e, struct probe *p)
     if (p->spec.payload != NULL) {
         memcpy(payload, p->spec.payload, plen);
         p->cookie = false;
+        p->macbytes = 0;
         return;
     }
     for (size_t i = 0; i < plen; i++) {
@@ -670,10 +737,18 @@ build_payload(struct hw_engine *e, struct probe *p)
         }
     }
     p->cookie = plen >= COOKIE_LEN;
+    p->macbytes = p->cookie ? 0 : (uint8_t)(plen < 8 ? plen : 8);
+    p->mac = cookie_mac(e, p->family, p->key, p->serial);
     if (p->cookie) {
-        p->mac = cookie_mac(e, p->family, p->key, p->serial);
         put_be64(payload, p->serial);
         put_be64(payload + 8, p->mac);
+    } else if (plen > 0) {
+        /* Too small for the cookie: MAC bytes still make the transport
+         * checksum, which every quote carries, unpredictable. */
+        uint8_t mac[8];
+
+        put_be64(mac, p->mac);
+        memcpy(payload, mac, plen < sizeof(mac) ? plen : sizeof(mac));
     }
 }
 
@@ -745,6 +820,36 @@ build_probe(struct hw_engine *e, struct probe *p, int *fd, int *st)
     return 0;
 }
 
+static uint16_t
+get_be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Remember what the first 8 bytes of the probe just built in txbuf carry
+ * beyond its key: the transport checksum, which a quote of any length
+ * holds and which the payload's MAC makes unpredictable. */
+static void
+record_checksum(struct hw_engine *e, struct probe *p, size_t len)
+{
+    p->l4_len = (uint32_t)len;
+    switch (p->spec.method) {
+    case HW_METHOD_ICMP:
+        /* ICMPv6: the kernel fills the checksum in over a pseudo-header
+         * with the source it picks; keep the message's own sum and add the
+         * pseudo-header when a quote shows the source. */
+        p->cksum = p->family == AF_INET ? get_be16(e->txbuf + 2) : hw__sum16(e->txbuf, len);
+        break;
+    case HW_METHOD_UDP:
+    case HW_METHOD_UDP_PARIS:
+        p->cksum = get_be16(e->txbuf + 6);
+        break;
+    case HW_METHOD_TCP:
+        p->cksum = 0; /* the 32-bit keyed sequence number is enough */
+        break;
+    }
+}
+
 int
 hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t *id)
 {
@@ -773,6 +878,7 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
     p->spec = *spec;
     p->family = spec->dst.family;
     p->answered = false;
+    p->unauth = false;
     p->in_map = false;
     p->send_status = 0;
     st = next_identity(e, p);
@@ -781,6 +887,8 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
         return st;
     }
     len = build_probe(e, p, &fd, &st);
+    if (len > 0)
+        record_checksum(e, p, len);
     /* The caller's payload is in the packet now; its buffer is not ours
      * to keep a pointer to. */
     p->spec.payload = NULL;
@@ -958,6 +1066,57 @@ parse(const struct pfd *pf, const struct hw_rx *rx, struct hw__parsed *pk)
     return pk->kind = HW_PKT_IGNORED;
 }
 
+/* True when the transport checksum an error quotes is the one the probe
+ * was sent with.  This is what keeps an error that quotes only 8 bytes
+ * from being forged blind: the checksum covers the payload's MAC, so a
+ * forger has to guess it on top of the keyed sequence number. */
+static bool
+quote_checksum_ok(struct hw_engine *e, const struct probe *p, const struct hw__parsed *pk)
+{
+    struct hw_addr src;
+
+    switch (p->spec.method) {
+    case HW_METHOD_ICMP:
+        if (p->family == AF_INET)
+            return pk->probe.icmp_checksum == p->cksum;
+        /* A raw socket's quote shows our source address; an error queue's
+         * does not, and then the route's source stands in for it (without
+         * one, the quote cannot be checked and is refused). */
+        if (pk->probe.src.family == AF_INET6)
+            src = pk->probe.src;
+        else if (source_for(e, &p->spec.dst, &src) < 0 || src.family != AF_INET6)
+            return false;
+        return pk->probe.icmp_checksum ==
+               ntohs(hw__icmp6_checksum_of_sum(&src.u.v6, &p->spec.dst.u.v6, p->l4_len,
+                                               p->cksum));
+    case HW_METHOD_UDP:
+    case HW_METHOD_UDP_PARIS:
+        return pk->probe.udp_checksum == p->cksum;
+    case HW_METHOD_TCP:
+        break;
+    }
+    return true;
+}
+
+/* For a probe too small for the cookie: its payload starts with as many
+ * MAC bytes as fit (at most 8); an echo reply must bring them back. */
+static bool
+mac_prefix_ok(const struct probe *p, const uint8_t *payload, size_t len)
+{
+    uint8_t want[8];
+    size_t n = p->spec.payload_size < sizeof(want) ? p->spec.payload_size : sizeof(want);
+    uint8_t diff = 0;
+
+    if (n == 0)
+        return true;
+    if (payload == NULL || len < n)
+        return false;
+    put_be64(want, p->mac);
+    for (size_t i = 0; i < n; i++)
+        diff |= (uint8_t)(want[i] ^ payload[i]);
+    return diff == 0;
+}
+
 /* The live probe an answer refers to, by what it carries. */
 static bool
 lookup(struct hw_engine *e, int family, const struct hw__probe_id *id, uint32_t *idx)
@@ -1037,7 +1196,7 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
     struct hw_probe_result r;
     struct probe *p;
     uint32_t idx;
-    bool short_quote = false;
+    bool short_quote = false, authentic = false, tcp_answer;
 
     kind = parse(pf, rx, &pk);
     if (kind == HW_PKT_MALFORMED || kind == HW_PKT_BAD_CHECKSUM) {
@@ -1055,16 +1214,30 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
     }
     /* An echo reply must carry the probe's cookie; so must an error that
      * quotes enough of the probe.  A quote too short to hold it (RFC 792
-     * routers quote 8 bytes) is matched on the key and destination alone,
-     * and counted. */
-    if (p->cookie && kind != HW_PKT_TCP_SYNACK && kind != HW_PKT_TCP_RST) {
+     * routers quote 8 bytes) is matched on what those 8 bytes hold: the
+     * key (keyed, see identity()), the destination and the transport
+     * checksum (unpredictable through the payload's MAC); it is counted,
+     * and an answer with the cookie may still replace it (see below).
+     * TCP answers are authenticated by the keyed sequence number. */
+    tcp_answer = kind == HW_PKT_TCP_SYNACK || kind == HW_PKT_TCP_RST;
+    if (p->cookie && !tcp_answer) {
         if (kind != HW_PKT_ECHO_REPLY && pk.probe.payload_len < COOKIE_LEN) {
             short_quote = true;
         } else if (!cookie_ok(p, pk.probe.payload, pk.probe.payload_len)) {
             e->ctr.foreign++;
             e->ctr.bad_cookie++;
             return;
+        } else {
+            authentic = true;
         }
+    }
+    if (!tcp_answer && !authentic &&
+        (kind == HW_PKT_ECHO_REPLY ? p->macbytes && !mac_prefix_ok(p, pk.probe.payload,
+                                                                   pk.probe.payload_len)
+                                   : !quote_checksum_ok(e, p, &pk))) {
+        e->ctr.foreign++;
+        e->ctr.bad_cookie++;
+        return;
     }
 
     result_init(e, idx, HW_OUTCOME_REPLY, &r);
@@ -1082,6 +1255,21 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
     memcpy(r.mpls, pk.mpls, pk.n_mpls * sizeof(r.mpls[0]));
 
     if (p->state == PROBE_LINGER) {
+        if (p->answered && p->unauth && authentic) {
+            /* The outcome delivered came from an error nobody had to
+             * authenticate; this answer proves itself, so it wins, and the
+             * error was most likely forged.  Not a duplicate: the caller
+             * revises the probe's outcome (HW_EXTRA_SUPERSEDED). */
+            p->unauth = false;
+            e->ctr.matched++;
+            e->ctr.suspected_forgery++;
+            r.extra = HW_EXTRA_SUPERSEDED;
+            r.replaced = (enum hw_outcome)p->unauth_outcome;
+            r.replaced_responder = p->unauth_from;
+            if (p->spec.on_extra != NULL)
+                p->spec.on_extra(r.arg, &r);
+            return;
+        }
         /* Answered before: a duplicate.  Timed out: a late answer (and
          * any further copy of it is a duplicate). */
         if (p->answered) {
@@ -1097,8 +1285,12 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
         return;
     }
     e->ctr.matched++;
-    if (short_quote)
+    if (short_quote) {
         e->ctr.short_quotes++;
+        p->unauth = true;
+        p->unauth_outcome = (uint8_t)r.outcome;
+        p->unauth_from = r.responder;
+    }
     hw__timerq_cancel(&e->tq, p->timer);
     /* Take the callback before finish(): it may free the slot, and the
      * callback may grow the pool. */

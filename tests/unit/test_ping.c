@@ -334,8 +334,9 @@ test_ping_counts_every_answer(void **state)
     assert_null(h.rtts_ns);
 }
 
-/* Probes leave interval apart with TTL 64, sequence 0, 1, 2, ... and one
- * identifier: the one asked for. */
+/* Probes leave interval apart with TTL 64, distinct sequence numbers in
+ * keyed order (not 0, 1, 2, ...: see doc/security.md) and one identifier:
+ * the one asked for. */
 static void
 test_ping_schedule_id_and_sequence(void **state)
 {
@@ -350,7 +351,8 @@ test_ping_schedule_id_and_sequence(void **state)
     assert_int_equal(t->net.nsent, 4);
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(sent_ident(t, i), 0x1234);
-        assert_int_equal(sent_seq(t, i), i);
+        for (size_t k = 0; k < i; k++)
+            assert_int_not_equal(sent_seq(t, i), sent_seq(t, k));
         assert_int_equal(t->net.sent[i].ttl, 64);
         assert_int_equal(t->net.sent[i].tos, 0x20);
         assert_int_equal(t->net.sent[i].len, 8 + 56);
@@ -358,6 +360,7 @@ test_ping_schedule_id_and_sequence(void **state)
             assert_int_equal(t->net.sent[i].sent.mono_ns - t->net.sent[i - 1].sent.mono_ns,
                              300 * MS);
     }
+    assert_false(sent_seq(t, 0) == 0 && sent_seq(t, 1) == 1 && sent_seq(t, 2) == 2);
     hw_host_fini(&h);
 }
 
