@@ -174,6 +174,15 @@ struct hw_engine_config {
     int64_t linger_ns;                    /* how long a finished probe is kept to
                                              recognise late and duplicate answers;
                                              0: as long as its timeout, >= 1 s */
+    unsigned max_pps;                     /* rate cap over every probe of the
+                                             engine, probes per second; 0: none.
+                                             Over any span T at most
+                                             max_pps * T + 20 probes leave; a
+                                             probe asked for beyond that waits
+                                             its turn (first come, first sent;
+                                             hw_engine_probe still returns 0 at
+                                             once) and its timeout and RTT count
+                                             from when it really leaves */
 };
 
 /* Fill cfg with the defaults described above. */

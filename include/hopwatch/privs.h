@@ -25,6 +25,21 @@ int hw_privs_drop(char *errbuf, size_t errlen);
  * calling process are all empty. */
 bool hw_privs_none_left(void);
 
+/* True when the calling process could set a socket mark (SO_MARK) on its
+ * own account: CAP_NET_ADMIN is in its permitted set.  Linux 5.17 and later
+ * also let CAP_NET_RAW set marks, so a program that holds CAP_NET_RAW only
+ * to open raw sockets (a setcap binary run by an ordinary user) must ask
+ * this before honouring a mark.  Call it before hw_privs_drop(). */
+bool hw_privs_can_set_mark(void);
+
+/* The rate cap every hopwatch mode applies for a user without root (real
+ * uid not 0), in probes per second over the whole run (the engine's
+ * max_pps); 0 for root: no cap beyond the options. */
+unsigned hw_privs_rate_cap(void);
+
+/* The cap's value (documented in hopwatch(8) and --help). */
+#define HW_PRIVS_USER_PPS 1000
+
 #ifdef __cplusplus
 }
 #endif

@@ -60,6 +60,8 @@
  * sport_base .. sport_base + 63: 65536 distinct (sport, dport) pairs. */
 #define UDP_DPORTS 1024
 #define UDP_SPORTS 64
+/* Probes that may leave back to back under the rate cap (max_pps). */
+#define PACE_BURST 20
 /* Rounds of the Feistel network that permutes 16-bit sequence numbers. */
 #define PERM_ROUNDS 4
 /* Default ports. */
@@ -78,6 +80,7 @@ enum timer_kind {
     TIMER_LINGER,       /* owner: probe index; forget the probe */
     TIMER_SEND_ERROR,   /* owner: probe index; report its failed send */
     TIMER_USER,         /* fn/arg: a hw_engine_timer_add() timer */
+    TIMER_PACE,         /* the first probe waiting under the rate cap may go */
 };
 
 /* What part of a key space a probe's key lives in. */
@@ -94,6 +97,11 @@ struct probe {
     bool answered;             /* LINGER: it was answered (else timed out) */
     bool in_map;               /* its key is in the index */
     bool cookie;               /* payload carries serial + MAC */
+    bool queued;               /* IN_FLIGHT but not sent yet: waiting for
+                                  its turn under the rate cap */
+    uint8_t *pkt;              /* queued: the packet as built (owned) */
+    size_t pkt_len;            /* its length */
+    int pkt_fd;                /* the socket to send it on */
     uint8_t macbytes;          /* no cookie: MAC bytes the payload starts
                                   with (0..8; 0 for a caller's payload) */
     bool unauth;               /* LINGER: answered by an error that quoted
@@ -165,6 +173,13 @@ struct hw_engine {
     struct hw_addr *srcs;           /* source address toward each destination */
     uint32_t nsrcs;                 /* entries in srcs */
     struct hw_engine_counters ctr;  /* what was seen */
+    int64_t pace_ns;                /* 1 s / max_pps; 0: no rate cap */
+    int64_t pace_tol_ns;            /* burst tolerance: (PACE_BURST - 1) * pace_ns */
+    int64_t pace_tat;               /* when the next probe may leave (GCRA) */
+    uint64_t *pq;                   /* ids of probes waiting, a ring */
+    size_t pq_head, pq_len, pq_cap; /* its first entry, entries, size */
+    bool pace_armed;                /* a TIMER_PACE is pending */
+    uint64_t pace_timer;            /* its handle */
     uint8_t *paybuf;                /* payload of the probe being built */
     uint8_t *txbuf;                 /* packet being built */
     uint8_t *rxbuf;                 /* packet being received, RX_CAP bytes */
@@ -449,6 +464,7 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
     }
     *status = 0;
     if (cfg->idents > IDENTS_MAX || cfg->ident > 65535 || cfg->linger_ns < 0 ||
+        cfg->max_pps > 1000000000u ||
         (cfg->source4.family != AF_UNSPEC && cfg->source4.family != AF_INET) ||
         (cfg->source6.family != AF_UNSPEC && cfg->source6.family != AF_INET6)) {
         *status = HW_EINVAL;
@@ -496,6 +512,12 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
         return NULL;
     }
     perm_init(e);
+    if (cfg->max_pps > 0) {
+        e->pace_ns = 1000000000LL / cfg->max_pps;
+        if (e->pace_ns == 0)
+            e->pace_ns = 1;
+        e->pace_tol_ns = (PACE_BURST - 1) * e->pace_ns;
+    }
     e->rng = random64() | 1;
     base = cfg->ident >= 0 ? (uint16_t)cfg->ident : (uint16_t)random64();
     /* Source ports from the upper half, clear of the 1024 + 64 the
@@ -593,6 +615,9 @@ slot_free(struct hw_engine *e, uint32_t idx)
     if (p->in_map)
         hw__probemap_del(&e->map, p->key);
     p->in_map = false;
+    free(p->pkt);
+    p->pkt = NULL;
+    p->queued = false;
     p->state = PROBE_FREE;
     p->gen++;
     if (p->gen == 0)
@@ -850,12 +875,122 @@ record_checksum(struct hw_engine *e, struct probe *p, size_t len)
     }
 }
 
+/* ---- the rate cap -------------------------------------------------------
+ * A generic cell rate algorithm: pace_tat is the theoretical time the next
+ * probe may leave; a probe may leave now when pace_tat <= now + burst
+ * tolerance, and each one sent moves pace_tat on by 1 / max_pps.  So over
+ * any span T at most max_pps * T + PACE_BURST probes leave. */
+
+/* True when a probe asked for now must wait for its turn. */
+static bool
+must_wait(struct hw_engine *e)
+{
+    struct hw_time now;
+
+    if (e->pace_ns == 0)
+        return false;
+    if (e->pq_len > 0)
+        return true; /* first come, first sent */
+    e->tp->now(e->tp_ctx, &now);
+    return e->pace_tat > now.mono_ns + e->pace_tol_ns;
+}
+
+/* Account for one probe leaving now. */
+static void
+pace_sent(struct hw_engine *e)
+{
+    struct hw_time now;
+
+    if (e->pace_ns == 0)
+        return;
+    e->tp->now(e->tp_ctx, &now);
+    e->pace_tat = (e->pace_tat > now.mono_ns ? e->pace_tat : now.mono_ns) + e->pace_ns;
+}
+
+static int
+pace_push(struct hw_engine *e, uint64_t id)
+{
+    if (e->pq_len == e->pq_cap) {
+        size_t ncap = e->pq_cap ? e->pq_cap * 2 : 64;
+        uint64_t *nq = malloc(ncap * sizeof(*nq));
+
+        if (nq == NULL)
+            return -ENOMEM;
+        for (size_t i = 0; i < e->pq_len; i++)
+            nq[i] = e->pq[(e->pq_head + i) % e->pq_cap];
+        free(e->pq);
+        e->pq = nq;
+        e->pq_cap = ncap;
+        e->pq_head = 0;
+    }
+    e->pq[(e->pq_head + e->pq_len) % e->pq_cap] = id;
+    e->pq_len++;
+    return 0;
+}
+
+/* Make sure a timer wakes us when the first waiting probe may leave. */
+static void
+pace_arm(struct hw_engine *e)
+{
+    struct hw__timer_payload tp = {.kind = TIMER_PACE};
+
+    if (e->pace_armed || e->pq_len == 0)
+        return;
+    if (hw__timerq_add(&e->tq, e->pace_tat - e->pace_tol_ns, &tp, &e->pace_timer) == 0)
+        e->pace_armed = true;
+}
+
+/* Hand a built probe to the transport and start its timeout, or (st < 0,
+ * or a failed send) arrange its SEND_ERROR outcome for the next process().
+ * Returns 0, or -ENOMEM when no timer could be had (the caller frees). */
+static int
+transmit(struct hw_engine *e, uint32_t idx, const uint8_t *buf, size_t len, int fd, int st)
+{
+    struct hw__timer_payload tp = {0};
+    struct probe *p = &e->pool[idx];
+    struct hw_tx tx;
+
+    if (st == 0) {
+        memset(&tx, 0, sizeof(tx));
+        tx.family = p->family;
+        tx.buf = buf;
+        tx.len = len;
+        tx.dst = p->spec.dst;
+        tx.ttl = p->spec.ttl;
+        tx.tos = p->spec.tos;
+        st = e->tp->send(e->tp_ctx, fd, &tx);
+        p->sent = tx.sent;
+        pace_sent(e);
+    }
+    if (st < 0) {
+        /* The callback must not fire from inside hw_engine_probe: report
+         * the failure from the next process() through a due timer. */
+        if (p->in_map)
+            hw__probemap_del(&e->map, p->key);
+        p->in_map = false;
+        p->send_status = st;
+        e->ctr.send_errors++;
+        if (p->sent.mono_ns == 0)
+            e->tp->now(e->tp_ctx, &p->sent);
+        tp.kind = TIMER_SEND_ERROR;
+        tp.owner = idx;
+        if (hw__timerq_add(&e->tq, p->sent.mono_ns, &tp, &p->timer) < 0)
+            return -ENOMEM;
+    } else {
+        e->ctr.probes_sent++;
+        tp.kind = TIMER_TIMEOUT;
+        tp.owner = idx;
+        /* Sent but untracked on failure: forgotten, its answer foreign. */
+        if (hw__timerq_add(&e->tq, p->sent.mono_ns + p->spec.timeout_ns, &tp, &p->timer) < 0)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
 int
 hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t *id)
 {
-    struct hw__timer_payload tp = {0};
     struct probe *p;
-    struct hw_tx tx;
     uint32_t idx;
     int fi, st, fd = -1;
     size_t len;
@@ -879,8 +1014,11 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
     p->family = spec->dst.family;
     p->answered = false;
     p->unauth = false;
+    p->queued = false;
+    p->pkt = NULL;
     p->in_map = false;
     p->send_status = 0;
+    p->sent = (struct hw_time){0};
     st = next_identity(e, p);
     if (st < 0) {
         slot_free(e, idx);
@@ -903,41 +1041,30 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
             return st;
         }
         p->in_map = true;
-        memset(&tx, 0, sizeof(tx));
-        tx.family = p->family;
-        tx.buf = e->txbuf;
-        tx.len = len;
-        tx.dst = spec->dst;
-        tx.ttl = spec->ttl;
-        tx.tos = spec->tos;
-        st = e->tp->send(e->tp_ctx, fd, &tx);
-        p->sent = tx.sent;
+        if (must_wait(e)) {
+            /* Over the rate cap: keep the packet as built and send it when
+             * its turn comes (its key stays reserved meanwhile). */
+            p->pkt = malloc(len);
+            if (p->pkt == NULL || pace_push(e, probe_id(e, idx)) < 0) {
+                slot_free(e, idx);
+                return -ENOMEM;
+            }
+            memcpy(p->pkt, e->txbuf, len);
+            p->pkt_len = len;
+            p->pkt_fd = fd;
+            p->queued = true;
+            p->state = PROBE_IN_FLIGHT;
+            e->in_flight++;
+            pace_arm(e);
+            if (id != NULL)
+                *id = probe_id(e, idx);
+            return 0;
+        }
     }
+    st = transmit(e, idx, e->txbuf, len, fd, st);
     if (st < 0) {
-        /* The callback must not fire from inside this call: report the
-         * failure from the next process() through a due timer. */
-        if (p->in_map)
-            hw__probemap_del(&e->map, p->key);
-        p->in_map = false;
-        p->send_status = st;
-        e->ctr.send_errors++;
-        if (p->sent.mono_ns == 0)
-            e->tp->now(e->tp_ctx, &p->sent);
-        tp.kind = TIMER_SEND_ERROR;
-        tp.owner = idx;
-        if (hw__timerq_add(&e->tq, p->sent.mono_ns, &tp, &p->timer) < 0) {
-            slot_free(e, idx);
-            return -ENOMEM;
-        }
-    } else {
-        e->ctr.probes_sent++;
-        tp.kind = TIMER_TIMEOUT;
-        tp.owner = idx;
-        if (hw__timerq_add(&e->tq, p->sent.mono_ns + spec->timeout_ns, &tp, &p->timer) < 0) {
-            /* Sent but untracked: forget it, its answer will be foreign. */
-            slot_free(e, idx);
-            return -ENOMEM;
-        }
+        slot_free(e, idx);
+        return st;
     }
     p->state = PROBE_IN_FLIGHT;
     e->in_flight++;
@@ -1208,7 +1335,7 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
         return;
     }
     p = &e->pool[idx];
-    if (!plausible(p, kind, &pk, rx)) {
+    if (p->queued || !plausible(p, kind, &pk, rx)) {
         e->ctr.foreign++;
         return;
     }
@@ -1342,6 +1469,43 @@ fire_timeout(struct hw_engine *e, uint32_t idx, enum hw_outcome o)
     cb(r.arg, &r);
 }
 
+/* Send the probes waiting under the rate cap whose turn has come. */
+static void
+pace_run(struct hw_engine *e)
+{
+    while (e->pq_len > 0) {
+        struct hw_time now;
+        struct probe *p;
+        uint32_t idx;
+        uint64_t id = e->pq[e->pq_head];
+
+        e->tp->now(e->tp_ctx, &now);
+        if (e->pace_tat > now.mono_ns + e->pace_tol_ns)
+            break;
+        e->pq_head = (e->pq_head + 1) % e->pq_cap;
+        e->pq_len--;
+        p = probe_by_id(e, id, &idx);
+        if (p == NULL || !p->queued)
+            continue; /* cancelled while it waited */
+        p->queued = false;
+        if (transmit(e, idx, p->pkt, p->pkt_len, p->pkt_fd, 0) < 0) {
+            /* No memory for its timer: its one callback says so now. */
+            struct hw_probe_result r;
+            hw_probe_cb cb = p->spec.cb;
+
+            result_init(e, idx, HW_OUTCOME_SEND_ERROR, &r);
+            r.status = -ENOMEM;
+            e->in_flight--;
+            slot_free(e, idx);
+            cb(r.arg, &r);
+            continue;
+        }
+        free(p->pkt);
+        p->pkt = NULL;
+    }
+    pace_arm(e);
+}
+
 /* Run every timer that is due now and was added before this call began;
  * timers that callbacks add for "now" wait for the next call, so a callback
  * re-arming itself with delay 0 cannot spin us forever. */
@@ -1372,6 +1536,10 @@ run_timers(struct hw_engine *e)
         case TIMER_USER:
             e->user_timers--;
             tp.fn(tp.arg, handle);
+            break;
+        case TIMER_PACE:
+            e->pace_armed = false;
+            pace_run(e);
             break;
         }
     }
@@ -1480,7 +1648,8 @@ hw_engine_cancel(struct hw_engine *e, uint64_t id)
     p = probe_by_id(e, id, &idx);
     if (p == NULL || p->state != PROBE_IN_FLIGHT)
         return HW_EINVAL;
-    hw__timerq_cancel(&e->tq, p->timer);
+    if (!p->queued)
+        hw__timerq_cancel(&e->tq, p->timer);
     result_init(e, idx, HW_OUTCOME_CANCELLED, &r);
     cb = p->spec.cb;
     /* A cancelled probe is forgotten at once: an answer to it is foreign. */
@@ -1568,6 +1737,7 @@ hw_engine_free(struct hw_engine *e)
     free(e->srcs);
     free(e->pfds);
     free(e->pool);
+    free(e->pq);
     free(e->paybuf);
     free(e->txbuf);
     free(e->rxbuf);

@@ -55,6 +55,26 @@ hw_privs_none_left(void)
     return empty;
 }
 
+bool
+hw_privs_can_set_mark(void)
+{
+    cap_t cur = cap_get_proc();
+    cap_flag_value_t have = CAP_CLEAR;
+
+    if (cur == NULL)
+        return false;
+    if (cap_get_flag(cur, CAP_NET_ADMIN, CAP_PERMITTED, &have) < 0)
+        have = CAP_CLEAR;
+    cap_free(cur);
+    return have == CAP_SET;
+}
+
+unsigned
+hw_privs_rate_cap(void)
+{
+    return getuid() == 0 ? 0 : HW_PRIVS_USER_PPS;
+}
+
 int
 hw_privs_drop(char *errbuf, size_t errlen)
 {

@@ -1249,6 +1249,94 @@ test_engine_full_quote_error_not_superseded(void **state)
     assert_int_equal(c.suspected_forgery, 0);
 }
 
+/* ---- the rate cap (issue 10, item 11) --------------------------------- */
+
+/* With max_pps 10: 20 probes may leave back to back, the rest one every
+ * 100 ms, in the order asked for; each waiting probe's timeout counts from
+ * when it leaves; a waiting probe can be cancelled and is never sent. */
+static void
+test_engine_rate_cap_paces_sends(void **state)
+{
+    struct fakenet net;
+    struct hw_engine_config cfg;
+    struct hw_engine *e;
+    struct rec rc[25];
+    uint64_t ids[25];
+    int64_t t0;
+    int st;
+
+    (void)state;
+    memset(rc, 0, sizeof(rc));
+    fakenet_init(&net);
+    fakenet_engine_config(&net, &cfg);
+    cfg.max_pps = 10;
+    e = hw_engine_new(&cfg, &st);
+    assert_non_null(e);
+    t0 = net.mono_ns;
+    for (int i = 0; i < 25; i++) {
+        struct hw_probe_spec sp;
+
+        spec_init(&sp, "198.18.9.2", &rc[i]);
+        sp.tag = (uint64_t)i;
+        assert_int_equal(hw_engine_probe(e, &sp, &ids[i]), 0);
+    }
+    assert_int_equal(net.nsent, 20);
+    assert_int_equal(hw_engine_cancel(e, ids[23]), 0);
+    assert_int_equal(rc[23].calls, 1);
+    assert_int_equal(rc[23].last.outcome, HW_OUTCOME_CANCELLED);
+    for (int i = 0; i < 100 && net.nsent < 24; i++)
+        fakenet_step(&net, e, 10 * S);
+    assert_int_equal(net.nsent, 24);
+    for (size_t i = 20; i < 24; i++)
+        assert_int_equal(net.sent[i].sent.mono_ns - t0, (int64_t)(i - 19) * 100 * MS);
+    /* Sent in order: probe 24 went out last, after 20, 21, 22. */
+    assert_int_equal(net.sent[23].sent.mono_ns - t0, 400 * MS);
+    while (fakenet_step(&net, e, 10 * S))
+        ;
+    for (int i = 0; i < 25; i++)
+        assert_int_equal(rc[i].calls, 1);
+    assert_int_equal(rc[24].last.outcome, HW_OUTCOME_TIMEOUT);
+    assert_int_equal(rc[24].last.sent.mono_ns - t0, 400 * MS);
+    hw_engine_free(e);
+    fakenet_fini(&net);
+}
+
+/* Over any second at most max_pps + 20 probes leave, however they are
+ * asked for (a trace asks for a whole round at once). */
+static void
+test_engine_rate_cap_bounds_any_second(void **state)
+{
+    struct fakenet net;
+    struct hw_engine_config cfg;
+    struct hw_engine *e;
+    struct rec rc = {0};
+    int st;
+
+    (void)state;
+    fakenet_init(&net);
+    fakenet_engine_config(&net, &cfg);
+    cfg.max_pps = 1000;
+    e = hw_engine_new(&cfg, &st);
+    assert_non_null(e);
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 1500; i++)
+            probe_to(e, "198.18.9.2", &rc, 0);
+        fakenet_advance(&net, 300 * MS);
+        fakenet_pump(&net, e);
+    }
+    for (int i = 0; i < 100000 && fakenet_step(&net, e, 10 * S); i++)
+        ;
+    assert_int_equal(net.nsent, 7500);
+    assert_int_equal(rc.calls, 7500);
+    for (size_t i = 0, j = 0; i < net.nsent; i++) {
+        while (net.sent[i].sent.mono_ns - net.sent[j].sent.mono_ns >= S)
+            j++;
+        assert_true(i - j + 1 <= 1000 + 20);
+    }
+    hw_engine_free(e);
+    fakenet_fini(&net);
+}
+
 int
 main(void)
 {
@@ -1299,6 +1387,8 @@ main(void)
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_full_quote_error_not_superseded, setup,
                                         teardown),
+        cmocka_unit_test(test_engine_rate_cap_paces_sends),
+        cmocka_unit_test(test_engine_rate_cap_bounds_any_second),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
