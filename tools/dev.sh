@@ -16,7 +16,7 @@ TOP=$(pwd)
 # Build and test dependencies, all Debian packages.  jq and python3 are for
 # tests that check JSON output.
 DEPS="build-essential autoconf automake libtool pkg-config libncurses-dev \
-libcap-dev libcap2-bin libc-ares-dev libcmocka-dev iproute2 iptables tmux jq python3 \
+libcap-dev libcap2-bin libseccomp-dev libc-ares-dev libcmocka-dev iproute2 iptables tmux jq python3 \
 dnsmasq-base iputils-ping clang libclang-rt-14-dev"
 
 need_root() {

@@ -37,6 +37,19 @@ bool hw_privs_can_set_mark(void);
  * max_pps); 0 for root: no cap beyond the options. */
 unsigned hw_privs_rate_cap(void);
 
+/* Confine the process to what a running prober needs, the Linux
+ * counterpart of OpenBSD's pledge("stdio inet dns"): a seccomp filter
+ * (libseccomp) that lets through I/O on descriptors already open, memory,
+ * time, signals, polling, terminal ioctls, and new sockets of AF_INET /
+ * AF_INET6 of type SOCK_DGRAM or SOCK_STREAM only (DNS through c-ares).
+ * Everything else, in particular open/openat/creat, exec, fork/clone,
+ * ptrace and raw or packet sockets, fails with EPERM (never a kill), so the
+ * caller reports it in one line.  Sets no_new_privs (the filter needs it).
+ * Call it once everything is open: sockets, --log files, the terminal
+ * (ncurses reads terminfo at set-up), target files.  Irreversible.
+ * Returns 0, or HW_EPRIVS with the failing step in errbuf. */
+int hw_privs_confine(char *errbuf, size_t errlen);
+
 /* The cap's value (documented in hopwatch(8) and --help). */
 #define HW_PRIVS_USER_PPS 1000
 

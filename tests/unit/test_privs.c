@@ -1,0 +1,91 @@
+/* test_privs.c - the seccomp confinement (hw_privs_confine), checked in a
+ * forked child so the test runner itself stays unconfined: after it, open
+ * and exec fail with EPERM, raw and packet sockets are refused, DNS sockets
+ * and I/O on open descriptors still work. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <hopwatch/privs.h>
+
+/* Bits the child reports through its exit status. */
+enum {
+    OK_CONFINED = 1 << 0,     /* hw_privs_confine returned 0 */
+    OK_OPEN_EPERM = 1 << 1,   /* open("/etc/hostname") failed with EPERM */
+    OK_EXEC_EPERM = 1 << 2,   /* execve failed with EPERM */
+    OK_RAW_EPERM = 1 << 3,    /* socket(AF_INET, SOCK_RAW) failed with EPERM */
+    OK_DNS_SOCKET = 1 << 4,   /* socket(AF_INET6, SOCK_DGRAM|SOCK_NONBLOCK) worked */
+    OK_PIPE_IO = 1 << 5,      /* write/read on descriptors opened before */
+};
+
+static int
+child(int rfd, int wfd)
+{
+    char err[256], buf[4];
+    int bits = 0, fd;
+    char *argv[] = {"/bin/true", NULL};
+
+    if (hw_privs_confine(err, sizeof(err)) == 0)
+        bits |= OK_CONFINED;
+    errno = 0;
+    fd = open("/etc/hostname", O_RDONLY);
+    if (fd < 0 && errno == EPERM)
+        bits |= OK_OPEN_EPERM;
+    errno = 0;
+    execve(argv[0], argv, NULL);
+    if (errno == EPERM)
+        bits |= OK_EXEC_EPERM;
+    errno = 0;
+    fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    if (fd < 0 && errno == EPERM)
+        bits |= OK_RAW_EPERM;
+    fd = socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (fd >= 0) {
+        bits |= OK_DNS_SOCKET;
+        close(fd);
+    }
+    if (write(wfd, "ok", 2) == 2 && read(rfd, buf, 2) == 2 && memcmp(buf, "ok", 2) == 0)
+        bits |= OK_PIPE_IO;
+    return bits;
+}
+
+static void
+test_privs_confine_refuses_open_exec_raw(void **state)
+{
+    int p[2], status = 0;
+    pid_t pid;
+
+    (void)state;
+    assert_int_equal(pipe(p), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0)
+        _exit(child(p[0], p[1])); /* _exit: nothing may run after the filter */
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    close(p[0]);
+    close(p[1]);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), OK_CONFINED | OK_OPEN_EPERM | OK_EXEC_EPERM |
+                                              OK_RAW_EPERM | OK_DNS_SOCKET | OK_PIPE_IO);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_privs_confine_refuses_open_exec_raw),
+    };
+
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
