@@ -37,6 +37,17 @@ bool hw_privs_can_set_mark(void);
  * max_pps); 0 for root: no cap beyond the options. */
 unsigned hw_privs_rate_cap(void);
 
+/* Run as root (effective uid 0), leave uid 0 for good: to the invoking
+ * user under sudo (SUDO_UID / SUDO_GID, when both are numbers above 0),
+ * else to user (a name from the password database; NULL: "nobody").
+ * Supplementary groups become that one group; real, effective and saved
+ * ids all change, and the call verifies that setuid(0) then fails.  The
+ * kernel clears every capability with uid 0 (call hw_privs_drop() before,
+ * while the bounding set can still be emptied).  Not root: does nothing.
+ * Files the program must write as root (--log in root's directories)
+ * must be opened before.  Returns 0, or HW_EPRIVS with the failing step. */
+int hw_privs_switch_user(const char *user, char *errbuf, size_t errlen);
+
 /* Confine the process to what a running prober needs, the Linux
  * counterpart of OpenBSD's pledge("stdio inet dns"): a seccomp filter
  * (libseccomp) that lets through I/O on descriptors already open, memory,

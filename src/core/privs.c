@@ -3,7 +3,9 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -55,6 +57,67 @@ hw_privs_none_left(void)
     cap_free(cur);
     cap_free(none);
     return empty;
+}
+
+/* A decimal id above 0 from the environment, or 0. */
+static unsigned long
+env_id(const char *name)
+{
+    const char *v = getenv(name);
+    char *end;
+    unsigned long id;
+
+    if (v == NULL || *v < '0' || *v > '9')
+        return 0;
+    errno = 0;
+    id = strtoul(v, &end, 10);
+    if (errno != 0 || *end != '\0' || id >= (unsigned long)(uid_t)-1)
+        return 0;
+    return id;
+}
+
+int
+hw_privs_switch_user(const char *user, char *errbuf, size_t errlen)
+{
+    unsigned long sudo_uid = env_id("SUDO_UID"), sudo_gid = env_id("SUDO_GID");
+    uid_t uid;
+    gid_t gid;
+
+    if (geteuid() != 0)
+        return 0;
+    if (sudo_uid != 0 && sudo_gid != 0) {
+        uid = (uid_t)sudo_uid;
+        gid = (gid_t)sudo_gid;
+    } else {
+        const struct passwd *pw;
+
+        if (user == NULL)
+            user = "nobody";
+        errno = 0;
+        pw = getpwnam(user);
+        if (pw == NULL) {
+            snprintf(errbuf, errlen, "getpwnam(%s): %s", user,
+                     errno != 0 ? strerror(errno) : "no such user");
+            return HW_EPRIVS;
+        }
+        uid = pw->pw_uid;
+        gid = pw->pw_gid;
+    }
+    if (uid == 0) {
+        snprintf(errbuf, errlen, "user to run as is root (uid 0): choose another");
+        return HW_EPRIVS;
+    }
+    if (setgroups(1, &gid) < 0)
+        return fail(errbuf, errlen, "setgroups", errno);
+    if (setresgid(gid, gid, gid) < 0)
+        return fail(errbuf, errlen, "setresgid", errno);
+    if (setresuid(uid, uid, uid) < 0)
+        return fail(errbuf, errlen, "setresuid", errno);
+    if (setuid(0) == 0 || getuid() != uid || geteuid() != uid) {
+        snprintf(errbuf, errlen, "uid 0 can still be regained after switching users");
+        return HW_EPRIVS;
+    }
+    return 0;
 }
 
 bool

@@ -1,7 +1,8 @@
-/* test_privs.c - the seccomp confinement (hw_privs_confine), checked in a
- * forked child so the test runner itself stays unconfined: after it, open
- * and exec fail with EPERM, raw and packet sockets are refused, DNS sockets
- * and I/O on open descriptors still work. */
+/* test_privs.c - the seccomp confinement (hw_privs_confine) and the switch
+ * away from uid 0 (hw_privs_switch_user), each checked in a forked child so
+ * the test runner itself keeps its identity and stays unconfined: after the
+ * filter, open and exec fail with EPERM, raw sockets are refused, DNS
+ * sockets and I/O on open descriptors still work. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -12,6 +13,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -80,11 +82,58 @@ test_privs_confine_refuses_open_exec_raw(void **state)
                                               OK_RAW_EPERM | OK_DNS_SOCKET | OK_PIPE_IO);
 }
 
+/* Run as root, the switch leaves uid 0 for good: to "nobody", or to the
+ * sudo user named by SUDO_UID / SUDO_GID; capabilities go with uid 0. */
+static int
+switch_child(const char *sudo_uid)
+{
+    char err[256];
+
+    if (sudo_uid != NULL) {
+        setenv("SUDO_UID", sudo_uid, 1);
+        setenv("SUDO_GID", sudo_uid, 1);
+    } else {
+        unsetenv("SUDO_UID");
+        unsetenv("SUDO_GID");
+    }
+    if (hw_privs_switch_user("nobody", err, sizeof(err)) != 0)
+        return 10;
+    if (getuid() == 0 || geteuid() == 0 || setuid(0) == 0)
+        return 11;
+    if (sudo_uid != NULL && (getuid() != 4321 || getgid() != 4321))
+        return 12;
+    if (!hw_privs_none_left())
+        return 13;
+    return 0;
+}
+
+static void
+test_privs_switch_user_leaves_root(void **state)
+{
+    const char *cases[] = {NULL, "4321"};
+
+    (void)state;
+    if (geteuid() != 0)
+        skip();
+    for (size_t i = 0; i < 2; i++) {
+        int status = 0;
+        pid_t pid = fork();
+
+        assert_true(pid >= 0);
+        if (pid == 0)
+            _exit(switch_child(cases[i]));
+        assert_int_equal(waitpid(pid, &status, 0), pid);
+        assert_true(WIFEXITED(status));
+        assert_int_equal(WEXITSTATUS(status), 0);
+    }
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_privs_confine_refuses_open_exec_raw),
+        cmocka_unit_test(test_privs_switch_user_leaves_root),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
