@@ -51,7 +51,8 @@ int hw_privs_switch_user(const char *user, char *errbuf, size_t errlen);
 /* Confine the process to what a running prober needs, the Linux
  * counterpart of OpenBSD's pledge("stdio inet dns"): a seccomp filter
  * (libseccomp) that lets through I/O on descriptors already open, memory,
- * time, signals, polling, terminal ioctls, and new sockets of AF_INET /
+ * time, signals, polling, the terminal's ioctls (not TIOCSTI), and new
+ * sockets of AF_INET /
  * AF_INET6 of type SOCK_DGRAM or SOCK_STREAM only (DNS through c-ares).
  * Everything else, in particular open/openat/creat, exec, fork/clone,
  * ptrace and raw or packet sockets, fails with EPERM (never a kill), so the

@@ -11,6 +11,7 @@
 
 #include <seccomp.h>
 #include <sys/capability.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 
@@ -137,13 +138,13 @@ hw_privs_can_set_mark(void)
 /* What the steady state of a prober calls.  Kept short on purpose: a call
  * missing here fails with EPERM, which the caller sees and reports, and
  * then belongs here only if a running prober really needs it.  The memory
- * calls serve malloc and the sanitizers; ioctl serves the terminal
- * (TIOCGWINSZ) and FIONREAD; clock and sleep calls the loops; getrandom the
- * engine keys of later engines. */
+ * calls serve malloc and the sanitizers; clock and sleep calls the loops;
+ * getrandom the engine keys of later engines.  ioctl is allowed only for
+ * the requests in confine_ioctls. */
 static const int confine_allowed[] = {
     SCMP_SYS(read), SCMP_SYS(write), SCMP_SYS(readv), SCMP_SYS(writev), SCMP_SYS(pread64),
     SCMP_SYS(pwrite64), SCMP_SYS(close), SCMP_SYS(lseek), SCMP_SYS(fstat),
-    SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fcntl), SCMP_SYS(ioctl), SCMP_SYS(dup),
+    SCMP_SYS(newfstatat), SCMP_SYS(statx), SCMP_SYS(fcntl), SCMP_SYS(dup),
     SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate),
     SCMP_SYS(poll), SCMP_SYS(ppoll), SCMP_SYS(select), SCMP_SYS(pselect6),
     SCMP_SYS(epoll_create1), SCMP_SYS(epoll_ctl), SCMP_SYS(epoll_wait), SCMP_SYS(epoll_pwait),
@@ -163,6 +164,12 @@ static const int confine_allowed[] = {
     SCMP_SYS(recvmsg), SCMP_SYS(recvmmsg), SCMP_SYS(connect), SCMP_SYS(bind),
     SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(setsockopt),
     SCMP_SYS(getsockopt), SCMP_SYS(shutdown),
+};
+
+/* The terminal's ioctls (ncurses, isatty) and FIONREAD.  Not TIOCSTI:
+ * a confined process must not type into the user's terminal. */
+static const unsigned long confine_ioctls[] = {
+    TCGETS, TCSETS, TCSETSW, TCSETSF, TIOCGWINSZ, TIOCGPGRP, FIONREAD,
 };
 
 int
@@ -186,6 +193,9 @@ hw_privs_confine(char *errbuf, size_t errlen)
         if (confine_allowed[i] >= 0)
             rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, confine_allowed[i], 0);
     }
+    for (size_t i = 0; rc == 0 && i < sizeof(confine_ioctls) / sizeof(confine_ioctls[0]); i++)
+        rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+                              SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)confine_ioctls[i]));
     /* socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, protocol): the
      * flags are masked off before comparing the type. */
     for (size_t f = 0; rc == 0 && f < 2; f++) {

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -29,6 +30,7 @@ enum {
     OK_RAW_EPERM = 1 << 3,    /* socket(AF_INET, SOCK_RAW) failed with EPERM */
     OK_DNS_SOCKET = 1 << 4,   /* socket(AF_INET6, SOCK_DGRAM|SOCK_NONBLOCK) worked */
     OK_PIPE_IO = 1 << 5,      /* write/read on descriptors opened before */
+    OK_TIOCSTI_EPERM = 1 << 6,/* ioctl(TIOCSTI) failed with EPERM */
 };
 
 static int
@@ -57,6 +59,9 @@ child(int rfd, int wfd)
         bits |= OK_DNS_SOCKET;
         close(fd);
     }
+    errno = 0;
+    if (ioctl(rfd, TIOCSTI, "x") < 0 && errno == EPERM)
+        bits |= OK_TIOCSTI_EPERM;
     if (write(wfd, "ok", 2) == 2 && read(rfd, buf, 2) == 2 && memcmp(buf, "ok", 2) == 0)
         bits |= OK_PIPE_IO;
     return bits;
@@ -79,7 +84,8 @@ test_privs_confine_refuses_open_exec_raw(void **state)
     close(p[1]);
     assert_true(WIFEXITED(status));
     assert_int_equal(WEXITSTATUS(status), OK_CONFINED | OK_OPEN_EPERM | OK_EXEC_EPERM |
-                                              OK_RAW_EPERM | OK_DNS_SOCKET | OK_PIPE_IO);
+                                              OK_RAW_EPERM | OK_DNS_SOCKET | OK_PIPE_IO |
+                                              OK_TIOCSTI_EPERM);
 }
 
 /* Run as root, the switch leaves uid 0 for good: to "nobody", or to the
