@@ -34,6 +34,8 @@ enum answer_kind {
     ANSWER_REPLY = 1,   /* echo replies after rtt[i] (cycling); rtt < 0: none */
     ANSWER_SILENT,      /* nothing */
     ANSWER_ERROR,       /* an ICMP error type/code from `from` */
+    ANSWER_FORGED,      /* an error from `from` quoting 8 bytes after 1 ms (an
+                           on-path forger), then the echo reply after rtt */
 };
 
 struct dest {
@@ -152,6 +154,10 @@ t_send(void *ctx, int fd, struct hw_tx *tx)
     }
     case ANSWER_ERROR:
         fakenet_icmp_error(&t->net, before, &d->from, d->type, d->code, 64, 3 * MS);
+        break;
+    case ANSWER_FORGED:
+        fakenet_icmp_error(&t->net, before, &d->from, 3, 1, 8, 1 * MS);
+        fakenet_echo_reply(&t->net, before, &d->dst, d->rtt[0]);
         break;
     case ANSWER_SILENT:
         break;
@@ -332,6 +338,29 @@ test_ping_counts_every_answer(void **state)
     assert_null(h.message);
     hw_host_fini(&h);
     assert_null(h.rtts_ns);
+}
+
+/* Each probe first gets a forged 8-byte-quote unreachable, then the
+ * genuine reply: the reply wins (the loss is taken back), except for the
+ * last probe, whose forged outcome ends the call before its reply comes. */
+static void
+test_ping_genuine_reply_replaces_forged_error(void **state)
+{
+    struct tnet *t = *state;
+    struct hw_host h;
+    struct dest *d = add_dest(t, "198.18.1.2", ANSWER_FORGED);
+
+    d->from = fakenet_addr("198.18.0.66");
+    t->o.count = 4;
+    t->o.interval_ns = 100 * MS;
+    assert_int_equal(hw_ping("198.18.1.2", &t->o, &h), 0);
+    assert_int_equal(h.sent, 4);
+    assert_int_equal(h.received, 3);
+    assert_int_equal(h.duplicates, 0);
+    assert_int_equal(h.n_rtts, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(h.rtts_ns[i], 5 * MS);
+    hw_host_fini(&h);
 }
 
 /* Probes leave interval apart with TTL 64, distinct sequence numbers in
@@ -1007,6 +1036,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ping_defaults_are_icmplibs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ping_genuine_reply_replaces_forged_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_ping_rejects_bad_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_counts_every_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_schedule_id_and_sequence, setup, teardown),
