@@ -424,7 +424,9 @@ struct hw_engine_counters {
     uint64_t probes_sent;   /* probes handed to the transport successfully */
     uint64_t send_errors;   /* send calls that failed */
     uint64_t rx_packets;    /* packets read from the sockets */
-    uint64_t matched;       /* answers matched to a probe in flight */
+    uint64_t matched;       /* answers matched to a probe in flight, and
+                               those that superseded an unauthenticated one
+                               (suspected_forgery) */
     uint64_t late;          /* answers to probes that had timed out */
     uint64_t duplicates;    /* answers to probes already answered */
     uint64_t foreign;       /* well-formed packets that are not ours (other
