@@ -17,7 +17,7 @@ TOP=$(pwd)
 # tests that check JSON output; locales for the decimal-comma locale that
 # tests/lab/locale.test runs hopwatch under.
 DEPS="build-essential autoconf automake libtool pkg-config libncurses-dev \
-libcap-dev libcap2-bin libc-ares-dev libcmocka-dev iproute2 iptables tmux jq python3 \
+libcap-dev libcap2-bin libseccomp-dev libc-ares-dev libcmocka-dev iproute2 iptables tmux jq python3 \
 dnsmasq-base iputils-ping clang libclang-rt-14-dev locales"
 
 need_root() {

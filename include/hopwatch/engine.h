@@ -178,6 +178,15 @@ struct hw_engine_config {
     int64_t linger_ns;                    /* how long a finished probe is kept to
                                              recognise late and duplicate answers;
                                              0: as long as its timeout, >= 1 s */
+    unsigned max_pps;                     /* rate cap over every probe of the
+                                             engine, probes per second; 0: none.
+                                             Over any span T at most
+                                             max_pps * T + 20 probes leave; a
+                                             probe asked for beyond that waits
+                                             its turn (first come, first sent;
+                                             hw_engine_probe still returns 0 at
+                                             once) and its timeout and RTT count
+                                             from when it really leaves */
 };
 
 /* Fill cfg with the defaults described above. */
@@ -326,7 +335,10 @@ struct hw_probe_spec {
     size_t payload_size;    /* payload bytes, 0..65000; 16 or more carry the
                                cookie that authenticates answers (Paris UDP
                                needs 18: two bytes steer the checksum; below
-                               2 a Paris probe is refused with HW_EINVAL) */
+                               2 a Paris probe is refused with HW_EINVAL); a
+                               smaller engine payload starts with up to 8
+                               bytes of the keyed MAC instead (see
+                               doc/security.md) */
     const uint8_t *payload; /* NULL: the engine's payload (cookie, then fill);
                                else exactly these payload_size bytes, copied
                                (no cookie: answers match on id and sequence) */
@@ -335,8 +347,9 @@ struct hw_probe_spec {
     int64_t timeout_ns;     /* > 0 */
     hw_probe_cb cb;         /* fires exactly once; required */
     hw_probe_cb on_extra;   /* optional: fires for each late answer (after the
-                               timeout) and duplicate answer, with r->extra set,
-                               while the engine still remembers the probe */
+                               timeout), duplicate answer and superseding
+                               answer, with r->extra set, while the engine
+                               still remembers the probe */
     void *arg;              /* passed back in the result */
     uint64_t tag;           /* passed back in the result */
 };
@@ -346,6 +359,17 @@ enum hw_extra {
     HW_EXTRA_NONE = 0,      /* a normal result (spec.cb) */
     HW_EXTRA_LATE,          /* the answer came after the probe timed out */
     HW_EXTRA_DUPLICATE,     /* the probe had already been answered */
+    HW_EXTRA_SUPERSEDED,    /* this answer replaces the outcome delivered
+                               before: that one came from an ICMP error
+                               quoting too little of the probe to carry the
+                               cookie, this one carries the cookie (an echo
+                               reply, or an error quoting it).  The probe's
+                               outcome is now this result's; the earlier
+                               one (r->replaced, from r->replaced_responder)
+                               was most likely forged and should be taken
+                               back: e.g. a loss becomes a reply.  It fires
+                               at most once per probe and is counted in
+                               hw_engine_counters.suspected_forgery. */
 };
 
 /* The outcome of one probe (or, through on_extra, a late or duplicate
@@ -370,7 +394,9 @@ struct hw_probe_result {
     int reply_ttl;            /* TTL / hop limit of the answer, -1 if unknown */
     size_t reply_bytes;       /* size of the answer as received */
     int status;               /* SEND_ERROR: the negative status; else 0 */
-    enum hw_extra extra;      /* on_extra: late or duplicate; else NONE */
+    enum hw_extra extra;      /* on_extra: why; else NONE */
+    enum hw_outcome replaced; /* SUPERSEDED: the outcome delivered before */
+    struct hw_addr replaced_responder; /* SUPERSEDED: who had sent it */
     uint32_t icmp_info;       /* MTU of "too big" / "fragmentation needed",
                                pointer of "parameter problem", else 0 */
     uint8_t tcp_flags;        /* TCP answers: the segment's flags, else 0 */
@@ -420,15 +446,23 @@ struct hw_engine_counters {
     uint64_t probes_sent;   /* probes handed to the transport successfully */
     uint64_t send_errors;   /* send calls that failed */
     uint64_t rx_packets;    /* packets read from the sockets */
-    uint64_t matched;       /* answers matched to a probe in flight */
+    uint64_t matched;       /* answers matched to a probe in flight, and
+                               those that superseded an unauthenticated one
+                               (suspected_forgery) */
     uint64_t late;          /* answers to probes that had timed out */
     uint64_t duplicates;    /* answers to probes already answered */
     uint64_t foreign;       /* well-formed packets that are not ours (other
                                pingers, echo requests, stale or forged) */
     uint64_t malformed;     /* truncated or inconsistent packets, bad checksums */
-    uint64_t bad_cookie;    /* of foreign: right id/seq but a wrong cookie */
+    uint64_t bad_cookie;    /* of foreign: right id/seq but a wrong cookie,
+                               MAC bytes or quoted transport checksum */
     uint64_t short_quotes;  /* of matched: ICMP errors quoting too little to
-                               check the cookie (matched on id/seq/dst) */
+                               check the cookie (matched on the keyed id/seq
+                               or ports, the destination and the transport
+                               checksum) */
+    uint64_t suspected_forgery; /* of matched: answers carrying the cookie
+                               that replaced such an error delivered before
+                               for the same probe (HW_EXTRA_SUPERSEDED) */
 };
 
 /* Copy the counters into *c. */

@@ -56,6 +56,10 @@ void hw_stats_send_error(struct hw_stats *s);
 void hw_stats_lost(struct hw_stats *s);
 /* Record an answer that came after the probe's timeout (not received). */
 void hw_stats_late(struct hw_stats *s);
+/* Take back one loss recorded before: the probe's outcome was revised
+ * (an answer that authenticated itself replaced a forged-looking error,
+ * HW_EXTRA_SUPERSEDED); record the answer with hw_stats_reply(). */
+void hw_stats_unlost(struct hw_stats *s);
 /* Record a duplicate answer. */
 void hw_stats_duplicate(struct hw_stats *s);
 

@@ -118,6 +118,13 @@ main(int argc, char **argv)
                 CLI_PPS_DEFAULT);
         return CLI_EXIT_USAGE;
     }
+    /* SO_MARK steers routing: only for those who could set it themselves,
+     * not for anyone who happens to run a binary with cap_net_raw. */
+    if (s.opt.mark != 0 && !hw_privs_can_set_mark()) {
+        fprintf(stderr, "hopwatch: -M needs root or CAP_NET_ADMIN: you could not set a "
+                        "socket mark yourself\n");
+        return CLI_EXIT_USAGE;
+    }
     if (s.opt.generate) {
         rc = parse_range(&s);
         if (rc != 0)

@@ -95,6 +95,8 @@ cli_session_open(struct cli_session *s)
     }
     ecfg.device = s->opt.device;
     ecfg.mark = (uint32_t)s->opt.mark;
+    /* One rate cap for every mode without root (doc/hopwatch.8). */
+    ecfg.max_pps = hw_privs_rate_cap();
     ecfg.dont_fragment = s->opt.dont_fragment;
     s->engine = hw_engine_new(&ecfg, &st);
     if (s->engine == NULL) {

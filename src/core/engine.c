@@ -60,6 +60,10 @@
  * sport_base .. sport_base + 63: 65536 distinct (sport, dport) pairs. */
 #define UDP_DPORTS 1024
 #define UDP_SPORTS 64
+/* Probes that may leave back to back under the rate cap (max_pps). */
+#define PACE_BURST 20
+/* Rounds of the Feistel network that permutes 16-bit sequence numbers. */
+#define PERM_ROUNDS 4
 /* Default ports. */
 #define UDP_PORT 33434
 #define TCP_PORT 80
@@ -76,6 +80,7 @@ enum timer_kind {
     TIMER_LINGER,       /* owner: probe index; forget the probe */
     TIMER_SEND_ERROR,   /* owner: probe index; report its failed send */
     TIMER_USER,         /* fn/arg: a hw_engine_timer_add() timer */
+    TIMER_PACE,         /* the first probe waiting under the rate cap may go */
 };
 
 /* What part of a key space a probe's key lives in. */
@@ -92,6 +97,22 @@ struct probe {
     bool answered;             /* LINGER: it was answered (else timed out) */
     bool in_map;               /* its key is in the index */
     bool cookie;               /* payload carries serial + MAC */
+    bool queued;               /* IN_FLIGHT but not sent yet: waiting for
+                                  its turn under the rate cap */
+    uint8_t *pkt;              /* queued: the packet as built (owned) */
+    size_t pkt_len;            /* its length */
+    int pkt_fd;                /* the socket to send it on */
+    uint8_t macbytes;          /* no cookie: MAC bytes the payload starts
+                                  with (0..8; 0 for a caller's payload) */
+    bool unauth;               /* LINGER: answered by an error that quoted
+                                  too little to carry the cookie, so an
+                                  answer with the cookie may replace it */
+    uint8_t unauth_outcome;    /* that answer's enum hw_outcome */
+    struct hw_addr unauth_from;/* and who sent it */
+    uint16_t cksum;            /* ICMPv4 / UDP: the transport checksum sent
+                                  (host order); ICMPv6: the message's own
+                                  sum, checksum field 0 (hw__sum16) */
+    uint32_t l4_len;           /* bytes of transport header + payload sent */
     int family;                /* AF_INET / AF_INET6 */
     uint64_t key;              /* its key in the index */
     uint16_t ident;            /* ICMP identifier sent */
@@ -136,6 +157,7 @@ struct hw_engine {
     size_t npfds;                   /* entries in pfds */
     struct hw_addr source[2];       /* configured source per family */
     uint8_t key[16];                /* cookie key, random per engine */
+    uint8_t perm[PERM_ROUNDS][256]; /* Feistel round functions, from key */
     uint16_t sport_base;            /* first UDP/TCP source port */
     uint64_t next_serial;           /* serial of the next probe */
     uint64_t rng;                   /* xorshift state for random fill */
@@ -151,10 +173,19 @@ struct hw_engine {
     struct hw_addr *srcs;           /* source address toward each destination */
     uint32_t nsrcs;                 /* entries in srcs */
     struct hw_engine_counters ctr;  /* what was seen */
+    int64_t pace_ns;                /* 1 s / max_pps; 0: no rate cap */
+    int64_t pace_tol_ns;            /* burst tolerance: (PACE_BURST - 1) * pace_ns */
+    int64_t pace_tat;               /* when the next probe may leave (GCRA) */
+    uint64_t *pq;                   /* ids of probes waiting, a ring */
+    size_t pq_head, pq_len, pq_cap; /* its first entry, entries, size */
+    bool pace_armed;                /* a TIMER_PACE is pending */
+    uint64_t pace_timer;            /* its handle */
     uint8_t *paybuf;                /* payload of the probe being built */
     uint8_t *txbuf;                 /* packet being built */
     uint8_t *rxbuf;                 /* packet being received, RX_CAP bytes */
 };
+
+static void perm_init(struct hw_engine *e);
 
 static int
 fam_index(int family)
@@ -433,6 +464,7 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
     }
     *status = 0;
     if (cfg->idents > IDENTS_MAX || cfg->ident > 65535 || cfg->linger_ns < 0 ||
+        cfg->max_pps > 1000000000u ||
         (cfg->source4.family != AF_UNSPEC && cfg->source4.family != AF_INET) ||
         (cfg->source6.family != AF_UNSPEC && cfg->source6.family != AF_INET6) ||
         /* A source for a family that is not opened would be ignored, and
@@ -485,6 +517,13 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
         *status = -EIO;
         hw_engine_free(e);
         return NULL;
+    }
+    perm_init(e);
+    if (cfg->max_pps > 0) {
+        e->pace_ns = 1000000000LL / cfg->max_pps;
+        if (e->pace_ns == 0)
+            e->pace_ns = 1;
+        e->pace_tol_ns = (PACE_BURST - 1) * e->pace_ns;
     }
     e->rng = random64() | 1;
     base = cfg->ident >= 0 ? (uint16_t)cfg->ident : (uint16_t)random64();
@@ -583,6 +622,9 @@ slot_free(struct hw_engine *e, uint32_t idx)
     if (p->in_map)
         hw__probemap_del(&e->map, p->key);
     p->in_map = false;
+    free(p->pkt);
+    p->pkt = NULL;
+    p->queued = false;
     p->state = PROBE_FREE;
     p->gen++;
     if (p->gen == 0)
@@ -591,7 +633,45 @@ slot_free(struct hw_engine *e, uint32_t idx)
     e->free_head = idx;
 }
 
-/* Derive the probe's identity from serial s for its method. */
+/* The round functions of the sequence permutation: keyed bytes, so each
+ * engine permutes differently and nobody without the key can tell which
+ * 16-bit value comes next.  Domain-separated from the cookie MAC by the
+ * message length (3 bytes here, 17 there). */
+static void
+perm_init(struct hw_engine *e)
+{
+    for (int r = 0; r < PERM_ROUNDS; r++) {
+        for (int v = 0; v < 256; v++) {
+            uint8_t msg[3] = {'P', (uint8_t)r, (uint8_t)v};
+
+            e->perm[r][v] = (uint8_t)hw__siphash24(e->key, msg, sizeof(msg));
+        }
+    }
+}
+
+/* A keyed permutation of 16-bit values (a balanced Feistel network over
+ * two bytes): distinct inputs give distinct outputs, so a counter taken
+ * through it stays unique over any 65536 consecutive values, while a blind
+ * observer sees each output as uniformly random.  O(1): PERM_ROUNDS table
+ * lookups. */
+static uint16_t
+perm16(const struct hw_engine *e, uint16_t x)
+{
+    uint8_t l = (uint8_t)(x >> 8), r = (uint8_t)x;
+
+    for (int i = 0; i < PERM_ROUNDS; i++) {
+        uint8_t t = (uint8_t)(l ^ e->perm[i][r]);
+
+        l = r;
+        r = t;
+    }
+    return (uint16_t)(l << 8 | r);
+}
+
+/* Derive the probe's identity from serial s for its method.  Whatever the
+ * first 8 bytes of the transport header hold that a blind forger would
+ * have to guess comes from the keyed permutation of the serial, so that
+ * errors quoting only those 8 bytes cannot be forged by counting. */
 static void
 identity(struct hw_engine *e, struct probe *p, uint64_t s)
 {
@@ -602,22 +682,33 @@ identity(struct hw_engine *e, struct probe *p, uint64_t s)
     switch (p->spec.method) {
     case HW_METHOD_ICMP:
         p->ident = fs->idents[(s >> 16) % fs->nidents];
-        p->seq = (uint16_t)s;
+        p->seq = perm16(e, (uint16_t)s);
         p->key = make_key(p->family, KEY_ICMP, (uint32_t)p->ident << 16 | p->seq);
         break;
-    case HW_METHOD_UDP:
-        p->dport = (uint16_t)((port ? port : UDP_PORT) + s % UDP_DPORTS);
-        p->sport = (uint16_t)(e->sport_base + (s / UDP_DPORTS) % UDP_SPORTS);
+    case HW_METHOD_UDP: {
+        /* UDP_DPORTS * UDP_SPORTS = 65536 port pairs, walked in keyed
+         * order. */
+        uint16_t v = perm16(e, (uint16_t)s);
+
+        p->dport = (uint16_t)((port ? port : UDP_PORT) + v % UDP_DPORTS);
+        p->sport = (uint16_t)(e->sport_base + v / UDP_DPORTS);
         p->key = make_key(p->family, KEY_UDP, (uint32_t)p->sport << 16 | p->dport);
         break;
-    case HW_METHOD_UDP_PARIS:
+    }
+    case HW_METHOD_UDP_PARIS: {
+        /* Cycle-walking keeps the permutation a bijection on 1..65534. */
+        uint16_t v = perm16(e, (uint16_t)(1 + s % 65534));
+
+        while (v == 0 || v == 0xffff)
+            v = perm16(e, v);
         /* One flow: fixed ports; the checksum (never 0 or 0xffff) names
          * the probe. */
         p->sport = e->sport_base;
         p->dport = port ? port : UDP_PORT;
-        p->seq = (uint16_t)(1 + s % 65534);
+        p->seq = v;
         p->key = make_key(p->family, KEY_PARIS, (uint32_t)p->sport << 16 | p->seq);
         break;
+    }
     case HW_METHOD_TCP: {
         /* The sequence number is keyed: answers must echo 32 bits nobody
          * else can predict. */
@@ -667,6 +758,7 @@ build_payload(struct hw_engine *e, struct probe *p)
     if (p->spec.payload != NULL) {
         memcpy(payload, p->spec.payload, plen);
         p->cookie = false;
+        p->macbytes = 0;
         return;
     }
     for (size_t i = 0; i < plen; i++) {
@@ -677,10 +769,18 @@ build_payload(struct hw_engine *e, struct probe *p)
         }
     }
     p->cookie = plen >= COOKIE_LEN;
+    p->macbytes = p->cookie ? 0 : (uint8_t)(plen < 8 ? plen : 8);
+    p->mac = cookie_mac(e, p->family, p->key, p->serial);
     if (p->cookie) {
-        p->mac = cookie_mac(e, p->family, p->key, p->serial);
         put_be64(payload, p->serial);
         put_be64(payload + 8, p->mac);
+    } else if (plen > 0) {
+        /* Too small for the cookie: MAC bytes still make the transport
+         * checksum, which every quote carries, unpredictable. */
+        uint8_t mac[8];
+
+        put_be64(mac, p->mac);
+        memcpy(payload, mac, plen < sizeof(mac) ? plen : sizeof(mac));
     }
 }
 
@@ -752,12 +852,153 @@ build_probe(struct hw_engine *e, struct probe *p, int *fd, int *st)
     return 0;
 }
 
+static uint16_t
+get_be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* Remember what the first 8 bytes of the probe just built in txbuf carry
+ * beyond its key: the transport checksum, which a quote of any length
+ * holds and which the payload's MAC makes unpredictable. */
+static void
+record_checksum(struct hw_engine *e, struct probe *p, size_t len)
+{
+    p->l4_len = (uint32_t)len;
+    switch (p->spec.method) {
+    case HW_METHOD_ICMP:
+        /* ICMPv6: the kernel fills the checksum in over a pseudo-header
+         * with the source it picks; keep the message's own sum and add the
+         * pseudo-header when a quote shows the source. */
+        p->cksum = p->family == AF_INET ? get_be16(e->txbuf + 2) : hw__sum16(e->txbuf, len);
+        break;
+    case HW_METHOD_UDP:
+    case HW_METHOD_UDP_PARIS:
+        p->cksum = get_be16(e->txbuf + 6);
+        break;
+    case HW_METHOD_TCP:
+        p->cksum = 0; /* the 32-bit keyed sequence number is enough */
+        break;
+    }
+}
+
+/* ---- the rate cap -------------------------------------------------------
+ * A generic cell rate algorithm: pace_tat is the theoretical time the next
+ * probe may leave; a probe may leave now when pace_tat <= now + burst
+ * tolerance, and each one sent moves pace_tat on by 1 / max_pps.  So over
+ * any span T at most max_pps * T + PACE_BURST probes leave. */
+
+/* True when a probe asked for now must wait for its turn. */
+static bool
+must_wait(struct hw_engine *e)
+{
+    struct hw_time now;
+
+    if (e->pace_ns == 0)
+        return false;
+    if (e->pq_len > 0)
+        return true; /* first come, first sent */
+    e->tp->now(e->tp_ctx, &now);
+    return e->pace_tat > now.mono_ns + e->pace_tol_ns;
+}
+
+/* Account for one probe leaving now. */
+static void
+pace_sent(struct hw_engine *e)
+{
+    struct hw_time now;
+
+    if (e->pace_ns == 0)
+        return;
+    e->tp->now(e->tp_ctx, &now);
+    e->pace_tat = (e->pace_tat > now.mono_ns ? e->pace_tat : now.mono_ns) + e->pace_ns;
+}
+
+static int
+pace_push(struct hw_engine *e, uint64_t id)
+{
+    if (e->pq_len == e->pq_cap) {
+        size_t ncap = e->pq_cap ? e->pq_cap * 2 : 64;
+        uint64_t *nq = malloc(ncap * sizeof(*nq));
+
+        if (nq == NULL)
+            return -ENOMEM;
+        for (size_t i = 0; i < e->pq_len; i++)
+            nq[i] = e->pq[(e->pq_head + i) % e->pq_cap];
+        free(e->pq);
+        e->pq = nq;
+        e->pq_cap = ncap;
+        e->pq_head = 0;
+    }
+    e->pq[(e->pq_head + e->pq_len) % e->pq_cap] = id;
+    e->pq_len++;
+    return 0;
+}
+
+/* Make sure a timer wakes us when the first waiting probe may leave. */
+static void
+pace_arm(struct hw_engine *e)
+{
+    struct hw__timer_payload tp = {.kind = TIMER_PACE};
+
+    if (e->pace_armed || e->pq_len == 0)
+        return;
+    if (hw__timerq_add(&e->tq, e->pace_tat - e->pace_tol_ns, &tp, &e->pace_timer) == 0)
+        e->pace_armed = true;
+}
+
+/* Hand a built probe to the transport and start its timeout, or (st < 0,
+ * or a failed send) arrange its SEND_ERROR outcome for the next process().
+ * Returns 0, or -ENOMEM when no timer could be had (the caller frees). */
+static int
+transmit(struct hw_engine *e, uint32_t idx, const uint8_t *buf, size_t len, int fd, int st)
+{
+    struct hw__timer_payload tp = {0};
+    struct probe *p = &e->pool[idx];
+    struct hw_tx tx;
+
+    if (st == 0) {
+        memset(&tx, 0, sizeof(tx));
+        tx.family = p->family;
+        tx.buf = buf;
+        tx.len = len;
+        tx.dst = p->spec.dst;
+        tx.ttl = p->spec.ttl;
+        tx.tos = p->spec.tos;
+        st = e->tp->send(e->tp_ctx, fd, &tx);
+        p->sent = tx.sent;
+        pace_sent(e);
+    }
+    if (st < 0) {
+        /* The callback must not fire from inside hw_engine_probe: report
+         * the failure from the next process() through a due timer. */
+        if (p->in_map)
+            hw__probemap_del(&e->map, p->key);
+        p->in_map = false;
+        p->send_status = st;
+        e->ctr.send_errors++;
+        if (p->sent.mono_ns == 0)
+            e->tp->now(e->tp_ctx, &p->sent);
+        tp.kind = TIMER_SEND_ERROR;
+        tp.owner = idx;
+        if (hw__timerq_add(&e->tq, p->sent.mono_ns, &tp, &p->timer) < 0)
+            return -ENOMEM;
+    } else {
+        e->ctr.probes_sent++;
+        tp.kind = TIMER_TIMEOUT;
+        tp.owner = idx;
+        /* Sent but untracked on failure: forgotten, its answer foreign. */
+        if (hw__timerq_add(&e->tq, hw__deadline(p->sent.mono_ns, p->spec.timeout_ns), &tp,
+                           &p->timer) < 0)
+            return -ENOMEM;
+    }
+    return 0;
+}
+
 int
 hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t *id)
 {
-    struct hw__timer_payload tp = {0};
     struct probe *p;
-    struct hw_tx tx;
     uint32_t idx;
     int fi, st, fd = -1;
     size_t len;
@@ -780,14 +1021,20 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
     p->spec = *spec;
     p->family = spec->dst.family;
     p->answered = false;
+    p->unauth = false;
+    p->queued = false;
+    p->pkt = NULL;
     p->in_map = false;
     p->send_status = 0;
+    p->sent = (struct hw_time){0};
     st = next_identity(e, p);
     if (st < 0) {
         slot_free(e, idx);
         return st;
     }
     len = build_probe(e, p, &fd, &st);
+    if (len > 0)
+        record_checksum(e, p, len);
     /* The caller's payload is in the packet now; its buffer is not ours
      * to keep a pointer to. */
     p->spec.payload = NULL;
@@ -802,42 +1049,30 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
             return st;
         }
         p->in_map = true;
-        memset(&tx, 0, sizeof(tx));
-        tx.family = p->family;
-        tx.buf = e->txbuf;
-        tx.len = len;
-        tx.dst = spec->dst;
-        tx.ttl = spec->ttl;
-        tx.tos = spec->tos;
-        st = e->tp->send(e->tp_ctx, fd, &tx);
-        p->sent = tx.sent;
+        if (must_wait(e)) {
+            /* Over the rate cap: keep the packet as built and send it when
+             * its turn comes (its key stays reserved meanwhile). */
+            p->pkt = malloc(len);
+            if (p->pkt == NULL || pace_push(e, probe_id(e, idx)) < 0) {
+                slot_free(e, idx);
+                return -ENOMEM;
+            }
+            memcpy(p->pkt, e->txbuf, len);
+            p->pkt_len = len;
+            p->pkt_fd = fd;
+            p->queued = true;
+            p->state = PROBE_IN_FLIGHT;
+            e->in_flight++;
+            pace_arm(e);
+            if (id != NULL)
+                *id = probe_id(e, idx);
+            return 0;
+        }
     }
+    st = transmit(e, idx, e->txbuf, len, fd, st);
     if (st < 0) {
-        /* The callback must not fire from inside this call: report the
-         * failure from the next process() through a due timer. */
-        if (p->in_map)
-            hw__probemap_del(&e->map, p->key);
-        p->in_map = false;
-        p->send_status = st;
-        e->ctr.send_errors++;
-        if (p->sent.mono_ns == 0)
-            e->tp->now(e->tp_ctx, &p->sent);
-        tp.kind = TIMER_SEND_ERROR;
-        tp.owner = idx;
-        if (hw__timerq_add(&e->tq, p->sent.mono_ns, &tp, &p->timer) < 0) {
-            slot_free(e, idx);
-            return -ENOMEM;
-        }
-    } else {
-        e->ctr.probes_sent++;
-        tp.kind = TIMER_TIMEOUT;
-        tp.owner = idx;
-        if (hw__timerq_add(&e->tq, hw__deadline(p->sent.mono_ns, spec->timeout_ns), &tp,
-                           &p->timer) < 0) {
-            /* Sent but untracked: forget it, its answer will be foreign. */
-            slot_free(e, idx);
-            return -ENOMEM;
-        }
+        slot_free(e, idx);
+        return st;
     }
     p->state = PROBE_IN_FLIGHT;
     e->in_flight++;
@@ -966,6 +1201,57 @@ parse(const struct pfd *pf, const struct hw_rx *rx, struct hw__parsed *pk)
     return pk->kind = HW_PKT_IGNORED;
 }
 
+/* True when the transport checksum an error quotes is the one the probe
+ * was sent with.  This is what keeps an error that quotes only 8 bytes
+ * from being forged blind: the checksum covers the payload's MAC, so a
+ * forger has to guess it on top of the keyed sequence number. */
+static bool
+quote_checksum_ok(struct hw_engine *e, const struct probe *p, const struct hw__parsed *pk)
+{
+    struct hw_addr src;
+
+    switch (p->spec.method) {
+    case HW_METHOD_ICMP:
+        if (p->family == AF_INET)
+            return pk->probe.icmp_checksum == p->cksum;
+        /* A raw socket's quote shows our source address; an error queue's
+         * does not, and then the route's source stands in for it (without
+         * one, the quote cannot be checked and is refused). */
+        if (pk->probe.src.family == AF_INET6)
+            src = pk->probe.src;
+        else if (source_for(e, &p->spec.dst, &src) < 0 || src.family != AF_INET6)
+            return false;
+        return pk->probe.icmp_checksum ==
+               ntohs(hw__icmp6_checksum_of_sum(&src.u.v6, &p->spec.dst.u.v6, p->l4_len,
+                                               p->cksum));
+    case HW_METHOD_UDP:
+    case HW_METHOD_UDP_PARIS:
+        return pk->probe.udp_checksum == p->cksum;
+    case HW_METHOD_TCP:
+        break;
+    }
+    return true;
+}
+
+/* For a probe too small for the cookie: its payload starts with as many
+ * MAC bytes as fit (at most 8); an echo reply must bring them back. */
+static bool
+mac_prefix_ok(const struct probe *p, const uint8_t *payload, size_t len)
+{
+    uint8_t want[8];
+    size_t n = p->spec.payload_size < sizeof(want) ? p->spec.payload_size : sizeof(want);
+    uint8_t diff = 0;
+
+    if (n == 0)
+        return true;
+    if (payload == NULL || len < n)
+        return false;
+    put_be64(want, p->mac);
+    for (size_t i = 0; i < n; i++)
+        diff |= (uint8_t)(want[i] ^ payload[i]);
+    return diff == 0;
+}
+
 /* The live probe an answer refers to, by what it carries. */
 static bool
 lookup(struct hw_engine *e, int family, const struct hw__probe_id *id, uint32_t *idx)
@@ -1045,7 +1331,7 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
     struct hw_probe_result r;
     struct probe *p;
     uint32_t idx;
-    bool short_quote = false;
+    bool short_quote = false, authentic = false, tcp_answer;
 
     kind = parse(pf, rx, &pk);
     if (kind == HW_PKT_MALFORMED || kind == HW_PKT_BAD_CHECKSUM) {
@@ -1057,22 +1343,36 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
         return;
     }
     p = &e->pool[idx];
-    if (!plausible(p, kind, &pk, rx)) {
+    if (p->queued || !plausible(p, kind, &pk, rx)) {
         e->ctr.foreign++;
         return;
     }
     /* An echo reply must carry the probe's cookie; so must an error that
      * quotes enough of the probe.  A quote too short to hold it (RFC 792
-     * routers quote 8 bytes) is matched on the key and destination alone,
-     * and counted. */
-    if (p->cookie && kind != HW_PKT_TCP_SYNACK && kind != HW_PKT_TCP_RST) {
+     * routers quote 8 bytes) is matched on what those 8 bytes hold: the
+     * key (keyed, see identity()), the destination and the transport
+     * checksum (unpredictable through the payload's MAC); it is counted,
+     * and an answer with the cookie may still replace it (see below).
+     * TCP answers are authenticated by the keyed sequence number. */
+    tcp_answer = kind == HW_PKT_TCP_SYNACK || kind == HW_PKT_TCP_RST;
+    if (p->cookie && !tcp_answer) {
         if (kind != HW_PKT_ECHO_REPLY && pk.probe.payload_len < COOKIE_LEN) {
             short_quote = true;
         } else if (!cookie_ok(p, pk.probe.payload, pk.probe.payload_len)) {
             e->ctr.foreign++;
             e->ctr.bad_cookie++;
             return;
+        } else {
+            authentic = true;
         }
+    }
+    if (!tcp_answer && !authentic &&
+        (kind == HW_PKT_ECHO_REPLY ? p->macbytes && !mac_prefix_ok(p, pk.probe.payload,
+                                                                   pk.probe.payload_len)
+                                   : !quote_checksum_ok(e, p, &pk))) {
+        e->ctr.foreign++;
+        e->ctr.bad_cookie++;
+        return;
     }
 
     result_init(e, idx, HW_OUTCOME_REPLY, &r);
@@ -1090,6 +1390,21 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
     memcpy(r.mpls, pk.mpls, pk.n_mpls * sizeof(r.mpls[0]));
 
     if (p->state == PROBE_LINGER) {
+        if (p->answered && p->unauth && authentic) {
+            /* The outcome delivered came from an error nobody had to
+             * authenticate; this answer proves itself, so it wins, and the
+             * error was most likely forged.  Not a duplicate: the caller
+             * revises the probe's outcome (HW_EXTRA_SUPERSEDED). */
+            p->unauth = false;
+            e->ctr.matched++;
+            e->ctr.suspected_forgery++;
+            r.extra = HW_EXTRA_SUPERSEDED;
+            r.replaced = (enum hw_outcome)p->unauth_outcome;
+            r.replaced_responder = p->unauth_from;
+            if (p->spec.on_extra != NULL)
+                p->spec.on_extra(r.arg, &r);
+            return;
+        }
         /* Answered before: a duplicate.  Timed out: a late answer (and
          * any further copy of it is a duplicate). */
         if (p->answered) {
@@ -1105,8 +1420,12 @@ handle_packet(struct hw_engine *e, const struct pfd *pf, const struct hw_rx *rx)
         return;
     }
     e->ctr.matched++;
-    if (short_quote)
+    if (short_quote) {
         e->ctr.short_quotes++;
+        p->unauth = true;
+        p->unauth_outcome = (uint8_t)r.outcome;
+        p->unauth_from = r.responder;
+    }
     hw__timerq_cancel(&e->tq, p->timer);
     /* Take the callback before finish(): it may free the slot, and the
      * callback may grow the pool. */
@@ -1158,6 +1477,43 @@ fire_timeout(struct hw_engine *e, uint32_t idx, enum hw_outcome o)
     cb(r.arg, &r);
 }
 
+/* Send the probes waiting under the rate cap whose turn has come. */
+static void
+pace_run(struct hw_engine *e)
+{
+    while (e->pq_len > 0) {
+        struct hw_time now;
+        struct probe *p;
+        uint32_t idx;
+        uint64_t id = e->pq[e->pq_head];
+
+        e->tp->now(e->tp_ctx, &now);
+        if (e->pace_tat > now.mono_ns + e->pace_tol_ns)
+            break;
+        e->pq_head = (e->pq_head + 1) % e->pq_cap;
+        e->pq_len--;
+        p = probe_by_id(e, id, &idx);
+        if (p == NULL || !p->queued)
+            continue; /* cancelled while it waited */
+        p->queued = false;
+        if (transmit(e, idx, p->pkt, p->pkt_len, p->pkt_fd, 0) < 0) {
+            /* No memory for its timer: its one callback says so now. */
+            struct hw_probe_result r;
+            hw_probe_cb cb = p->spec.cb;
+
+            result_init(e, idx, HW_OUTCOME_SEND_ERROR, &r);
+            r.status = -ENOMEM;
+            e->in_flight--;
+            slot_free(e, idx);
+            cb(r.arg, &r);
+            continue;
+        }
+        free(p->pkt);
+        p->pkt = NULL;
+    }
+    pace_arm(e);
+}
+
 /* Run every timer that is due now and was added before this call began;
  * timers that callbacks add for "now" wait for the next call, so a callback
  * re-arming itself with delay 0 cannot spin us forever. */
@@ -1188,6 +1544,10 @@ run_timers(struct hw_engine *e)
         case TIMER_USER:
             e->user_timers--;
             tp.fn(tp.arg, handle);
+            break;
+        case TIMER_PACE:
+            e->pace_armed = false;
+            pace_run(e);
             break;
         }
     }
@@ -1302,7 +1662,8 @@ hw_engine_cancel(struct hw_engine *e, uint64_t id)
     p = probe_by_id(e, id, &idx);
     if (p == NULL || p->state != PROBE_IN_FLIGHT)
         return HW_EINVAL;
-    hw__timerq_cancel(&e->tq, p->timer);
+    if (!p->queued)
+        hw__timerq_cancel(&e->tq, p->timer);
     result_init(e, idx, HW_OUTCOME_CANCELLED, &r);
     cb = p->spec.cb;
     /* A cancelled probe is forgotten at once: an answer to it is foreign. */
@@ -1390,6 +1751,7 @@ hw_engine_free(struct hw_engine *e)
     free(e->srcs);
     free(e->pfds);
     free(e->pool);
+    free(e->pq);
     free(e->paybuf);
     free(e->txbuf);
     free(e->rxbuf);

@@ -360,10 +360,25 @@ probe_extra(void *arg, const struct hw_probe_result *r)
     size_t idx = TAG_IDX(r->tag);
 
     m->generation++;
-    if (r->extra == HW_EXTRA_LATE)
+    if (r->extra == HW_EXTRA_SUPERSEDED) {
+        struct target *t = &m->t[idx];
+
+        /* An unauthenticated error was counted as a loss; the target's
+         * authenticated reply replaces it.  (The reverse, a forged-looking
+         * "reply" replaced by an error, cannot happen for echo probes: a
+         * short quote is never a reply to them.) */
+        if (r->outcome == HW_OUTCOME_REPLY && r->replaced != HW_OUTCOME_REPLY) {
+            hw_stats_unlost(&t->stats);
+            hw_stats_reply(&t->stats, r->rtt_ns);
+            history_set(m, t, TAG_N(r->tag),
+                        r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX
+                                                     : (int32_t)(r->rtt_ns / 1000));
+        }
+    } else if (r->extra == HW_EXTRA_LATE) {
         hw_stats_late(&m->t[idx].stats);
-    else
+    } else {
         hw_stats_duplicate(&m->t[idx].stats);
+    }
     if (m->cfg.on_result != NULL)
         m->cfg.on_result(m->cfg.arg, idx, r);
 }

@@ -215,6 +215,18 @@ uint16_t hw__icmp6_checksum(const struct in6_addr *src, const struct in6_addr *d
     return fold_checksum(sum_words(sum, msg, len));
 }
 
+uint16_t hw__sum16(const void *data, size_t len)
+{
+    return fold16(sum_words(0, data, len));
+}
+
+uint16_t hw__icmp6_checksum_of_sum(const struct in6_addr *src, const struct in6_addr *dst,
+                                   size_t len, uint16_t msgsum)
+{
+    return fold_checksum(pseudo_sum(src->s6_addr, dst->s6_addr, 16, IPPROTO_ICMPV6, len) +
+                         msgsum);
+}
+
 size_t hw__build_echo(int family, uint8_t *buf, size_t cap, uint16_t ident, uint16_t seq,
                       const uint8_t *payload, size_t plen)
 {
@@ -402,6 +414,7 @@ static bool quoted_echo(const uint8_t *p, size_t len, uint8_t echo_type,
 {
     if (len < HW_ICMP_HDR || p[0] != echo_type)
         return false;
+    probe->icmp_checksum = rd16(p + 2);
     probe->ident = rd16(p + 4);
     probe->seq = rd16(p + 6);
     probe->payload_len = len - HW_ICMP_HDR;

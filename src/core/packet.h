@@ -51,6 +51,7 @@ struct hw__probe_id {
                                 (AF_UNSPEC for an echo reply) */
     uint16_t ident;          /* ICMP echo identifier */
     uint16_t seq;            /* ICMP echo sequence number */
+    uint16_t icmp_checksum;  /* quoted echo request: its checksum, as sent */
     uint16_t sport;          /* UDP/TCP source port of the probe (for a TCP
                                 answer: its destination port) */
     uint16_t dport;          /* UDP/TCP destination port of the probe (for a
@@ -100,6 +101,17 @@ uint16_t hw__inet_checksum(const void *data, size_t len);
  * message, in network byte order ready to store. */
 uint16_t hw__icmp6_checksum(const struct in6_addr *src, const struct in6_addr *dst,
                             const void *msg, size_t len);
+
+/* The one's complement sum of len bytes, folded to 16 bits, neither
+ * complemented nor byte-swapped (host order): what a message contributes
+ * to any checksum that covers it. */
+uint16_t hw__sum16(const void *data, size_t len);
+
+/* The ICMPv6 checksum (network byte order) of a message of len bytes whose
+ * own sum (hw__sum16, checksum field 0) is msgsum, sent from src to dst:
+ * the same as hw__icmp6_checksum without the message bytes at hand. */
+uint16_t hw__icmp6_checksum_of_sum(const struct in6_addr *src, const struct in6_addr *dst,
+                                   size_t len, uint16_t msgsum);
 
 /* Build an echo request into buf: type 8 (family AF_INET) or 128 (AF_INET6),
  * code 0, ident, seq (host order in, network order out), then plen payload

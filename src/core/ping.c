@@ -559,11 +559,22 @@ static void
 probe_extra(void *arg, const struct hw_probe_result *r)
 {
     struct target *t = arg;
+    size_t k = (size_t)r->tag;
 
-    if (r->extra == HW_EXTRA_LATE)
+    if (r->extra == HW_EXTRA_SUPERSEDED) {
+        /* The target's authenticated reply outranks the unauthenticated
+         * error counted as a loss before: it was most likely forged. */
+        if (r->outcome == HW_OUTCOME_REPLY && r->replaced != HW_OUTCOME_REPLY) {
+            hw_stats_unlost(&t->stats);
+            hw_stats_reply(&t->stats, r->rtt_ns);
+            if (k < (size_t)t->p->o->count)
+                t->rtt[k] = r->rtt_ns < 0 ? 0 : r->rtt_ns;
+        }
+    } else if (r->extra == HW_EXTRA_LATE) {
         hw_stats_late(&t->stats);
-    else
+    } else {
         hw_stats_duplicate(&t->stats);
+    }
 }
 
 static void

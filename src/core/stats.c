@@ -68,6 +68,12 @@ void hw_stats_lost(struct hw_stats *s)
     s->lost++;
 }
 
+void hw_stats_unlost(struct hw_stats *s)
+{
+    if (s->lost > 0)
+        s->lost--;
+}
+
 void hw_stats_late(struct hw_stats *s)
 {
     s->late++;

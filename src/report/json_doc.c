@@ -433,8 +433,8 @@ report_json_settings(struct json *j, const struct report_run *r)
     json_object_end(j);
 }
 
-static void
-packets(struct json *j, const struct hw_engine_counters *c)
+void
+report_json_packets(struct json *j, const struct hw_engine_counters *c)
 {
     json_object_begin(j);
     json_key(j, "sent");
@@ -453,6 +453,10 @@ packets(struct json *j, const struct hw_engine_counters *c)
     json_uint(j, c->foreign);
     json_key(j, "malformed");
     json_uint(j, c->malformed);
+    json_key(j, "short_quotes");
+    json_uint(j, c->short_quotes);
+    json_key(j, "suspected_forgery");
+    json_uint(j, c->suspected_forgery);
     json_object_end(j);
 }
 
@@ -489,7 +493,7 @@ report_json(FILE *f, const struct report_run *r)
     json_array_end(&j);
     json_key(&j, "packets");
     if (r->counters != NULL)
-        packets(&j, r->counters);
+        report_json_packets(&j, r->counters);
     else
         json_null(&j);
     json_object_end(&j);

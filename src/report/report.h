@@ -192,6 +192,10 @@ void report_json_route_event_members(struct json *j, int family,
 void report_json_target_members(struct json *j, const struct report_run *r,
                                 const struct report_target *t, bool hops);
 
+/* The "packets" object: the engine's counters (sent, received, matched,
+ * ..., short_quotes, suspected_forgery). */
+void report_json_packets(struct json *j, const struct hw_engine_counters *c);
+
 /* ---- the JSON-lines stream (--jsonl, --log) -------------------------------
  * One JSON object per line, each line formatted in memory and written with
  * one write(2), so a reader (or a log shipper) never sees half a record, even

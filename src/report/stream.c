@@ -226,6 +226,20 @@ report_stream_probe(struct report_stream *s, const struct report_target *t, int 
         json_key(&j, "error");
         json_string(&j, hw_strerror(p->status));
     }
+    if (p->extra == HW_EXTRA_SUPERSEDED) {
+        /* This record revises the probe's earlier one: that answer quoted
+         * too little to be authenticated and this one proves itself, so
+         * the earlier was most likely forged. */
+        json_key(&j, "replaces");
+        json_object_begin(&j);
+        json_key(&j, "outcome");
+        json_string(&j, hw_outcome_name(p->replaced));
+        json_key(&j, "responder");
+        json_string(&j, p->replaced_responder.family != AF_UNSPEC
+                            ? hw_addr_format(&p->replaced_responder, addr, sizeof(addr))
+                            : NULL);
+        json_object_end(&j);
+    }
     return end(s, &j);
 }
 
@@ -268,5 +282,9 @@ report_stream_summary(struct report_stream *s, const struct report_run *r, bool 
         json_object_end(&j);
     }
     json_array_end(&j);
+    if (r->counters != NULL) {
+        json_key(&j, "packets");
+        report_json_packets(&j, r->counters);
+    }
     return end(s, &j);
 }

@@ -1,6 +1,6 @@
 /* labtool.c - helper programs for hopwatch's network lab (tests/lab/lab.sh): a TUN-based
  * delay element that routers send their forwarded traffic through (this kernel has no netem),
- * and a TCP listener for the target.  Lab use only; see tests/lab/README. */
+ * a TCP listener for the target, and a blind ICMP error forger (forgery.test).  Lab use only; see tests/lab/README. */
 
 #include <arpa/inet.h>
 #include <errno.h>
@@ -30,6 +30,10 @@
 #define LT_EXIT_USAGE 2
 #define LT_EXIT_FAIL 1
 
+/* Limits of forge: guesses, rate and run time. */
+#define LT_FORGE_MAX_COUNT 100000000UL
+#define LT_FORGE_MAX_RATE 1000000UL
+#define LT_FORGE_MAX_SECONDS 600UL
 /* Limits of the arguments: delays up to a minute, a few dozen prefixes and ports. */
 #define LT_MAX_MS 60000
 #define LT_MAX_PREFIXES 64
@@ -66,6 +70,22 @@ static const char lt_usage_text[] =
     "  labtool tcp-listen [--backlog N] PORT [PORT...]\n"
     "      Listen on every PORT on 0.0.0.0 and [::] (two sockets), accept connections and\n"
     "      close them at once, until SIGTERM, SIGINT or SIGHUP.\n"
+    "\n"
+    "  labtool peek-ident --from ADDRESS [--seconds S]\n"
+    "      Read ICMP echo requests from ADDRESS (IPv4) on a raw socket until one comes\n"
+    "      (at most S seconds, default 10) and print its identifier in decimal.  Run it in\n"
+    "      the target's namespace: it gives a forger test the identifier, which the\n"
+    "      threat model grants the attacker.\n"
+    "\n"
+    "  labtool forge --to CLIENT --target TARGET --ident N [--count N] [--rate PPS]\n"
+    "                [--seconds S] [--type unreach|ttl]\n"
+    "      A blind off-path forger: send ICMP errors (destination unreachable code 1,\n"
+    "      or time exceeded) to CLIENT (IPv4), each quoting an echo request from CLIENT\n"
+    "      to TARGET with identifier N and only its first 8 bytes (RFC 792), with a\n"
+    "      random sequence number and a random checksum: a guess.  It never reads a\n"
+    "      packet.  Stops after --count guesses (default 1000000), --seconds (default 50)\n"
+    "      or a signal, sending at most --rate per second (default 25000); prints\n"
+    "      \"forge: guesses sent N\" on stdout at the end.\n"
     "\n"
     "  labtool -h | --help | COMMAND -h\n"
     "      This text.\n";
@@ -793,6 +813,210 @@ out:
     return rc;
 }
 
+/* The Internet checksum (RFC 1071) of len bytes, ready to store (network order). */
+static uint16_t inet_sum(const uint8_t *p, size_t len) {
+    uint32_t sum = 0;
+
+    for (; len >= 2; p += 2, len -= 2)
+        sum += (uint32_t)(p[0] << 8 | p[1]);
+    if (len == 1)
+        sum += (uint32_t)p[0] << 8;
+    while (sum >> 16)
+        sum = (sum & 0xffff) + (sum >> 16);
+    return htons((uint16_t)~sum);
+}
+
+static int parse_ip4(const char *s, struct in_addr *a) {
+    return inet_pton(AF_INET, s, a) == 1 ? 0 : -1;
+}
+
+static int cmd_peek_ident(int argc, char **argv) {
+    struct in_addr from = {0};
+    unsigned long secs = 10;
+    bool have_from = false;
+    uint8_t buf[2048];
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (i + 1 >= argc)
+            return usage_error("option needs a value", argv[i]);
+        if (strcmp(argv[i], "--from") == 0) {
+            if (parse_ip4(argv[++i], &from) < 0)
+                return usage_error("not an IPv4 address", argv[i]);
+            have_from = true;
+        } else if (strcmp(argv[i], "--seconds") == 0) {
+            if (parse_uint(argv[++i], 1, 600, &secs) < 0)
+                return usage_error("--seconds: expected 1 to 600", argv[i]);
+        } else {
+            return usage_error("unknown option", argv[i]);
+        }
+    }
+    if (!have_from)
+        return usage_error("--from is required", NULL);
+    int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+    if (fd < 0) {
+        lt_warn("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)", strerror(errno));
+        return LT_EXIT_FAIL;
+    }
+    int64_t end = now_ns() + (int64_t)secs * LT_NS_PER_SEC;
+    for (int64_t left; (left = end - now_ns()) > 0;) {
+        struct pollfd pf = {.fd = fd, .events = POLLIN};
+        int n = poll(&pf, 1, (int)(left / 1000000 + 1));
+
+        if (n <= 0)
+            continue;
+        ssize_t len = recv(fd, buf, sizeof buf, 0);
+        if (len < 20)
+            continue;
+        size_t ihl = (size_t)(buf[0] & 0x0f) * 4;
+        if (ihl < 20 || (size_t)len < ihl + 8 || memcmp(buf + 12, &from, 4) != 0 ||
+            buf[ihl] != 8)
+            continue;
+        printf("%u\n", (unsigned)(buf[ihl + 4] << 8 | buf[ihl + 5]));
+        close(fd);
+        return 0;
+    }
+    close(fd);
+    lt_warn("no echo request came", NULL);
+    return LT_EXIT_FAIL;
+}
+
+static int cmd_forge(int argc, char **argv) {
+    struct in_addr to = {0}, target = {0};
+    unsigned long count = 1000000, rate = 25000, secs = 50, ident = 0;
+    bool have_to = false, have_target = false, have_ident = false, ttl = false;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            usage(stdout);
+            return 0;
+        }
+        if (i + 1 >= argc)
+            return usage_error("option needs a value", argv[i]);
+        const char *o = argv[i], *v = argv[++i];
+        if (strcmp(o, "--to") == 0) {
+            if (parse_ip4(v, &to) < 0)
+                return usage_error("--to: not an IPv4 address", v);
+            have_to = true;
+        } else if (strcmp(o, "--target") == 0) {
+            if (parse_ip4(v, &target) < 0)
+                return usage_error("--target: not an IPv4 address", v);
+            have_target = true;
+        } else if (strcmp(o, "--ident") == 0) {
+            if (parse_uint(v, 0, 65535, &ident) < 0)
+                return usage_error("--ident: expected 0 to 65535", v);
+            have_ident = true;
+        } else if (strcmp(o, "--count") == 0) {
+            if (parse_uint(v, 1, LT_FORGE_MAX_COUNT, &count) < 0)
+                return usage_error("--count: out of range", v);
+        } else if (strcmp(o, "--rate") == 0) {
+            if (parse_uint(v, 1, LT_FORGE_MAX_RATE, &rate) < 0)
+                return usage_error("--rate: out of range", v);
+        } else if (strcmp(o, "--seconds") == 0) {
+            if (parse_uint(v, 1, LT_FORGE_MAX_SECONDS, &secs) < 0)
+                return usage_error("--seconds: out of range", v);
+        } else if (strcmp(o, "--type") == 0) {
+            if (strcmp(v, "ttl") != 0 && strcmp(v, "unreach") != 0)
+                return usage_error("--type: expected unreach or ttl", v);
+            ttl = strcmp(v, "ttl") == 0;
+        } else {
+            return usage_error("unknown option", o);
+        }
+    }
+    if (!have_to || !have_target || !have_ident)
+        return usage_error("--to, --target and --ident are required", NULL);
+
+    int sfd = signal_fd(false);
+    if (sfd < 0) {
+        lt_warn("signalfd", strerror(-sfd));
+        return LT_EXIT_FAIL;
+    }
+    int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_ICMP);
+    if (fd < 0) {
+        lt_warn("socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)", strerror(errno));
+        return LT_EXIT_FAIL;
+    }
+    struct sockaddr_in sa = {.sin_family = AF_INET, .sin_addr = to};
+    uint64_t rng = 0;
+    if (getrandom(&rng, sizeof rng, 0) != (ssize_t)sizeof rng)
+        rng = (uint64_t)now_ns();
+    rng |= 1;
+
+    /* The error: 8 bytes of ICMP header, the quoted IPv4 header (20) and the first 8
+     * bytes of the quoted echo request, as an RFC 792 router sends it.  The quoted
+     * datagram claims the default 56-byte payload. */
+    uint8_t msg[8 + 20 + 8];
+    memset(msg, 0, sizeof msg);
+    msg[0] = ttl ? 11 : 3;
+    msg[1] = ttl ? 0 : 1;
+    uint8_t *ip = msg + 8, *q = msg + 28;
+    ip[0] = 0x45;
+    ip[2] = 0;
+    ip[3] = 20 + 8 + 56;
+    ip[8] = 1;
+    ip[9] = IPPROTO_ICMP;
+    memcpy(ip + 12, &to, 4);
+    memcpy(ip + 16, &target, 4);
+    q[0] = 8;
+    q[4] = (uint8_t)(ident >> 8);
+    q[5] = (uint8_t)ident;
+
+    int64_t start = now_ns(), end = start + (int64_t)secs * LT_NS_PER_SEC;
+    unsigned long sent = 0, failed = 0;
+    int rc = 0;
+    while (sent < count) {
+        int64_t now = now_ns();
+        if (now >= end)
+            break;
+        /* Pace: guess number k is due at start + k / rate. */
+        int64_t due = start + (int64_t)((double)sent * LT_NS_PER_SEC / (double)rate);
+        if (due > now) {
+            struct timespec ts = {.tv_sec = 0, .tv_nsec = (long)(due - now)};
+            if (due - now >= LT_NS_PER_SEC)
+                ts = (struct timespec){.tv_sec = 1, .tv_nsec = 0};
+            nanosleep(&ts, NULL);
+            bool usr1 = false;
+            if (signal_read(sfd, &usr1))
+                break;
+            continue;
+        }
+        /* A guess: random sequence number and checksum (xorshift64). */
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        q[2] = (uint8_t)(rng >> 8);
+        q[3] = (uint8_t)rng;
+        q[6] = (uint8_t)(rng >> 24);
+        q[7] = (uint8_t)(rng >> 16);
+        ip[4] = (uint8_t)(rng >> 40);
+        ip[5] = (uint8_t)(rng >> 32);
+        ip[10] = ip[11] = 0;
+        uint16_t c = inet_sum(ip, 20);
+        memcpy(ip + 10, &c, 2);
+        msg[2] = msg[3] = 0;
+        c = inet_sum(msg, sizeof msg);
+        memcpy(msg + 2, &c, 2);
+        if (sendto(fd, msg, sizeof msg, 0, (struct sockaddr *)&sa, sizeof sa) < 0) {
+            if (errno != ENOBUFS && errno != EAGAIN) {
+                lt_warn("sendto", strerror(errno));
+                rc = LT_EXIT_FAIL;
+                break;
+            }
+            failed++;
+            continue;
+        }
+        sent++;
+    }
+    printf("forge: guesses sent %lu in %.1f s (%lu sends refused by the kernel)\n", sent,
+           (double)(now_ns() - start) / LT_NS_PER_SEC, failed);
+    close(fd);
+    close(sfd);
+    return rc;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2)
         return usage_error("missing command", NULL);
@@ -807,5 +1031,9 @@ int main(int argc, char **argv) {
         return cmd_delay(argc - 1, argv + 1);
     if (strcmp(argv[1], "tcp-listen") == 0)
         return cmd_tcp_listen(argc - 1, argv + 1);
+    if (strcmp(argv[1], "peek-ident") == 0)
+        return cmd_peek_ident(argc - 1, argv + 1);
+    if (strcmp(argv[1], "forge") == 0)
+        return cmd_forge(argc - 1, argv + 1);
     return usage_error("unknown command", argv[1]);
 }

@@ -160,6 +160,14 @@ fk_send(void *ctx, int fd, struct hw_tx *tx)
     s->ttl = tx->ttl;
     s->tos = tx->tos;
     s->sent = tx->sent;
+    if (tx->family == AF_INET6 && (s->kind == HW_SOCK_ICMP_RAW || s->kind == HW_SOCK_ICMP_DGRAM) &&
+        s->len >= 8 && tx->dst.family == AF_INET6) {
+        /* As the kernel does for ICMPv6 sockets: the checksum over the
+         * pseudo-header with the source address it picks (ours). */
+        uint16_t c = hw__icmp6_checksum(&n->self6.u.v6, &tx->dst.u.v6, tx->buf, tx->len);
+
+        memcpy(s->buf + 2, &c, 2);
+    }
     if (n->route_on)
         route_answer(n, n->nsent - 1);
     return 0;

@@ -45,6 +45,12 @@ rec_extra(void *arg, const struct hw_probe_result *r)
     rc->last_extra = r->extra;
 }
 
+static uint16_t
+be16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] << 8 | p[1]);
+}
+
 struct fx {
     struct fakenet net;
     struct hw_engine *e;
@@ -355,7 +361,10 @@ test_engine_ipv6_reply_and_error(void **state)
 }
 
 /* 70,000 probes, each answered: the 16-bit sequence wraps (one identifier
- * only) and every answer still lands on its own probe. */
+ * only) and every answer still lands on its own probe.  The sequence is a
+ * keyed permutation of the probe counter: each result carries the number
+ * its probe was sent with, every value is used once in the first 65536,
+ * and the next window repeats the same order. */
 static void
 test_engine_sequence_wrap(void **state)
 {
@@ -365,9 +374,12 @@ test_engine_sequence_wrap(void **state)
     struct hw_engine_counters c;
     struct hw_addr dst = fakenet_addr("198.18.9.2");
     struct rec rc = {0};
+    static uint16_t seqs[65536];
+    static uint8_t seen[65536];
     int st;
 
     (void)state;
+    memset(seen, 0, sizeof(seen));
     fakenet_init(&net);
     fakenet_engine_config(&net, &cfg);
     cfg.idents = 1;
@@ -384,7 +396,14 @@ test_engine_sequence_wrap(void **state)
         fakenet_pump(&net, e);
         assert_int_equal(rc.calls, (int)i + 1);
         assert_int_equal(rc.last.tag, i);
-        assert_int_equal(rc.last.seq, (uint16_t)i);
+        assert_int_equal(rc.last.seq, be16(net.sent[net.nsent - 1].buf + 6));
+        if (i < 65536) {
+            assert_int_equal(seen[rc.last.seq], 0);
+            seen[rc.last.seq] = 1;
+            seqs[i] = rc.last.seq;
+        } else {
+            assert_int_equal(rc.last.seq, seqs[i - 65536]);
+        }
         net.nsent = 0; /* keep the fake's record small */
     }
     hw_engine_counters(e, &c);
@@ -427,11 +446,11 @@ test_engine_stale_answer_after_wrap_rejected(void **state)
         fakenet_pump(&net, e);
         net.nsent = 0;
     }
-    /* The next probe takes sequence 5 again. */
+    /* The next probe takes the sequence of probe 5 again. */
     probe_to(e, "198.18.9.2", &probe, 0);
     assert_int_equal(net.nsent, 1);
-    assert_int_equal(net.sent[0].buf[6], 0);
-    assert_int_equal(net.sent[0].buf[7], 5);
+    assert_int_equal(net.sent[0].buf[6], old.buf[6]);
+    assert_int_equal(net.sent[0].buf[7], old.buf[7]);
     assert_memory_equal(net.sent[0].buf + 4, old.buf + 4, 4); /* same ident and seq */
     struct fake_sent fresh = net.sent[0];
     /* A stale copy of the old answer arrives: not ours any more. */
@@ -803,12 +822,6 @@ engine_with(struct fakenet *net, enum hw_privilege priv)
     return e;
 }
 
-static uint16_t
-be16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] << 8 | p[1]);
-}
-
 static void
 test_engine_dgram_echo_and_error_queue(void **state)
 {
@@ -892,11 +905,16 @@ test_engine_udp_classic_ports_and_outcomes(void **state)
         assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
         assert_int_equal(f->net.sent[i].kind, HW_SOCK_UDP_RAW);
     }
-    /* Destination ports walk up from 33434; the source port stays put. */
-    assert_int_equal(be16(f->net.sent[0].buf + 2), 33434);
-    assert_int_equal(be16(f->net.sent[1].buf + 2), 33435);
-    assert_int_equal(be16(f->net.sent[3].buf + 2), 33437);
-    assert_int_equal(be16(f->net.sent[1].buf), be16(f->net.sent[0].buf));
+    /* Destination ports lie in 33434 .. 33434 + 1023, source ports in a
+     * block of 64; each probe has its own pair, in keyed order. */
+    for (int i = 0; i < 4; i++) {
+        assert_in_range(be16(f->net.sent[i].buf + 2), 33434, 33434 + 1023);
+        assert_true(abs(be16(f->net.sent[i].buf) - be16(f->net.sent[0].buf)) <= 63);
+        for (int k = 0; k < i; k++)
+            assert_memory_not_equal(f->net.sent[i].buf, f->net.sent[k].buf, 4);
+    }
+    assert_false(be16(f->net.sent[0].buf + 2) == 33434 &&
+                 be16(f->net.sent[1].buf + 2) == 33435);
     fakenet_icmp_error(&f->net, 0, &router, 11, 0, 8, 1 * MS);  /* a router on the way */
     fakenet_icmp_error(&f->net, 1, &dst, 3, 3, 64, 2 * MS);     /* port unreachable: reached */
     fakenet_icmp_error(&f->net, 2, &router, 3, 3, 64, 2 * MS);  /* from a router: unreachable */
@@ -1037,6 +1055,347 @@ test_engine_udp_quote_cookie_checked(void **state)
     hw_engine_release(f->e, &r[1]);
 }
 
+/* ---- blind forgery through short quotes (issue 10, item 1) ------------ */
+
+/* Sequence numbers follow a keyed permutation of the probe counter: not
+ * counter order, different under another key, and unique over 65536
+ * consecutive probes (checked in test_engine_sequence_wrap). */
+static void
+test_engine_sequence_keyed_unpredictable(void **state)
+{
+    struct fakenet net;
+    struct hw_engine_config cfg;
+    struct hw_engine *e;
+    struct rec rc = {0};
+    uint16_t a[64], b[64];
+    uint8_t key[16];
+    int st, in_order = 0, same = 0;
+
+    (void)state;
+    for (int run = 0; run < 2; run++) {
+        fakenet_init(&net);
+        fakenet_engine_config(&net, &cfg);
+        cfg.idents = 1;
+        if (run == 1) {
+            memcpy(key, cfg.key, sizeof(key));
+            key[0] ^= 1;
+            cfg.key = key;
+        }
+        e = hw_engine_new(&cfg, &st);
+        assert_non_null(e);
+        for (int i = 0; i < 64; i++) {
+            probe_to(e, "198.18.9.2", &rc, 0);
+            (run == 0 ? a : b)[i] = be16(net.sent[i].buf + 6);
+        }
+        hw_engine_free(e);
+        fakenet_fini(&net);
+    }
+    for (int i = 0; i < 64; i++) {
+        in_order += i > 0 && a[i] == (uint16_t)(a[i - 1] + 1);
+        same += a[i] == b[i];
+    }
+    /* A random permutation puts a successor next 64 / 65536 times on
+     * average, and agrees with another one as rarely. */
+    assert_true(in_order <= 2);
+    assert_true(same <= 2);
+    assert_false(a[0] == 0 && a[1] == 1);
+}
+
+/* Rewrite the quoted transport checksum of the error queued last (an
+ * IPv4 raw-socket error: outer IP, ICMP, quoted IP, quoted L4). */
+static void
+poke_quoted_checksum4(struct fakenet *net, size_t at, uint16_t v)
+{
+    struct fake_pkt *q = fakenet_last(net);
+
+    q->buf[20 + 8 + 20 + at] = (uint8_t)(v >> 8);
+    q->buf[20 + 8 + 20 + at + 1] = (uint8_t)v;
+    fix_icmp4_checksum(q);
+}
+
+/* A forger who never sees the probe but guessed its identifier and
+ * sequence number still has to guess the checksum the 8 quoted bytes
+ * carry: a wrong guess is dropped (foreign, bad cookie), the genuine
+ * 8-byte quote still matches. */
+static void
+test_engine_forged_short_quote_dropped(void **state)
+{
+    struct fx *f = *state;
+    struct hw_engine_counters c;
+    struct rec rc = {0};
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+    uint16_t sum;
+
+    send_one(f, "198.18.9.2", &rc, 0);
+    sum = be16(f->net.sent[0].buf + 2);
+    fakenet_icmp_error(&f->net, 0, &router, 3, 1, 8, 1 * MS);
+    poke_quoted_checksum4(&f->net, 2, (uint16_t)(sum + 1));
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 8, 1 * MS);
+    poke_quoted_checksum4(&f->net, 2, (uint16_t)~sum);
+    fakenet_advance(&f->net, 1 * MS);
+    fakenet_pump(&f->net, f->e);
+    assert_int_equal(rc.calls, 0);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.foreign, 2);
+    assert_int_equal(c.bad_cookie, 2);
+    assert_int_equal(c.matched, 0);
+
+    /* The real router's 8-byte quote. */
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 8, 1 * MS);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(rc.calls, 1);
+    assert_int_equal(rc.last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.short_quotes, 1);
+}
+
+/* The same for classic UDP: the quoted UDP checksum must be the one sent. */
+static void
+test_engine_forged_short_quote_udp_dropped(void **state)
+{
+    struct fx *f = *state;
+    struct hw_engine_counters c;
+    struct rec rc = {0};
+    struct hw_probe_spec sp;
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+
+    spec_init(&sp, "198.18.9.2", &rc);
+    sp.method = HW_METHOD_UDP;
+    assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 8, 1 * MS);
+    poke_quoted_checksum4(&f->net, 6, (uint16_t)(be16(f->net.sent[0].buf + 6) ^ 0x0100));
+    fakenet_advance(&f->net, 1 * MS);
+    fakenet_pump(&f->net, f->e);
+    assert_int_equal(rc.calls, 0);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.bad_cookie, 1);
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 8, 1 * MS);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(rc.calls, 1);
+    assert_int_equal(rc.last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+}
+
+/* IPv6 (raw: the quote shows the source; datagram: the error queue does
+ * not, and the route's source stands in): genuine 8-byte quotes match,
+ * a wrong checksum does not. */
+static void
+test_engine_short_quote_ipv6_checksum(void **state)
+{
+    struct fakenet net;
+    struct hw_engine *e;
+    struct hw_engine_counters c;
+    struct rec a = {0}, b = {0};
+    struct hw_addr router6 = fakenet_addr("2001:2:0:1::2");
+
+    (void)state;
+    for (int mode = 0; mode < 2; mode++) {
+        fakenet_init(&net);
+        e = engine_with(&net, mode == 0 ? HW_PRIV_RAW : HW_PRIV_DGRAM);
+        memset(&a, 0, sizeof(a));
+        memset(&b, 0, sizeof(b));
+        probe_to(e, "2001:2:0:9::2", &a, 1);
+        probe_to(e, "2001:2:0:9::2", &b, 2);
+        fakenet_icmp_error(&net, 0, &router6, 3, 0, 8, 1 * MS);
+        fakenet_icmp_error(&net, 1, &router6, 3, 0, 8, 1 * MS);
+        /* Forge the second: flip its quoted checksum. */
+        fakenet_last(&net)->buf[(mode == 0 ? 8 + 40 : 0) + 2] ^= 0x40;
+        fakenet_step(&net, e, 10 * S);
+        assert_int_equal(a.calls, 1);
+        assert_int_equal(a.last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+        assert_int_equal(b.calls, 0);
+        hw_engine_counters(e, &c);
+        assert_int_equal(c.bad_cookie, 1);
+        hw_engine_free(e);
+        fakenet_fini(&net);
+    }
+}
+
+/* An answer with the cookie outranks one without: a genuine echo reply
+ * after an unauthenticated (short-quote) error for the same probe
+ * replaces it through on_extra (HW_EXTRA_SUPERSEDED, once) and counts as
+ * suspected forgery; a further copy is a duplicate. */
+static void
+test_engine_genuine_reply_supersedes_short_quote_error(void **state)
+{
+    struct fx *f = *state;
+    struct hw_engine_counters c;
+    struct rec rc = {0};
+    struct hw_addr dst = fakenet_addr("198.18.9.2");
+    struct hw_addr forger = fakenet_addr("198.18.1.66");
+    struct hw_probe_result got;
+
+    send_one(f, "198.18.9.2", &rc, 0);
+    /* An on-path forger saw the probe and quotes its 8 bytes exactly. */
+    fakenet_icmp_error(&f->net, 0, &forger, 3, 1, 8, 1 * MS);
+    fakenet_echo_reply(&f->net, 0, &dst, 3 * MS);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(rc.calls, 1);
+    assert_int_equal(rc.last.outcome, HW_OUTCOME_UNREACHABLE);
+    got = rc.last;
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(rc.calls, 1);
+    assert_int_equal(rc.extras, 1);
+    assert_int_equal(rc.last_extra, HW_EXTRA_SUPERSEDED);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.suspected_forgery, 1);
+    assert_int_equal(c.matched, 2);
+    assert_int_equal(c.duplicates, 0);
+    (void)got;
+
+    fakenet_echo_reply(&f->net, 0, &dst, 1 * MS);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(rc.extras, 2);
+    assert_int_equal(rc.last_extra, HW_EXTRA_DUPLICATE);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.suspected_forgery, 1);
+}
+
+/* What the superseding result says: the new outcome, and what it replaces. */
+static struct hw_probe_result sup_seen;
+
+static void
+sup_extra(void *arg, const struct hw_probe_result *r)
+{
+    (void)arg;
+    sup_seen = *r;
+}
+
+static void
+test_engine_superseded_result_names_what_it_replaces(void **state)
+{
+    struct fx *f = *state;
+    struct rec rc = {0};
+    struct hw_probe_spec sp;
+    struct hw_addr dst = fakenet_addr("198.18.9.2");
+    struct hw_addr forger = fakenet_addr("198.18.1.66");
+
+    memset(&sup_seen, 0, sizeof(sup_seen));
+    spec_init(&sp, "198.18.9.2", &rc);
+    sp.on_extra = sup_extra;
+    assert_int_equal(hw_engine_probe(f->e, &sp, NULL), 0);
+    fakenet_icmp_error(&f->net, 0, &forger, 11, 0, 8, 1 * MS);
+    fakenet_echo_reply(&f->net, 0, &dst, 4 * MS);
+    fakenet_step(&f->net, f->e, 10 * S);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(sup_seen.extra, HW_EXTRA_SUPERSEDED);
+    assert_int_equal(sup_seen.outcome, HW_OUTCOME_REPLY);
+    assert_int_equal(sup_seen.rtt_ns, 4 * MS);
+    assert_true(hw_addr_equal(&sup_seen.responder, &dst));
+    assert_int_equal(sup_seen.replaced, HW_OUTCOME_TIME_EXCEEDED);
+    assert_true(hw_addr_equal(&sup_seen.replaced_responder, &forger));
+}
+
+/* An error that quoted the cookie is authenticated: a reply after it is a
+ * duplicate, not a correction. */
+static void
+test_engine_full_quote_error_not_superseded(void **state)
+{
+    struct fx *f = *state;
+    struct hw_engine_counters c;
+    struct rec rc = {0};
+    struct hw_addr dst = fakenet_addr("198.18.9.2");
+    struct hw_addr router = fakenet_addr("198.18.1.2");
+
+    send_one(f, "198.18.9.2", &rc, 0);
+    fakenet_icmp_error(&f->net, 0, &router, 11, 0, 64, 1 * MS);
+    fakenet_echo_reply(&f->net, 0, &dst, 3 * MS);
+    fakenet_step(&f->net, f->e, 10 * S);
+    fakenet_step(&f->net, f->e, 10 * S);
+    assert_int_equal(rc.calls, 1);
+    assert_int_equal(rc.last.outcome, HW_OUTCOME_TIME_EXCEEDED);
+    assert_int_equal(rc.last_extra, HW_EXTRA_DUPLICATE);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.suspected_forgery, 0);
+}
+
+/* ---- the rate cap (issue 10, item 11) --------------------------------- */
+
+/* With max_pps 10: 20 probes may leave back to back, the rest one every
+ * 100 ms, in the order asked for; each waiting probe's timeout counts from
+ * when it leaves; a waiting probe can be cancelled and is never sent. */
+static void
+test_engine_rate_cap_paces_sends(void **state)
+{
+    struct fakenet net;
+    struct hw_engine_config cfg;
+    struct hw_engine *e;
+    struct rec rc[25];
+    uint64_t ids[25];
+    int64_t t0;
+    int st;
+
+    (void)state;
+    memset(rc, 0, sizeof(rc));
+    fakenet_init(&net);
+    fakenet_engine_config(&net, &cfg);
+    cfg.max_pps = 10;
+    e = hw_engine_new(&cfg, &st);
+    assert_non_null(e);
+    t0 = net.mono_ns;
+    for (int i = 0; i < 25; i++) {
+        struct hw_probe_spec sp;
+
+        spec_init(&sp, "198.18.9.2", &rc[i]);
+        sp.tag = (uint64_t)i;
+        assert_int_equal(hw_engine_probe(e, &sp, &ids[i]), 0);
+    }
+    assert_int_equal(net.nsent, 20);
+    assert_int_equal(hw_engine_cancel(e, ids[23]), 0);
+    assert_int_equal(rc[23].calls, 1);
+    assert_int_equal(rc[23].last.outcome, HW_OUTCOME_CANCELLED);
+    for (int i = 0; i < 100 && net.nsent < 24; i++)
+        fakenet_step(&net, e, 10 * S);
+    assert_int_equal(net.nsent, 24);
+    for (size_t i = 20; i < 24; i++)
+        assert_int_equal(net.sent[i].sent.mono_ns - t0, (int64_t)(i - 19) * 100 * MS);
+    /* Sent in order: probe 24 went out last, after 20, 21, 22. */
+    assert_int_equal(net.sent[23].sent.mono_ns - t0, 400 * MS);
+    while (fakenet_step(&net, e, 10 * S))
+        ;
+    for (int i = 0; i < 25; i++)
+        assert_int_equal(rc[i].calls, 1);
+    assert_int_equal(rc[24].last.outcome, HW_OUTCOME_TIMEOUT);
+    assert_int_equal(rc[24].last.sent.mono_ns - t0, 400 * MS);
+    hw_engine_free(e);
+    fakenet_fini(&net);
+}
+
+/* Over any second at most max_pps + 20 probes leave, however they are
+ * asked for (a trace asks for a whole round at once). */
+static void
+test_engine_rate_cap_bounds_any_second(void **state)
+{
+    struct fakenet net;
+    struct hw_engine_config cfg;
+    struct hw_engine *e;
+    struct rec rc = {0};
+    int st;
+
+    (void)state;
+    fakenet_init(&net);
+    fakenet_engine_config(&net, &cfg);
+    cfg.max_pps = 1000;
+    e = hw_engine_new(&cfg, &st);
+    assert_non_null(e);
+    for (int round = 0; round < 5; round++) {
+        for (int i = 0; i < 1500; i++)
+            probe_to(e, "198.18.9.2", &rc, 0);
+        fakenet_advance(&net, 300 * MS);
+        fakenet_pump(&net, e);
+    }
+    for (int i = 0; i < 100000 && fakenet_step(&net, e, 10 * S); i++)
+        ;
+    assert_int_equal(net.nsent, 7500);
+    assert_int_equal(rc.calls, 7500);
+    for (size_t i = 0, j = 0; i < net.nsent; i++) {
+        while (net.sent[i].sent.mono_ns - net.sent[j].sent.mono_ns >= S)
+            j++;
+        assert_true(i - j + 1 <= 1000 + 20);
+    }
+    hw_engine_free(e);
+    fakenet_fini(&net);
+}
+
 int
 main(void)
 {
@@ -1080,6 +1439,19 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_engine_tcp_synack_rst_and_forgery, setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_udp_quote_cookie_checked, setup, teardown),
+        cmocka_unit_test(test_engine_sequence_keyed_unpredictable),
+        cmocka_unit_test_setup_teardown(test_engine_forged_short_quote_dropped, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_forged_short_quote_udp_dropped, setup,
+                                        teardown),
+        cmocka_unit_test(test_engine_short_quote_ipv6_checksum),
+        cmocka_unit_test_setup_teardown(test_engine_genuine_reply_supersedes_short_quote_error,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_superseded_result_names_what_it_replaces,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_full_quote_error_not_superseded, setup,
+                                        teardown),
+        cmocka_unit_test(test_engine_rate_cap_paces_sends),
+        cmocka_unit_test(test_engine_rate_cap_bounds_any_second),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

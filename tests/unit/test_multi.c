@@ -354,11 +354,44 @@ test_multi_rejects(void **state)
     assert_int_equal(hw_multi_start(f->m), HW_EINVAL);
 }
 
+/* A ping answered first by a forged 8-byte-quote unreachable, then by the
+ * target's genuine reply: the reply replaces the loss (issue 10, item 1:
+ * forged errors once turned 6 of 6 answered pings into 0 of 6). */
+static void
+test_multi_genuine_reply_replaces_forged_error(void **state)
+{
+    struct fx *f = *state;
+    struct hw_stats st;
+    struct hw_engine_counters c;
+    struct hw_addr forger = fakenet_addr("198.18.0.66");
+    struct hw_addr dst = fakenet_addr("198.19.0.0");
+
+    f->net.route_on = false;
+    f->cfg.count = 1;
+    make(f, 1, false);
+    assert_int_equal(hw_multi_start(f->m), 0);
+    assert_int_equal(f->net.nsent, 1);
+    fakenet_icmp_error(&f->net, 0, &forger, 3, 1, 8, 1 * MS);
+    fakenet_echo_reply(&f->net, 0, &dst, 3 * MS);
+    for (int i = 0; i < 4; i++)
+        fakenet_step(&f->net, f->e, 10 * MS);
+    assert_int_equal(hw_multi_stats(f->m, 0, &st), 0);
+    assert_int_equal(st.sent, 1);
+    assert_int_equal(st.received, 1);
+    assert_int_equal(st.lost, 0);
+    assert_int_equal(st.duplicates, 0);
+    assert_int_equal(st.last_ns, 3 * MS);
+    assert_int_equal(f->results, 2);
+    hw_engine_counters(f->e, &c);
+    assert_int_equal(c.suspected_forgery, 1);
+}
+
 int
 main(void)
 {
 #define T(name) cmocka_unit_test_setup_teardown(name, setup, teardown)
     const struct CMUnitTest tests[] = {
+        T(test_multi_genuine_reply_replaces_forged_error),
         T(test_multi_first_cycle_spread_over_interval),
         T(test_multi_pps_cap_stretches_cycle),
         T(test_multi_count_mode_counts),

@@ -34,6 +34,8 @@ enum answer_kind {
     ANSWER_REPLY = 1,   /* echo replies after rtt[i] (cycling); rtt < 0: none */
     ANSWER_SILENT,      /* nothing */
     ANSWER_ERROR,       /* an ICMP error type/code from `from` */
+    ANSWER_FORGED,      /* an error from `from` quoting 8 bytes after 1 ms (an
+                           on-path forger), then the echo reply after rtt */
 };
 
 struct dest {
@@ -152,6 +154,10 @@ t_send(void *ctx, int fd, struct hw_tx *tx)
     }
     case ANSWER_ERROR:
         fakenet_icmp_error(&t->net, before, &d->from, d->type, d->code, 64, 3 * MS);
+        break;
+    case ANSWER_FORGED:
+        fakenet_icmp_error(&t->net, before, &d->from, 3, 1, 8, 1 * MS);
+        fakenet_echo_reply(&t->net, before, &d->dst, d->rtt[0]);
         break;
     case ANSWER_SILENT:
         break;
@@ -334,8 +340,32 @@ test_ping_counts_every_answer(void **state)
     assert_null(h.rtts_ns);
 }
 
-/* Probes leave interval apart with TTL 64, sequence 0, 1, 2, ... and one
- * identifier: the one asked for. */
+/* Each probe first gets a forged 8-byte-quote unreachable, then the
+ * genuine reply: the reply wins (the loss is taken back), except for the
+ * last probe, whose forged outcome ends the call before its reply comes. */
+static void
+test_ping_genuine_reply_replaces_forged_error(void **state)
+{
+    struct tnet *t = *state;
+    struct hw_host h;
+    struct dest *d = add_dest(t, "198.18.1.2", ANSWER_FORGED);
+
+    d->from = fakenet_addr("198.18.0.66");
+    t->o.count = 4;
+    t->o.interval_ns = 100 * MS;
+    assert_int_equal(hw_ping("198.18.1.2", &t->o, &h), 0);
+    assert_int_equal(h.sent, 4);
+    assert_int_equal(h.received, 3);
+    assert_int_equal(h.duplicates, 0);
+    assert_int_equal(h.n_rtts, 3);
+    for (size_t i = 0; i < 3; i++)
+        assert_int_equal(h.rtts_ns[i], 5 * MS);
+    hw_host_fini(&h);
+}
+
+/* Probes leave interval apart with TTL 64, distinct sequence numbers in
+ * keyed order (not 0, 1, 2, ...: see doc/security.md) and one identifier:
+ * the one asked for. */
 static void
 test_ping_schedule_id_and_sequence(void **state)
 {
@@ -350,7 +380,8 @@ test_ping_schedule_id_and_sequence(void **state)
     assert_int_equal(t->net.nsent, 4);
     for (size_t i = 0; i < 4; i++) {
         assert_int_equal(sent_ident(t, i), 0x1234);
-        assert_int_equal(sent_seq(t, i), i);
+        for (size_t k = 0; k < i; k++)
+            assert_int_not_equal(sent_seq(t, i), sent_seq(t, k));
         assert_int_equal(t->net.sent[i].ttl, 64);
         assert_int_equal(t->net.sent[i].tos, 0x20);
         assert_int_equal(t->net.sent[i].len, 8 + 56);
@@ -358,6 +389,7 @@ test_ping_schedule_id_and_sequence(void **state)
             assert_int_equal(t->net.sent[i].sent.mono_ns - t->net.sent[i - 1].sent.mono_ns,
                              300 * MS);
     }
+    assert_false(sent_seq(t, 0) == 0 && sent_seq(t, 1) == 1 && sent_seq(t, 2) == 2);
     hw_host_fini(&h);
 }
 
@@ -1114,6 +1146,8 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_ping_defaults_are_icmplibs, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_ping_genuine_reply_replaces_forged_error, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_ping_rejects_bad_options, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_counts_every_answer, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ping_schedule_id_and_sequence, setup, teardown),

@@ -162,7 +162,9 @@ test_report_json_ping_document(void **state)
     "    \"late\": 0,\n"
     "    \"duplicates\": 0,\n"
     "    \"foreign\": 0,\n"
-    "    \"malformed\": 0\n"
+    "    \"malformed\": 0,\n"
+    "    \"short_quotes\": 0,\n"
+    "    \"suspected_forgery\": 0\n"
     "  }\n"
     "}\n");
     free(text);
@@ -454,7 +456,9 @@ test_report_json_trace_document(void **state)
     "    \"late\": 0,\n"
     "    \"duplicates\": 0,\n"
     "    \"foreign\": 0,\n"
-    "    \"malformed\": 0\n"
+    "    \"malformed\": 0,\n"
+    "    \"short_quotes\": 0,\n"
+    "    \"suspected_forgery\": 0\n"
     "  }\n"
     "}\n");
     free(text);

@@ -121,7 +121,9 @@ test_report_stream_records(void **state)
     "not resolve\",\"reached\":false,\"sent\":0,\"received\":0,\"lost\":0,\"in_flight\":0,\"l"
     "ate\":0,\"duplicates\":0,\"send_errors\":0,\"loss_pct\":null,\"last_ms\":null,\"best_ms\":null,\"avg_ms\":"
     "null,\"worst_ms\":null,\"stddev_ms\":null,\"jitter_ms\":null,\"jitter_max_ms\":null,\"ji"
-    "tter_rfc3550_ms\":null,\"send_error\":null}]}\n");
+    "tter_rfc3550_ms\":null,\"send_error\":null}],\"packets\":{\"sent\":6,\"send_errors\":0,\"received\":"
+    "2,\"matched\":2,\"late\":0,\"duplicates\":0,\"foreign\":0,\"malformed\":0,\"short_q"
+    "uotes\":0,\"suspected_forgery\":0}}\n");
     free(buf);
 }
 
@@ -271,10 +273,42 @@ test_report_stream_full_file_keeps_whole_lines(void **state)
     assert_non_null(strstr(text, "{\"type\":\"start\""));
 }
 
+/* A record that replaces a probe's unauthenticated error says what it
+ * replaces. */
+static void
+test_report_stream_superseded_names_replaced(void **state)
+{
+    struct fx_trace x;
+    struct hw_probe_result r;
+    struct report_stream *st;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+
+    (void)state;
+    fx_trace_init(&x);
+    st = report_stream_new(f);
+    reply_result(&r);
+    r.dst = fx_addr("198.18.2.2");
+    r.responder = fx_addr("198.18.2.2");
+    r.extra = HW_EXTRA_SUPERSEDED;
+    r.replaced = HW_OUTCOME_UNREACHABLE;
+    r.replaced_responder = fx_addr("198.18.0.66");
+    assert_int_equal(report_stream_probe(st, &x.t[0], 0, &r, FX_END_NS), 0);
+    report_stream_free(st);
+    fclose(f);
+    assert_non_null(strstr(buf, "\"outcome\":\"reply\""));
+    assert_non_null(strstr(buf, "\"late\":false,\"duplicate\":false"));
+    assert_non_null(strstr(buf, ",\"replaces\":{\"outcome\":\"unreachable\",\"responder\":"
+                                "\"198.18.0.66\"}}\n"));
+    free(buf);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_report_stream_superseded_names_replaced),
         cmocka_unit_test(test_report_stream_records),
         cmocka_unit_test(test_report_stream_trace_late_duplicate_cancelled),
         cmocka_unit_test(test_report_stream_trace_summary_is_one_line),
