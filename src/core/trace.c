@@ -973,8 +973,62 @@ probe_done(void *arg, const struct hw_probe_result *r)
     probe_new_ttls(t, before);
 }
 
+/* An answer carrying the cookie replaces an unauthenticated ICMP error
+ * delivered before for the same probe (engine.h, HW_EXTRA_SUPERSEDED): the
+ * error, most likely forged, is taken back and the answer counts as if it
+ * had come first.  The hop was counted as answered already; its responder
+ * and RTT change (the error's RTT stays in the hop's running statistics:
+ * a running mean cannot give a sample back). */
+static void
+supersede(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
+{
+    struct hop *h = hop_at(t, ttl);
+    struct hw_responder *rs;
+    int before = horizon(t);
+
+    for (size_t k = 0; k < h->nresp; k++) {
+        struct hw_responder *old = &h->resp[k];
+
+        if (!hw_addr_equal(&old->addr, &r->replaced_responder) || old->stats.received == 0)
+            continue;
+        old->stats.received--;
+        /* A responder only the forgery brought (the latest one) goes. */
+        if (old->stats.received == 0 && k + 1 == h->nresp)
+            h->nresp--;
+        break;
+    }
+    rs = responder_for(h, &r->responder);
+    if (rs != NULL) {
+        hw_stats_reply(&rs->stats, r->rtt_ns);
+        rs->stats.sent = 0;
+        rs->icmp_type = r->icmp_type;
+        rs->icmp_code = r->icmp_code;
+        rs->outcome = r->outcome;
+        if (rs->first_real_ns == 0)
+            rs->first_real_ns = r->received.real_ns;
+        rs->last_real_ns = r->received.real_ns;
+        if (h->hwho != NULL && h->stats.sent - TAG_IDX(r->tag) <= t->cfg.history_len &&
+            rs - h->resp < NOBODY)
+            h->hwho[TAG_IDX(r->tag) % t->cfg.history_len] = (uint8_t)(rs - h->resp);
+    }
+    history_set(t, h, TAG_IDX(r->tag),
+                r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
+    /* The target's loss to the error is its reply after all. */
+    if (r->outcome == HW_OUTCOME_REPLY && r->replaced != HW_OUTCOME_TIME_EXCEEDED) {
+        hw_stats_unlost(&t->target);
+        hw_stats_reply(&t->target, r->rtt_ns);
+        if (r->sent.real_ns > t->reply_sent_ns)
+            t->reply_sent_ns = r->sent.real_ns;
+    }
+    end_news(t, ttl, r);
+    if (t->cfg.on_result != NULL)
+        t->cfg.on_result(t->cfg.arg, ttl, r);
+    probe_new_ttls(t, before);
+}
+
 /* A late or duplicate answer: counted, never as received (a target reply
- * in the target's counts too). */
+ * in the target's counts too); a superseding one replaces what came
+ * before. */
 static void
 probe_extra(void *arg, const struct hw_probe_result *r)
 {
@@ -985,6 +1039,10 @@ probe_extra(void *arg, const struct hw_probe_result *r)
     if ((r->tag & TAG_SCOUT) || (t->end_ttl != 0 && ttl > t->end_ttl))
         return;
     t->generation++;
+    if (r->extra == HW_EXTRA_SUPERSEDED) {
+        supersede(t, ttl, r);
+        return;
+    }
     if (late)
         hw_stats_late(&hop_at(t, ttl)->stats);
     else

@@ -1242,6 +1242,47 @@ test_trace_outage_is_no_forward_loss(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* A forged "unreachable" quoting only 8 bytes (it passes the checksum, so
+ * it is taken) comes before the target's genuine reply to the same probe:
+ * the reply supersedes it, and the trace takes the error back: the route
+ * still ends reached at hop 8, the target's count has the reply and no
+ * loss, and the forger is not left as a responder of the hop. */
+static void
+test_trace_genuine_reply_supersedes_forged_error(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    struct hw_addr forger = fakenet_addr("198.18.2.2");
+    size_t i = 0;
+
+    start_endless(f);
+    run_until(f, 5 * S + 100 * MS);
+    for (size_t k = 0; k < f->net.nsent; k++) {
+        if (f->net.sent[k].ttl == 8)
+            i = k;
+    }
+    run_until(f, 6 * S - MS); /* just before the next round */
+    /* The round at 6 s: its TTL 8 probe is sent... */
+    run_until(f, 6 * S);
+    for (size_t k = i + 1; k < f->net.nsent; k++) {
+        if (f->net.sent[k].ttl == 8)
+            i = k;
+    }
+    /* ...and the forgery beats its reply (8 ms) by 7 ms. */
+    fakenet_icmp_error(&f->net, i, &forger, 3, 1, 8, 1 * MS);
+    run_until(f, 10 * S);
+    s = snap(f);
+    assert_int_equal(s->end, HW_END_REACHED);
+    assert_int_equal(s->end_ttl, 8);
+    assert_int_equal(s->target_stats.lost, 0);
+    assert_int_equal(s->target_stats.received, s->target_stats.sent);
+    assert_int_equal(s->hops[7].n_responders, 1);
+    assert_true(hw_addr_equal(&s->hops[7].responders[0].addr, &f->cfg.target));
+    assert_int_equal(s->hops[7].responders[0].stats.received, s->hops[7].stats.received);
+    assert_target_counts_replies(f, s);
+    hw_trace_snapshot_free(s);
+}
+
 /* The same outage over IPv6 ("no route", type 1 code 0). */
 static void
 test_trace_follows_outage_ipv6(void **state)
@@ -1516,6 +1557,7 @@ main(void)
         T(test_trace_local_send_error_said),
         T(test_trace_follows_outage_ipv6),
         T(test_trace_outage_is_no_forward_loss),
+        T(test_trace_genuine_reply_supersedes_forged_error),
         T(test_trace_route_change_keeps_run_length),
         T(test_trace_paris_small_payload_refused),
         T(test_trace_events_outage),
