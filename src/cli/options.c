@@ -87,6 +87,7 @@ enum {
     OPT_SUMMARY,
     OPT_MEMORY,
     OPT_NO_ADAPT,
+    OPT_MTU,
 };
 
 static const struct option long_options[] = {
@@ -127,6 +128,7 @@ static const struct option long_options[] = {
     {"mark", required_argument, NULL, 'M'},
     {"bitpattern", required_argument, NULL, 'B'},
     {"dont-fragment", no_argument, NULL, OPT_DF},
+    {"mtu", no_argument, NULL, OPT_MTU},
     {"privileged", no_argument, NULL, OPT_PRIV},
     {"unprivileged", no_argument, NULL, OPT_UNPRIV},
     {"help", no_argument, NULL, 'h'},
@@ -191,6 +193,10 @@ cli_usage(FILE *f)
           "  -M, --mark MARK         socket mark (policy routing)\n"
           "  -B, --bitpattern N      payload byte 0-255, or -1 for random bytes\n"
           "      --dont-fragment     set don't-fragment\n"
+          "      --mtu               find each target's path MTU and the hop where it\n"
+          "                          drops (probes of growing size, don't-fragment on\n"
+          "                          every probe): an MTU column and a line under the\n"
+          "                          table; traces only\n"
           "      --privileged        raw sockets only (root or CAP_NET_RAW)\n"
           "      --unprivileged      ICMP datagram sockets only (ping_group_range)\n"
           "  -4, --ipv4              use IPv4 only\n"
@@ -382,6 +388,9 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
                 return CLI_EXIT_USAGE;
             o->pattern = (int)n;
             break;
+        case OPT_MTU:
+            o->pmtu = true;
+            break;
         case OPT_DF:
             o->dont_fragment = true;
             break;
@@ -454,6 +463,10 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
     if (o->ping && (o->method == HW_METHOD_UDP || o->method == HW_METHOD_UDP_PARIS)) {
         snprintf(err, errlen, "--ping sends ICMP echo requests or TCP SYNs (-T): UDP probes "
                               "(-u, --paris) are for tracing");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->ping && o->pmtu) {
+        snprintf(err, errlen, "--mtu finds the path MTU of traces: it cannot be used with --ping");
         return CLI_EXIT_USAGE;
     }
     /* Until the screen has a view for it, ping mode is a batch mode. */

@@ -110,7 +110,7 @@ header_cols(struct row *w, const char *keys, const char *prefix)
 static void
 row_cols(struct row *w, const char *keys, const struct hw_stats *s, const struct hw_hop *hop)
 {
-    struct column_row cr = {s, hop};
+    struct column_row cr = {s, hop, NULL};
 
     for (const char *k = keys; *k != '\0'; k++) {
         const struct column *c = column_by_key(*k);
@@ -238,10 +238,43 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     value_cols(w, "R" CSV_RTTS, &resp->stats);
 }
 
+/* With --mtu, after the error: the hop's MTU (the largest packet known to
+ * pass up to it), then the target's path MTU, its reason and its hop. */
+static void
+pmtu_header(struct row *w)
+{
+    field(w, "hop_mtu");
+    field(w, "path_mtu");
+    field(w, "path_mtu_reason");
+    field(w, "path_mtu_hop");
+}
+
+static void
+pmtu_cells(struct row *w, const struct hw_pmtu_result *p, int ttl)
+{
+    bool known = p != NULL && (p->state == HW_PMTU_LOCATING || p->state == HW_PMTU_DONE);
+    int m = p != NULL && ttl > 0 ? hw_pmtu_hop_mtu(p, ttl) : 0;
+
+    if (m > 0)
+        field_int(w, m);
+    else
+        field(w, "");
+    if (known)
+        field_int(w, p->pmtu);
+    else
+        field(w, "");
+    field(w, p != NULL && p->state != HW_PMTU_SEARCHING ? hw_pmtu_reason_name(p->reason) : "");
+    if (p != NULL && p->hop_ttl > 0)
+        field_int(w, p->hop_ttl);
+    else
+        field(w, "");
+}
+
 static void
 trace_csv(FILE *f, const struct report_run *r)
 {
     struct row w = {f, true};
+    bool pmtu = r->settings.pmtu;
 
     field(&w, "target");
     field(&w, "address");
@@ -258,6 +291,8 @@ trace_csv(FILE *f, const struct report_run *r)
     field(&w, "mpls");
     header_cols(&w, "R" CSV_RTTS, "");
     field(&w, "error");
+    if (pmtu)
+        pmtu_header(&w);
     end_row(&w);
     for (size_t i = 0; i < r->ntargets; i++) {
         const struct report_target *t = &r->targets[i];
@@ -269,6 +304,8 @@ trace_csv(FILE *f, const struct report_run *r)
             value_cols(&w, CSV_HOP, NULL);
             responder_cells(&w, r, NULL);
             field(&w, t->error);
+            if (pmtu)
+                pmtu_cells(&w, t->pmtu, 0);
             end_row(&w);
             continue;
         }
@@ -282,6 +319,8 @@ trace_csv(FILE *f, const struct report_run *r)
                 row_cols(&w, CSV_HOP, &hop->stats, hop);
                 responder_cells(&w, r, hop->n_responders > 0 ? &hop->responders[k] : NULL);
                 field(&w, t->error);
+                if (pmtu)
+                    pmtu_cells(&w, t->pmtu, hop->ttl);
                 end_row(&w);
             }
         }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include <hopwatch/engine.h>
+#include <hopwatch/pmtu.h>
 #include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
 
@@ -55,6 +56,7 @@ struct report_settings {
     size_t payload_size;       /* ICMP payload bytes */
     int tos;                   /* TOS / traffic class */
     bool dns;                  /* reverse names looked up */
+    bool pmtu;                 /* trace: --mtu, the path MTU searched */
 };
 
 /* One target of a run. */
@@ -69,6 +71,8 @@ struct report_target {
     struct hw_stats stats;     /* its own numbers: ping, its probes; trace, see
                                   report_target_from_trace() */
     const struct hw_trace_snapshot *snap; /* trace mode: its trace; else NULL */
+    const struct hw_pmtu_result *pmtu; /* trace mode with --mtu: its path MTU
+                                  search; else NULL */
 };
 
 /* Everything a report of a whole run shows. */
@@ -98,6 +102,9 @@ struct report_trace {
     const char *order;                        /* columns (-o), NULL: default */
     struct report_settings settings;          /* for the end line (max TTL, -U) */
     const struct hw_engine_counters *counters;/* packets seen, may be NULL */
+    const struct hw_pmtu_result *pmtu;        /* --mtu: the path MTU search (an
+                                                 MTU column by default, and a
+                                                 line under the table); NULL */
 };
 
 /* ---- whole runs -------------------------------------------------------- */

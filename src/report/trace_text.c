@@ -115,8 +115,11 @@ report_trace_text(FILE *f, const struct report_trace *r)
     char err[128];
     int n;
 
-    n = columns_parse(r->order != NULL ? r->order : COLUMNS_DEFAULT, cols, COLUMNS_MAX, err,
-                      sizeof(err));
+    /* With --mtu the default columns end in the MTU column. */
+    n = columns_parse(r->order != NULL ? r->order
+                      : r->pmtu != NULL ? COLUMNS_PMTU
+                                        : COLUMNS_DEFAULT,
+                      cols, COLUMNS_MAX, err, sizeof(err));
     ncols = n > 0 ? (size_t)n : 0;
 
     /* The host column fits the widest entry (capped unless --wide). */
@@ -141,7 +144,7 @@ report_trace_text(FILE *f, const struct report_trace *r)
 
     for (size_t i = 0; i < s->n_hops; i++) {
         const struct hw_hop *h = &s->hops[i];
-        struct column_row row = {&h->stats, h};
+        struct column_row row = {&h->stats, h, r->pmtu};
 
         fprintf(f, "%3d.|-- ", h->ttl);
         if (h->n_responders == 0)
@@ -161,6 +164,10 @@ report_trace_text(FILE *f, const struct report_trace *r)
     report_route_end(s, r->settings.max_ttl, r->settings.max_unknown, false, end, sizeof(end));
     if (end[0] != '\0')
         fprintf(f, "%s\n", end);
+    if (r->pmtu != NULL) {
+        report_pmtu_text(r->pmtu, end, sizeof(end));
+        fprintf(f, "%s\n", end);
+    }
     if (fflush(f) != 0 || ferror(f))
         return -(errno ? errno : EIO);
     return 0;
