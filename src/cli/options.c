@@ -167,6 +167,7 @@ cli_usage(FILE *f)
           "                          A avg  W worst  V stdev  J jitter  M jitter avg\n"
           "                          X jitter max  I jitter rfc3550  F forward loss%\n"
           "                          K verdict (F, K: traces; where the loss comes from)\n"
+          "                          U MTU (traces with --mtu; default LSNABWVUFK)\n"
           "  -w, --wide              never truncate host names in the table\n"
           "      --show-memory       print memory figures on stderr at the end\n"
           "\n"
