@@ -44,7 +44,8 @@ struct hw_pmtu;
 
 struct hw_pmtu_config {
     struct hw_addr target;   /* destination (numeric) */
-    enum hw_method method;   /* probe kind (default ICMP echo) */
+    enum hw_method method;   /* probe kind: ICMP echo (default) or UDP; not
+                                TCP (a SYN carries no payload to size) */
     uint16_t port;           /* UDP/TCP destination port, 0: the default */
     int64_t interval_ns;     /* least time between two probes (default 1 s) */
     int64_t timeout_ns;      /* per-probe timeout (default 2 s) */

@@ -325,8 +325,13 @@ start_pmtu(struct cli_session *s, struct cli_target *t)
 
     hw_pmtu_config_init(&pcfg);
     pcfg.target = t->addr;
+    /* A TCP SYN carries no payload to size: TCP traces search with ICMP echo
+     * (which a raw socket, needed for TCP, can always send). */
     pcfg.method = (enum hw_method)s->opt.method;
-    pcfg.port = (uint16_t)s->opt.port;
+    if (pcfg.method == HW_METHOD_TCP)
+        pcfg.method = HW_METHOD_ICMP;
+    else
+        pcfg.port = (uint16_t)s->opt.port;
     pcfg.interval_ns = (int64_t)(s->opt.interval_s * NS_PER_S);
     pcfg.timeout_ns = (int64_t)(s->opt.timeout_s * NS_PER_S);
     pcfg.max_ttl = s->opt.max_ttl;

@@ -92,9 +92,8 @@ hw_pmtu_state_name(enum hw_pmtu_state s)
 static int
 header_bytes(const struct hw_pmtu *p)
 {
-    int ip = p->cfg.target.family == AF_INET6 ? 40 : 20;
-
-    return ip + (p->cfg.method == HW_METHOD_TCP ? 20 : 8);
+    /* ICMP echo and UDP headers are both 8 bytes. */
+    return (p->cfg.target.family == AF_INET6 ? 40 : 20) + 8;
 }
 
 static int
@@ -450,14 +449,14 @@ static bool
 config_ok(const struct hw_pmtu_config *c)
 {
     int base = base_size(c);
-    int hdr = (c->target.family == AF_INET6 ? 40 : 20) + (c->method == HW_METHOD_TCP ? 20 : 8);
+    int hdr = (c->target.family == AF_INET6 ? 40 : 20) + 8;
 
     return (c->target.family == AF_INET || c->target.family == AF_INET6) &&
            c->interval_ns >= 0 && c->timeout_ns > 0 && c->max_mtu >= 68 &&
            c->max_mtu <= SIZE_MAX_IP && base >= hdr + 18 && base <= c->max_mtu &&
            c->tries >= 1 && c->tries <= 10 && c->max_ttl >= 1 && c->max_ttl <= 255 &&
            c->max_unknown >= 1 && c->max_unknown <= 255 && c->method >= HW_METHOD_ICMP &&
-           c->method <= HW_METHOD_TCP;
+           c->method <= HW_METHOD_UDP_PARIS;
 }
 
 struct hw_pmtu *

@@ -296,6 +296,11 @@ test_needs_dont_fragment(void **state)
     f->cfg.max_mtu = 40;
     assert_null(hw_pmtu_new(f->e, &f->cfg, &st));
     assert_int_equal(st, HW_EINVAL);
+    /* A TCP SYN has no payload to size. */
+    f->cfg.max_mtu = 1500;
+    f->cfg.method = HW_METHOD_TCP;
+    assert_null(hw_pmtu_new(f->e, &f->cfg, &st));
+    assert_int_equal(st, HW_EINVAL);
 }
 
 /* Freed while a probe is in flight and a timer pending: nothing fires into
@@ -344,6 +349,27 @@ test_restart(void **state)
     assert_int_equal(r.hop_ttl, 2);
 }
 
+/* UDP probes size the same way (the target's port unreachable is its
+ * answer). */
+static void
+test_udp_router(void **state)
+{
+    struct fx *f = *state;
+    struct hw_pmtu_result r;
+
+    f->cfg.method = HW_METHOD_UDP;
+    chain_path(&f->path, 6, AF_INET);
+    f->path.mtu[1] = 1280;
+    r = run(f);
+    assert_int_equal(r.reason, HW_PMTU_REASON_ROUTER);
+    assert_int_equal(r.pmtu, 1280);
+    assert_int_equal(r.hop_ttl, 2);
+    assert_int_equal(f->net.sent[0].kind, HW_SOCK_UDP_RAW);
+    /* The sizes are whole IP packets: 20 + 8 + payload. */
+    for (size_t i = 0; i < f->net.nsent; i++)
+        assert_true(f->net.sent[i].wire_len + 20 <= 1500);
+}
+
 int
 main(void)
 {
@@ -362,6 +388,7 @@ main(void)
         T(test_needs_dont_fragment),
         T(test_free_mid_search),
         T(test_restart),
+        T(test_udp_router),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
