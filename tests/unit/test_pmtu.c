@@ -134,6 +134,9 @@ router_said(struct fx *f, int family)
     assert_int_equal(hw_pmtu_hop_mtu(&r, 4), 1400);
     assert_int_equal(hw_pmtu_hop_mtu(&r, 7), 1400);
     assert_string_equal(hw_pmtu_reason_name(r.reason), "router");
+    /* The router's MTU is tried next, not stepped down to (13 here: the
+     * base, 9000 and the local errors down to 1500, 1400, then TTLs 1-4). */
+    assert_true(r.probes_sent <= 16);
     check_rate(f);
 }
 
@@ -185,6 +188,8 @@ black_hole(struct fx *f, int family)
     assert_int_equal(hw_pmtu_hop_mtu(&r, 4), 1322);
     assert_int_equal(hw_pmtu_hop_mtu(&r, 5), 1321);
     assert_string_equal(hw_pmtu_reason_name(r.reason), "black-hole");
+    /* A binary search, each vanished size tried twice (26-27 here). */
+    assert_true(r.probes_sent <= 32);
     check_rate(f);
 }
 
