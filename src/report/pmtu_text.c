@@ -6,7 +6,7 @@
 
 #include "report/route.h"
 
-/* " (198.18.2.2" or "" when the address is not known. */
+/* The hop's address as text, or "" when it is not known. */
 static const char *
 addr_of(const struct hw_pmtu_result *p, char *buf, size_t len)
 {
@@ -76,19 +76,4 @@ report_pmtu_text(const struct hw_pmtu_result *p, char *buf, size_t len)
         snprintf(buf, len, "Path MTU %d.", p->pmtu);
         return;
     }
-}
-
-void
-report_pmtu_short(const struct hw_pmtu_result *p, char *buf, size_t len)
-{
-    if (p->state == HW_PMTU_SEARCHING)
-        snprintf(buf, len, "probing");
-    else if (p->state == HW_PMTU_FAILED)
-        snprintf(buf, len, "?");
-    else if (p->reason == HW_PMTU_REASON_BLACKHOLE)
-        snprintf(buf, len, "%d (black hole)", p->pmtu);
-    else if (p->reason == HW_PMTU_REASON_MAX)
-        snprintf(buf, len, "%d+", p->pmtu);
-    else
-        snprintf(buf, len, "%d", p->pmtu);
 }

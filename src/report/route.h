@@ -40,8 +40,4 @@ void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_st
  * target does not answer 576-byte probes.". */
 void report_pmtu_text(const struct hw_pmtu_result *p, char *buf, size_t len);
 
-/* The search's state in a word or a number for a list of targets: "1400",
- * "1321 (black hole)", "probing", "?" (failed). */
-void report_pmtu_short(const struct hw_pmtu_result *p, char *buf, size_t len);
-
 #endif

@@ -373,6 +373,56 @@ test_report_text_pmtu(void **state)
     free(text);
 }
 
+/* Every sentence a path MTU search can end in (route.h). */
+static void
+test_report_pmtu_sentences(void **state)
+{
+    struct hw_pmtu_result p;
+    char buf[300];
+
+    (void)state;
+    fx_pmtu(&p);
+    p.state = HW_PMTU_LOCATING;
+    p.hop_ttl = 0;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400 (198.18.0.2 said so), finding its hop.");
+    p.state = HW_PMTU_DONE;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400 (198.18.0.2 said so), hop not found.");
+    p.reason = HW_PMTU_REASON_BLACKHOLE;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400: larger packets vanish without an error (a black "
+                             "hole), hop not found.");
+    p.hop_ttl = 4;
+    p.hop_addr.family = AF_UNSPEC;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400 from hop 4: a black hole, larger packets vanish "
+                             "without an error.");
+    p.reason = HW_PMTU_REASON_LOCAL;
+    p.pmtu = 1500;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1500: the local interface's MTU.");
+    p.reason = HW_PMTU_REASON_MAX;
+    p.pmtu = 9000;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 9000 or more (the largest size tried).");
+    p.state = HW_PMTU_FAILED;
+    p.reason = HW_PMTU_REASON_NO_ANSWER;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU unknown: the target does not answer its probes.");
+    p.reason = HW_PMTU_REASON_UNREACHABLE;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU unknown: the probes do not reach the target.");
+    p.reason = HW_PMTU_REASON_SEND_ERROR;
+    p.status = -ENETUNREACH;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU unknown: send failed: Network is unreachable.");
+    p.state = HW_PMTU_SEARCHING;
+    p.passed = 0;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU: probing.");
+}
+
 int
 main(void)
 {
@@ -383,6 +433,7 @@ main(void)
         cmocka_unit_test(test_report_text_one_trace),
         cmocka_unit_test(test_report_text_order),
         cmocka_unit_test(test_report_text_pmtu),
+        cmocka_unit_test(test_report_pmtu_sentences),
         cmocka_unit_test(test_report_text_traces_and_summary),
         cmocka_unit_test(test_report_text_wide_ipv6_columns_line_up),
         cmocka_unit_test(test_report_text_narrow_cuts_with_mark),
