@@ -242,8 +242,21 @@ const char *hw_engine_family_errmsg(const struct hw_engine *e, int family);
 
 /* ---- The loop ----------------------------------------------------------- */
 
+/* How many descriptors the engine has to poll: fixed from hw_engine_new()
+ * to hw_engine_free(), and not small (an unprivileged engine has one
+ * datagram socket per identifier, up to 4096 per family; a raw one 3 per
+ * family).  Size the pollfd array with it, once:
+ *
+ *     size_t n = hw_engine_pollfd_count(e);
+ *     struct pollfd *fds = calloc(n, sizeof(*fds));
+ *     ...in the loop: hw_engine_pollfds(e, fds, n); poll(fds, n, ...);
+ */
+size_t hw_engine_pollfd_count(const struct hw_engine *e);
+
 /* Write up to n pollfd entries (fd and events) for the engine's descriptors
- * into fds.  Returns how many the engine has (which may exceed n). */
+ * into fds (NULL when n is 0).  Returns how many the engine has, which
+ * exceeds n when fds is too small (hw_engine_pollfd_count()): the
+ * descriptors left out are then not polled, and their answers wait. */
 size_t hw_engine_pollfds(const struct hw_engine *e, struct pollfd *fds, size_t n);
 
 /* Milliseconds until the engine's next deadline, rounded up, capped at
@@ -393,7 +406,8 @@ void hw_engine_release(struct hw_engine *e, void *arg);
 
 typedef void (*hw_timer_cb)(void *arg, uint64_t id);
 
-/* Call cb(arg, id) once, delay_ns (>= 0) from now.  Timers due at the same
+/* Call cb(arg, id) once, delay_ns (>= 0, up to INT64_MAX: a deadline past
+ * the clock's range never comes) from now.  Timers due at the same
  * moment fire in the order they were added.  Returns 0 and stores the id, or
  * -ENOMEM. */
 int hw_engine_timer_add(struct hw_engine *e, int64_t delay_ns, hw_timer_cb cb,

@@ -3,6 +3,7 @@
 #define HOPWATCH_HOPWATCH_H
 
 #include <hopwatch/addr.h>
+#include <hopwatch/asn.h>
 #include <hopwatch/attrib.h>
 #include <hopwatch/engine.h>
 #include <hopwatch/error.h>

@@ -184,7 +184,7 @@ int hw_icmp_socket_send(struct hw_icmp_socket *s, struct hw_icmp_request *reques
  * socket sees those of every program on the host; an unprivileged one only
  * its own).  Messages that do not match are read and dropped; errors about
  * other protocols (UDP, TCP) are never returned.  Waits at most timeout_ns
- * (>= 0; negative: no limit) in blocking mode, not at all in non-blocking
+ * (>= 0, up to INT64_MAX; negative: no limit) in blocking mode, not at all in non-blocking
  * mode.  Call it again for more messages (several replies to a broadcast).
  * Returns 0 with *reply filled, HW_ETIMEDOUT when nothing came in time,
  * HW_ECLOSED, -EINTR when a signal interrupted the wait, or another

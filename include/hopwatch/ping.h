@@ -78,11 +78,12 @@ struct hw_ping_opts {
                                 icmplib's concurrent_tasks / max_threads) */
     int first_hop;           /* traceroute: first TTL probed, 1..255 (1) */
     int max_hops;            /* traceroute: last TTL probed, first_hop..255 (30) */
-    bool fast;               /* traceroute: icmplib's fast mode (false): stop
-                                as soon as the destination (or an unreachable)
-                                ended the route and every hop up to it has
-                                answered once; a silent hop still gets count
-                                probes.  See hw_traceroute() */
+    bool fast;               /* traceroute: icmplib's fast mode (false): a
+                                hop that answered once is not probed again,
+                                nor is a TTL past the end of the route; a
+                                silent hop still gets its count probes (and
+                                the others are not held back by it).  See
+                                hw_traceroute() */
     const struct hw_engine_config *engine; /* NULL: the kernel's sockets with
                                 default options; else the base config of the
                                 engine the call creates (transport, device,
@@ -244,9 +245,10 @@ void hw_route_fini(struct hw_route *r);
  * hw_trace does it: this is an hw_trace with cycles = count, run to its end
  * and converted), until the destination answers or an ICMP unreachable ends
  * the route; TTLs past the end are not probed further nor counted.  Fast
- * mode stops as soon as the end is known and every hop up to it has one
- * answer (probes already in flight are waited for and counted; a hop that
- * stays silent still gets count probes).  opts->payload and opts->ttl are
+ * mode stops probing a hop as soon as it has one answer, and every TTL past
+ * the end once the end is known (probes already in flight are waited for
+ * and counted); a hop that stays silent still gets count probes, without
+ * holding the answering hops to count probes.  opts->payload and opts->ttl are
  * not used.  Always fills *route (call hw_route_fini() in every case).
  * opts may be NULL for hw_traceroute_opts_init()'s defaults.  Returns
  * route->status. */

@@ -39,16 +39,37 @@ struct hw_resolver *hw_resolver_new(int timeout_ms, int tries, int *status);
 void hw_resolver_free(struct hw_resolver *r);
 
 /* Look up name for family (AF_INET, AF_INET6, or AF_UNSPEC for both, IPv4
- * first).  The callback fires exactly once; for a numeric name, or one found
- * in the hosts file, it may fire before this returns.  Returns 0, or -ENOMEM
- * (callback will not fire). */
+ * first).  The callback fires exactly once; for a numeric name, one found in
+ * the hosts file, or one that is not a valid host name (hw_is_hostname(): it
+ * gets HW_ENAME, as hw_ping() gives it, without asking any server), it may
+ * fire before this returns.  Returns 0, or -ENOMEM (callback will not
+ * fire). */
 int hw_resolver_lookup(struct hw_resolver *r, const char *name, int family,
                        hw_lookup_cb cb, void *arg);
 
-/* Look up the name of an address (PTR).  The callback fires exactly once.
- * Returns 0, or a negative status (callback will not fire). */
+/* Look up the name of an address (PTR).  The callback fires exactly once,
+ * and never before this returns: an answer found at once (the hosts file)
+ * is held for the next hw_resolver_process() (hw_resolver_timeout_ms()
+ * then says 0), or cancelled by hw_resolver_free().  Returns 0, or a
+ * negative status (callback will not fire). */
 int hw_resolver_reverse(struct hw_resolver *r, const struct hw_addr *a,
                         hw_reverse_cb cb, void *arg);
+
+/* Answer to a TXT query: status 0 and the first TXT record's strings joined
+ * into one (len bytes, NUL-terminated, at most HW_TXT_MAX bytes: longer
+ * records are refused with HW_EDNS), or a negative status and NULL.  The
+ * text is whatever the zone's owner wrote: bytes, not checked.  txt is valid
+ * during the call. */
+typedef void (*hw_txt_cb)(void *arg, int status, const char *txt, size_t len);
+
+/* Longest TXT answer hw_resolver_txt() passes on. */
+#define HW_TXT_MAX 1024
+
+/* Look up the TXT record of name (taken as absolute: no search domains).
+ * The callback fires exactly once; it may fire before this returns (no
+ * server, no memory).  Returns 0, or a negative status (the callback will
+ * not fire). */
+int hw_resolver_txt(struct hw_resolver *r, const char *name, hw_txt_cb cb, void *arg);
 
 /* Descriptors to poll, as hw_engine_pollfds(). */
 size_t hw_resolver_pollfds(const struct hw_resolver *r, struct pollfd *fds, size_t n);
@@ -64,7 +85,9 @@ void hw_resolver_process(struct hw_resolver *r, const struct pollfd *fds, size_t
 size_t hw_resolver_pending(const struct hw_resolver *r);
 
 /* Blocking lookup: up to max addresses of family into out, count in *n.
- * Returns 0 or a negative status as in hw_lookup_cb. */
+ * Returns 0 or a negative status as in hw_lookup_cb (HW_ENAME for a name
+ * that does not exist or cannot be one).  It makes and frees a resolver of
+ * its own, so several threads may call it at once. */
 int hw_resolve(const char *name, int family, struct hw_addr *out, size_t max, size_t *n);
 
 /* ---- A cache of reverse names ------------------------------------------

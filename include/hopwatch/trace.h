@@ -77,6 +77,52 @@ struct hw_trace;
  * trace's own bookkeeping); ttl is the probe's TTL. */
 typedef void (*hw_trace_result_cb)(void *arg, int ttl, const struct hw_probe_result *r);
 
+/* What changed in a route (hw_route_event.kind). */
+enum hw_route_change {
+    HW_ROUTE_SWITCHED = 1,   /* a hop's responder was replaced by another,
+                                which keeps answering alone */
+    HW_ROUTE_BALANCED,       /* a new responder answers beside the hop's
+                                others, which keep answering too (load
+                                balancing, ECMP): not a change of path */
+    HW_ROUTE_LONGER,         /* the target is reached further away */
+    HW_ROUTE_SHORTER,        /* the target is reached nearer */
+    HW_ROUTE_UNREACHABLE,    /* the target stopped being reached: a router
+                                said unreachable, or 10 of its probes in a
+                                row went unanswered */
+    HW_ROUTE_REACHABLE,      /* the target is reached again */
+};
+
+/* Name of a route change ("switched", "balanced", ...); static. */
+const char *hw_route_change_name(enum hw_route_change kind);
+
+/* One route event.  Its time is when the first probe that saw the change
+ * was sent: after the change, and at most one of the hop's probe intervals
+ * after it.  For UNREACHABLE that is the first round after the one whose
+ * probe the target last answered: that probe already failed, even when
+ * the router's message came only for a later one (routers limit them).  A switch is told from load balancing a few answers after the
+ * new responder's first one (4 answers from it alone: a switch; 2 from it
+ * and 2 from the others: balancing), and a quiet target after 10 missed
+ * probes; the time is that of the first all the same. */
+struct hw_route_event {
+    enum hw_route_change kind; /* what changed */
+    int64_t real_ns;         /* wall-clock time it happened (see above) */
+    int ttl;                 /* SWITCHED, BALANCED: the hop; else the end's
+                                TTL after the change */
+    int old_ttl;             /* LONGER, SHORTER, REACHABLE: the end's TTL
+                                before (REACHABLE: when last reached) */
+    struct hw_addr from;     /* SWITCHED: the responder replaced;
+                                UNREACHABLE: the router that said so
+                                (AF_UNSPEC: silence) */
+    struct hw_addr to;       /* SWITCHED, BALANCED: the new responder */
+    int icmp_type;           /* UNREACHABLE by a message: its type, else -1 */
+    int icmp_code;           /* ... its code, else -1 */
+    size_t path;             /* the path current after it (index into a
+                                snapshot's paths) */
+};
+
+/* Called for every route event as it is told (see hw_route_event). */
+typedef void (*hw_trace_event_cb)(void *arg, const struct hw_route_event *ev);
+
 struct hw_trace_config {
     struct hw_addr target;   /* destination (numeric; resolve names first) */
     enum hw_method method;   /* probe kind (default ICMP echo) */
@@ -97,7 +143,8 @@ struct hw_trace_config {
     bool no_adapt;           /* do not slow down probing of hops whose
                                 replies are rate-limited (see below) */
     hw_trace_result_cb on_result; /* optional observer, NULL for none */
-    void *arg;               /* passed to on_result */
+    hw_trace_event_cb on_event;   /* optional observer of route events */
+    void *arg;               /* passed to on_result and on_event */
 };
 
 /* Fill cfg with the defaults above (target left AF_UNSPEC). */
@@ -162,6 +209,19 @@ uint64_t hw_trace_generation(const struct hw_trace *t);
  * TTL outside the trace). */
 size_t hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max);
 
+/* One probe of a hop, for a timeline: when (its round), what came back,
+ * and who answered. */
+struct hw_trace_mark {
+    uint64_t round;          /* the round it was sent in (1: the first) */
+    int32_t rtt_us;          /* as hw_trace_history(): RTT in microseconds,
+                                HW_HIST_LOST or HW_HIST_PENDING */
+    struct hw_addr who;      /* who answered; AF_UNSPEC when nobody did */
+};
+
+/* The same probes as hw_trace_history(), with their rounds and
+ * responders, oldest first, into out (at most max).  Returns how many. */
+size_t hw_trace_marks(const struct hw_trace *t, int ttl, struct hw_trace_mark *out, size_t max);
+
 /* How the route ends. */
 enum hw_trace_end {
     HW_END_UNKNOWN = 0,      /* not known yet */
@@ -214,6 +274,30 @@ struct hw_hop {
     double rate_pps;                  /* probes per second it gets now */
 };
 
+/* Responders kept per hop of a path (more answering one hop at once are
+ * not told apart). */
+#define HW_PATH_WIDTH 4
+
+/* Who answers one hop of a path: one router, several (load balancing), or
+ * none (a silent hop). */
+struct hw_path_hop {
+    size_t n;                          /* responders in addr */
+    struct hw_addr addr[HW_PATH_WIDTH];/* in the order they first answered */
+};
+
+/* One distinct path: the responders of every hop up to its end.  A path
+ * seen again (a route that flaps back) is the same entry. */
+struct hw_path {
+    int64_t first_real_ns;   /* when it was first the current path */
+    int64_t last_real_ns;    /* when it last was (now, for the current one) */
+    uint64_t rounds;         /* rounds started while it was current */
+    enum hw_trace_end end;   /* how it ends: REACHED, UNREACHABLE, or
+                                UNKNOWN (not reached: the deepest hop that
+                                answered is its last) */
+    size_t n_hops;           /* hops[0] has TTL first_ttl */
+    struct hw_path_hop *hops;/* who answered each hop */
+};
+
 /* A value copy of a trace's state; the caller owns it. */
 struct hw_trace_snapshot {
     struct hw_addr target;   /* the destination */
@@ -238,6 +322,16 @@ struct hw_trace_snapshot {
                                 of this file): what every view and summary
                                 shows for the target */
     uint64_t rounds;         /* rounds started */
+    uint64_t route_changes;  /* route events since the start (or reset) */
+    size_t n_events;         /* entries in events */
+    struct hw_route_event *events; /* the latest 256 route events, oldest
+                                first */
+    size_t n_paths;          /* entries in paths */
+    struct hw_path *paths;   /* every distinct path seen, in the order
+                                first seen (at most 64: past that the
+                                least recently seen is replaced) */
+    size_t current_path;     /* index of the current path in paths;
+                                n_paths while there is none yet */
     int64_t start_real_ns;   /* wall-clock time of hw_trace_start() */
     int64_t now_real_ns;     /* wall-clock time of the snapshot */
 };

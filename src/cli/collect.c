@@ -30,15 +30,17 @@ struct cli_collect {
     struct report_run run;               /* what the reporters take */
     struct hw_engine_counters counters;  /* the engine's, at the last update */
     struct report_stream *streams[STREAMS_MAX]; /* the JSON-lines streams */
-    const char *stream_names[STREAMS_MAX];/* for write errors: NULL, stdout */
+    const char *stream_names[STREAMS_MAX];/* for write errors: the sink's name */
+    int stream_errors[STREAMS_MAX];      /* each one's write error (-errno), 0 */
     size_t nstreams;                     /* streams in use */
     FILE *log;                           /* --log's file, or NULL */
     size_t log_k;                        /* its stream's index */
     int64_t next_summary_ns;             /* monotonic time the next summary is due */
     int64_t summary_ns;                  /* between summaries */
     bool failed;                         /* a stream could not be written */
-    bool said;                           /* the write error was reported */
-    bool hold;                           /* keep it until cli_collect_end() (a
+    size_t nfailed;                      /* how many */
+    bool hold;                           /* keep errors other than write
+                                            errors until cli_collect_end() (a
                                             screen owns the terminal) */
     char held[300];                      /* the message kept, "" for none */
 };
@@ -47,6 +49,12 @@ static const char *
 name_of(void *arg, const struct hw_addr *a)
 {
     return hw_names_get(arg, a);
+}
+
+static void
+as_of(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    (void)hw_as_get(arg, a, out);
 }
 
 int
@@ -87,6 +95,9 @@ cli_collect_new(struct cli_session *s, struct cli_collect **out)
     /* Names of responders: only traces have them. */
     c->run.name_of = !s->opt.ping && !s->opt.numeric ? name_of : NULL;
     c->run.name_arg = s->names;
+    c->run.as_of = s->opt.as_lookup && s->as != NULL ? as_of : NULL;
+    c->run.as_arg = s->as;
+    c->run.as_field = s->opt.as_field;
     c->run.wide = s->opt.wide;
     c->run.order = s->opt.order;
     c->run.counters = &c->counters;
@@ -160,7 +171,7 @@ add_stream(struct cli_collect *c, FILE *f, const char *name)
 int
 cli_collect_stream(struct cli_collect *c, FILE *f)
 {
-    return add_stream(c, f, NULL);
+    return add_stream(c, f, "standard output");
 }
 
 int
@@ -181,24 +192,17 @@ cli_collect_trace_args(struct cli_collect *c)
     return c->arg_ptrs;
 }
 
-/* Say a stream's first write error, once. */
-static int
+/* Stream k could not be written: it is done for, the others go on.  Its
+ * error is said once, at cli_collect_end(), after the other outputs are
+ * complete. */
+static void
 write_failed(struct cli_collect *c, size_t k, int err)
 {
+    if (c->stream_errors[k] != 0)
+        return;
+    c->stream_errors[k] = err;
     c->failed = true;
-    if (!c->said) {
-        c->said = true;
-        if (c->stream_names[k] == NULL)
-            snprintf(c->held, sizeof(c->held), "hopwatch: write error: %s", strerror(-err));
-        else
-            snprintf(c->held, sizeof(c->held), "hopwatch: cannot write %s: %s",
-                     c->stream_names[k], strerror(-err));
-        if (!c->hold) {
-            fprintf(stderr, "%s\n", c->held);
-            c->held[0] = '\0';
-        }
-    }
-    return CLI_EXIT_SYSTEM;
+    c->nfailed++;
 }
 
 static void
@@ -206,16 +210,17 @@ emit_probe(struct cli_collect *c, size_t i, int ttl, const struct hw_probe_resul
 {
     struct hw_time now;
 
-    if (c->nstreams == 0 || c->failed)
+    if (c->nstreams == c->nfailed)
         return;
     hw_engine_now(c->s->engine, &now);
     for (size_t k = 0; k < c->nstreams; k++) {
-        int st = report_stream_probe(c->streams[k], &c->targets[i], ttl, r, now.real_ns);
+        int st;
 
-        if (st < 0) {
+        if (c->stream_errors[k] != 0)
+            continue;
+        st = report_stream_probe(c->streams[k], &c->targets[i], ttl, r, now.real_ns);
+        if (st < 0)
             write_failed(c, k, st);
-            return;
-        }
     }
 }
 
@@ -229,7 +234,29 @@ cli_collect_trace_result(void *arg, int ttl, const struct hw_probe_result *r)
      * resolve while probing goes on. */
     if (!c->s->opt.numeric && r->responder.family != AF_UNSPEC)
         (void)hw_names_get(c->s->names, &r->responder);
+    if (c->s->opt.as_lookup && c->s->as != NULL && r->responder.family != AF_UNSPEC) {
+        struct hw_asinfo info;
+
+        (void)hw_as_get(c->s->as, &r->responder, &info);
+    }
     emit_probe(c, pa->i, ttl, r);
+}
+
+void
+cli_collect_trace_event(void *arg, const struct hw_route_event *ev)
+{
+    struct probe_arg *pa = arg;
+    struct cli_collect *c = pa->c;
+
+    for (size_t k = 0; k < c->nstreams; k++) {
+        int st;
+
+        if (c->stream_errors[k] != 0)
+            continue;
+        st = report_stream_route_event(c->streams[k], &c->targets[pa->i], ev);
+        if (st < 0)
+            write_failed(c, k, st);
+    }
 }
 
 void
@@ -241,16 +268,19 @@ cli_collect_ping_result(void *arg, size_t index, const struct hw_probe_result *r
         emit_probe(c, c->s->multi_target[index], 0, r);
 }
 
-static int
+/* A summary on every stream still writable. */
+static void
 summaries(struct cli_collect *c, bool final)
 {
     for (size_t k = 0; k < c->nstreams; k++) {
-        int st = report_stream_summary(c->streams[k], &c->run, final, c->run.end_real_ns);
+        int st;
 
+        if (c->stream_errors[k] != 0)
+            continue;
+        st = report_stream_summary(c->streams[k], &c->run, final, c->run.end_real_ns);
         if (st < 0)
-            return write_failed(c, k, st);
+            write_failed(c, k, st);
     }
-    return 0;
 }
 
 int
@@ -266,7 +296,7 @@ cli_collect_begin(struct cli_collect *c)
         int st = report_stream_start(c->streams[k], &c->run);
 
         if (st < 0)
-            return write_failed(c, k, st);
+            write_failed(c, k, st);
     }
     return 0;
 }
@@ -292,8 +322,8 @@ cli_collect_tick(struct cli_collect *c)
     struct hw_time now;
     int st;
 
-    if (c->nstreams == 0 || c->failed)
-        return c->failed ? CLI_EXIT_SYSTEM : 0;
+    if (c->nstreams == c->nfailed)
+        return 0;
     hw_engine_now(c->s->engine, &now);
     if (now.mono_ns < c->next_summary_ns)
         return 0;
@@ -305,13 +335,20 @@ cli_collect_tick(struct cli_collect *c)
     st = cli_collect_update(c);
     if (st != 0)
         return st;
-    return summaries(c, false);
+    summaries(c, false);
+    return 0;
 }
 
 bool
 cli_collect_failed(const struct cli_collect *c)
 {
     return c->failed;
+}
+
+bool
+cli_collect_all_failed(const struct cli_collect *c)
+{
+    return c->nstreams > 0 && c->nfailed == c->nstreams;
 }
 
 int
@@ -378,15 +415,23 @@ cli_collect_end(struct cli_collect *c)
         fprintf(stderr, "%s\n", c->held);
         c->held[0] = '\0';
     }
-    rc = c->failed ? CLI_EXIT_SYSTEM : summaries(c, true);
-
+    summaries(c, true);
     if (c->log != NULL) {
         size_t k = c->log_k;
         FILE *f = c->log;
 
         c->log = NULL;
-        if (fclose(f) != 0 && rc == 0)
-            rc = write_failed(c, k, -errno);
+        if (fclose(f) != 0)
+            write_failed(c, k, -errno);
+    }
+    /* One line per output that failed, each naming it. */
+    rc = 0;
+    for (size_t k = 0; k < c->nstreams; k++) {
+        if (c->stream_errors[k] == 0)
+            continue;
+        fprintf(stderr, "hopwatch: cannot write %s: %s\n", c->stream_names[k],
+                strerror(-c->stream_errors[k]));
+        rc = CLI_EXIT_SYSTEM;
     }
     return rc;
 }

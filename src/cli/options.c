@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 
 #include <hopwatch/addr.h>
+#include <hopwatch/asn.h>
 #include <hopwatch/engine.h>
 
 #include "cli/exitcode.h"
@@ -88,6 +89,9 @@ enum {
     OPT_MEMORY,
     OPT_NO_ADAPT,
     OPT_MTU,
+    OPT_AS_ZONE4,
+    OPT_AS_ZONE6,
+    OPT_AS_NAME_ZONE,
 };
 
 static const struct option long_options[] = {
@@ -105,6 +109,11 @@ static const struct option long_options[] = {
     {"show-memory", no_argument, NULL, OPT_MEMORY},
     {"order", required_argument, NULL, 'o'},
     {"no-adapt", no_argument, NULL, OPT_NO_ADAPT},
+    {"aslookup", no_argument, NULL, 'z'},
+    {"ipinfo", required_argument, NULL, 'y'},
+    {"as-zone4", required_argument, NULL, OPT_AS_ZONE4},
+    {"as-zone6", required_argument, NULL, OPT_AS_ZONE6},
+    {"as-name-zone", required_argument, NULL, OPT_AS_NAME_ZONE},
     {"report-cycles", required_argument, NULL, 'c'},
     {"count", required_argument, NULL, 'c'},
     {"interval", required_argument, NULL, 'i'},
@@ -203,6 +212,12 @@ cli_usage(FILE *f)
           "  -4, --ipv4              use IPv4 only\n"
           "  -6, --ipv6              use IPv6 only\n"
           "  -n, --no-dns            show addresses, do not look up names\n"
+          "  -z, --aslookup          show each hop's origin AS (DNS TXT records)\n"
+          "  -y, --ipinfo N          show AS field N: 0 AS number, 1 prefix, 2 country,\n"
+          "                          3 registry, 4 allocation date, 5 AS name (implies -z)\n"
+          "      --as-zone4 ZONE     IPv4 origin zone (default " HW_AS_ZONE4 ")\n"
+          "      --as-zone6 ZONE     IPv6 origin zone (default " HW_AS_ZONE6 ")\n"
+          "      --as-name-zone ZONE AS-name zone (default " HW_AS_NAME_ZONE ")\n"
           "\n"
           "  -h, --help              show this help\n"
           "  -v, --version           show the version\n"
@@ -211,6 +226,33 @@ cli_usage(FILE *f)
           "resolve or a target file line was bad, 3 usage error, 4 system error.\n"
           "See hopwatch(8).\n",
           f);
+}
+
+/* A zone name: labels of letters, digits, '-' and '_' (1 to 63 of them),
+ * dot apart, an optional final dot, at most CLI_ZONE_MAX characters.  It
+ * becomes part of query names, so nothing else gets in. */
+static bool
+zone_ok(const char *z)
+{
+    size_t n = strlen(z), label = 0;
+
+    if (n == 0 || n > CLI_ZONE_MAX || z[0] == '.')
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = z[i];
+
+        if (ch == '.') {
+            if (label == 0)
+                return false;
+            label = 0;
+            continue;
+        }
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+              ch == '-' || ch == '_') ||
+            ++label > 63)
+            return false;
+    }
+    return true;
 }
 
 static int
@@ -226,7 +268,7 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
      * letters (-hr) from an earlier parse that returned in the middle of
      * it (found by tests/fuzz/fuzz_options.c). */
     optind = 0;
-    while ((c = getopt_long(argc, argv, ":rjCF:gc:i:Z:f:m:U:46nwo:s:Q:uTP:a:I:M:B:hv", long_options,
+    while ((c = getopt_long(argc, argv, ":rjCF:gc:i:Z:f:m:U:46nzy:wo:s:Q:uTP:a:I:M:B:hv", long_options,
                             NULL)) != -1) {
         switch (c) {
         case 'r':
@@ -342,6 +384,36 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
         case 'n':
             o->numeric = true;
             break;
+        case 'z':
+            o->as_lookup = true;
+            break;
+        case 'y':
+            if (cli_parse_int(optarg, 0, HW_AS_FIELDS - 1, "-y", &n, err, errlen) < 0)
+                return CLI_EXIT_USAGE;
+            o->as_lookup = true;
+            o->as_field = (int)n;
+            break;
+        case OPT_AS_ZONE4:
+        case OPT_AS_ZONE6:
+        case OPT_AS_NAME_ZONE: {
+            const char *what = c == OPT_AS_ZONE4   ? "--as-zone4"
+                               : c == OPT_AS_ZONE6 ? "--as-zone6"
+                                                   : "--as-name-zone";
+
+            if (!zone_ok(optarg)) {
+                snprintf(err, errlen, "invalid zone '%s' for %s: expected a DNS name of at "
+                                      "most %d characters (letters, digits, '-', '_', '.')",
+                         optarg, what, CLI_ZONE_MAX);
+                return CLI_EXIT_USAGE;
+            }
+            if (c == OPT_AS_ZONE4)
+                o->as_zone4 = optarg;
+            else if (c == OPT_AS_ZONE6)
+                o->as_zone6 = optarg;
+            else
+                o->as_name_zone = optarg;
+            break;
+        }
         case 'w':
             o->wide = true;
             break;
@@ -415,6 +487,11 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
                 snprintf(err, errlen, "unknown option %s (try --help)", argv[optind - 1]);
             return CLI_EXIT_USAGE;
         }
+    }
+    if (o->as_lookup && o->ping) {
+        snprintf(err, errlen, "-z and -y show the origin AS of each hop of a trace: not with "
+                              "--ping");
+        return CLI_EXIT_USAGE;
     }
     if (o->privilege == HW_PRIV_DGRAM && o->method != HW_METHOD_ICMP) {
         snprintf(err, errlen, "UDP and TCP probes need raw sockets: --unprivileged is ICMP only");

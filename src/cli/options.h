@@ -27,6 +27,9 @@ enum cli_output {
  * the checksum that identifies the probe (hw__build_udp_paris). */
 #define CLI_PARIS_SIZE_MIN 2
 
+/* Longest zone accepted by --as-zone4, --as-zone6 and --as-name-zone. */
+#define CLI_ZONE_MAX 200
+
 struct cli_options {
     enum cli_output output;   /* what to produce */
     uint64_t cycles;          /* -c: probes per hop / per target (default 10),
@@ -64,6 +67,13 @@ struct cli_options {
                                  report/columns.h), NULL: the default */
     bool no_adapt;            /* --no-adapt: never probe rate-limited hops
                                  slower */
+    bool as_lookup;           /* -z / -y: look up and show each responder's
+                                 origin AS */
+    int as_field;             /* -y: which field to show (enum hw_as_field),
+                                 0 (the AS number) with -z */
+    const char *as_zone4;     /* --as-zone4: IPv4 origin zone, NULL: Cymru's */
+    const char *as_zone6;     /* --as-zone6: IPv6 origin zone, NULL: Cymru's */
+    const char *as_name_zone; /* --as-name-zone: AS-name zone, NULL: Cymru's */
     char **targets;           /* the target words (pointers into argv) */
     size_t ntargets;          /* how many (0 with -F only) */
     bool help;                /* -h */

@@ -31,23 +31,39 @@ all_done(const struct cli_session *s)
     return true;
 }
 
-/* Wait (bounded) for the reverse names the report will show. */
-static void
+/* Lookups the report waits for: reverse names and, with -z / -y, origin
+ * ASes. */
+static size_t
+lookups_pending(const struct cli_session *s)
+{
+    size_t n = hw_as_pending(s->as);
+
+    if (!s->opt.numeric && s->names != NULL)
+        n += hw_names_pending(s->names);
+    return n;
+}
+
+/* Wait (bounded) for the reverse names and ASes the report will show: one
+ * grace for both, so a silent server delays the report by the same bound
+ * with -z as without.  Returns 0 or the -errno of a failed poll. */
+static int
 names_grace(struct cli_session *s)
 {
     struct hw_time now;
     int64_t grace_end;
+    int st = 0;
 
-    if (s->opt.numeric || s->opt.ping || s->names == NULL)
-        return;
+    if (s->opt.ping || s->resolver == NULL || lookups_pending(s) == 0)
+        return 0;
     hw_engine_now(s->engine, &now);
     grace_end = now.mono_ns + NAMES_GRACE_NS;
-    while (!cli_signal && hw_names_pending(s->names) > 0) {
+    while (!cli_signal && st == 0 && lookups_pending(s) > 0) {
         hw_engine_now(s->engine, &now);
         if (now.mono_ns >= grace_end)
             break;
-        cli_session_poll(s, (int)((grace_end - now.mono_ns) / 1000000) + 1);
+        st = cli_session_poll(s, (int)((grace_end - now.mono_ns) / 1000000) + 1);
     }
+    return st;
 }
 
 /* Peak resident set size in kB (VmHWM), -1 if unknown. */
@@ -105,17 +121,26 @@ write_report(const struct cli_session *s, const struct report_run *run)
         return 0;
     }
     if (st < 0) {
-        fprintf(stderr, "hopwatch: write error: %s\n", strerror(-st));
+        fprintf(stderr, "hopwatch: cannot write standard output: %s\n", strerror(-st));
         return CLI_EXIT_SYSTEM;
     }
     return 0;
+}
+
+/* Nothing is left to write to: --jsonl's streams (standard output and any
+ * --log) all failed.  A report on standard output is still to come
+ * otherwise, so the run goes on. */
+static bool
+nothing_to_write(const struct cli_session *s, const struct cli_collect *c)
+{
+    return s->opt.output == CLI_OUT_JSONL && cli_collect_all_failed(c);
 }
 
 int
 cli_run_report(struct cli_session *s)
 {
     struct cli_collect *c;
-    int rc, st;
+    int rc, st, perr = 0;
 
     rc = cli_collect_new(s, &c);
     if (rc != 0)
@@ -129,29 +154,34 @@ cli_run_report(struct cli_session *s)
     if (rc == 0 && s->opt.ping)
         rc = cli_session_start_pings(s, cli_collect_ping_result, c);
     else if (rc == 0)
-        rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+        rc = cli_session_start_traces_each(s, cli_collect_trace_result, cli_collect_trace_event,
                                            cli_collect_trace_args(c));
     if (rc != 0) {
         cli_collect_free(c);
         return rc;
     }
 
-    while (!cli_signal && !all_done(s) && !cli_collect_failed(c)) {
-        cli_session_poll(s, cli_collect_timeout_ms(c));
-        if (cli_collect_tick(c) != 0)
+    while (!cli_signal && !all_done(s) && !nothing_to_write(s, c)) {
+        perr = cli_session_poll(s, cli_collect_timeout_ms(c));
+        if (perr < 0 || cli_collect_tick(c) != 0)
             break;
     }
-    if (!cli_collect_failed(c))
-        names_grace(s);
+    if (perr == 0 && !nothing_to_write(s, c))
+        perr = names_grace(s);
 
+    /* Every output on its own: the report, and the streams' final
+     * summaries, also after a signal, a failed poll, or another output
+     * that could not be written: what was measured is not lost. */
     rc = cli_collect_update(c);
-    if (rc == 0 && !cli_collect_failed(c))
+    if (rc == 0)
         rc = write_report(s, cli_collect_run(c));
-    /* The streams' final summaries, also after a signal or a report that
-     * could not be written: what was measured is not lost. */
     st = cli_collect_end(c);
     if (rc == 0)
         rc = st;
+    if (perr < 0) {
+        fprintf(stderr, "hopwatch: ppoll: %s\n", strerror(-perr));
+        rc = CLI_EXIT_SYSTEM;
+    }
     if (rc == 0)
         rc = cli_collect_exit_code(c);
     if (s->opt.show_memory)

@@ -39,7 +39,7 @@ start_logged(struct cli_session *s, struct cli_collect **out)
     if (rc == 0)
         rc = cli_collect_begin(c);
     if (rc == 0)
-        rc = cli_session_start_traces_each(s, cli_collect_trace_result,
+        rc = cli_session_start_traces_each(s, cli_collect_trace_result, cli_collect_trace_event,
                                            cli_collect_trace_args(c));
     if (rc != 0) {
         cli_collect_free(c);
@@ -110,6 +110,9 @@ cli_run_tui(struct cli_session *s)
     cfg.engine = s->engine;
     cfg.resolver = s->resolver;
     cfg.names = s->names;
+    cfg.as = s->as;
+    cfg.as_lookup = s->opt.as_lookup;
+    cfg.as_field = s->opt.as_field;
     cfg.dns = !s->opt.numeric;
     /* --mtu: the default columns end in the MTU column. */
     cfg.order = s->opt.order != NULL ? s->opt.order : s->opt.pmtu ? COLUMNS_PMTU : NULL;
@@ -135,7 +138,7 @@ cli_run_tui(struct cli_session *s)
     }
     if (c != NULL) {
         /* The log ends with the final summary, as a batch run's does. */
-        int lst = cli_collect_failed(c) ? 0 : cli_collect_update(c);
+        int lst = cli_collect_update(c);
 
         if (cli_collect_end(c) != 0 || lst != 0)
             rc = CLI_EXIT_SYSTEM;

@@ -21,8 +21,9 @@
 #define SAFE(str) report_sanitize((str), (char[512]){0}, 512)
 
 #define NS_PER_S 1000000000LL
-/* Descriptors polled at once: two probe sockets and the resolver's. */
-#define MAX_POLLFDS 64
+/* Room for the resolver's descriptors (c-ares uses a few per name
+ * server); the engine's are counted (hw_engine_pollfd_count). */
+#define RESOLVER_POLLFDS 16
 
 volatile sig_atomic_t cli_signal;
 
@@ -137,6 +138,23 @@ cli_session_open(struct cli_session *s)
         fprintf(stderr, "hopwatch: out of memory\n");
         return CLI_EXIT_SYSTEM;
     }
+    if (s->opt.as_lookup || (s->opt.output == CLI_OUT_TUI && !s->opt.ping)) {
+        /* Lookups go through the same resolver, in the same poll turn:
+         * a silent server costs c-ares timeouts, never a wait.  The screen
+         * always has the cache ('z' turns AS display on); it costs nothing
+         * until asked. */
+        struct hw_as_config ac = {
+            .zone4 = s->opt.as_zone4,
+            .zone6 = s->opt.as_zone6,
+            .name_zone = s->opt.as_name_zone,
+        };
+
+        s->as = hw_as_new(s->resolver, &ac);
+        if (s->as == NULL) {
+            fprintf(stderr, "hopwatch: out of memory\n");
+            return CLI_EXIT_SYSTEM;
+        }
+    }
     if (gethostname(s->local_host, sizeof(s->local_host)) < 0)
         snprintf(s->local_host, sizeof(s->local_host), "localhost");
     s->local_host[sizeof(s->local_host) - 1] = '\0';
@@ -153,20 +171,30 @@ min_timeout(int a, int b)
     return a < b ? a : b;
 }
 
-void
+int
 cli_session_poll(struct cli_session *s, int max_ms)
 {
-    struct pollfd fds[MAX_POLLFDS];
+    struct pollfd *fds;
     struct timespec ts, *tsp = NULL;
-    size_t ne, nr;
+    size_t ne, nr, cap;
     int ms;
 
-    ne = hw_engine_pollfds(s->engine, fds, MAX_POLLFDS);
-    if (ne > MAX_POLLFDS)
-        ne = MAX_POLLFDS;
-    nr = hw_resolver_pollfds(s->resolver, fds + ne, MAX_POLLFDS - ne);
-    if (nr > MAX_POLLFDS - ne)
-        nr = MAX_POLLFDS - ne;
+    /* Every engine descriptor is polled, however many (an unprivileged
+     * engine has one per identifier): the set is sized once. */
+    if (s->fds == NULL) {
+        s->nfds_cap = hw_engine_pollfd_count(s->engine) + RESOLVER_POLLFDS;
+        s->fds = calloc(s->nfds_cap, sizeof(*s->fds));
+        if (s->fds == NULL)
+            return -ENOMEM;
+    }
+    fds = s->fds;
+    cap = s->nfds_cap;
+    ne = hw_engine_pollfds(s->engine, fds, cap);
+    if (ne > cap)
+        ne = cap;
+    nr = hw_resolver_pollfds(s->resolver, fds + ne, cap - ne);
+    if (nr > cap - ne)
+        nr = cap - ne;
     ms = min_timeout(hw_engine_timeout_ms(s->engine, max_ms),
                      hw_resolver_timeout_ms(s->resolver, max_ms));
     if (ms >= 0) {
@@ -174,15 +202,13 @@ cli_session_poll(struct cli_session *s, int max_ms)
         ts.tv_nsec = (long)(ms % 1000) * 1000000;
         tsp = &ts;
     }
-    if (ppoll(fds, ne + nr, tsp, &s->poll_mask) < 0) {
-        if (errno != EINTR) {
-            fprintf(stderr, "hopwatch: ppoll: %s\n", strerror(errno));
-            exit(CLI_EXIT_SYSTEM);
-        }
-        return;
-    }
+    /* A failure goes back to the caller, which still owes the user the
+     * reports and summaries of what was measured. */
+    if (ppoll(fds, ne + nr, tsp, &s->poll_mask) < 0)
+        return errno == EINTR ? 0 : -errno;
     hw_engine_process(s->engine, fds, ne);
     hw_resolver_process(s->resolver, fds + ne, nr);
+    return 0;
 }
 
 /* The lookups of one cli_session_resolve(). */
@@ -231,7 +257,7 @@ cli_session_resolve(struct cli_session *s)
     struct lookup_ctx *lcs = calloc(s->ntargets, sizeof(*lcs));
     struct lookups all = {.s = s, .pending = 0};
     const char *family_said[2] = {NULL, NULL};
-    int rc = 0;
+    int rc = 0, perr = 0;
 
     if (lcs == NULL) {
         fprintf(stderr, "hopwatch: out of memory\n");
@@ -250,9 +276,9 @@ cli_session_resolve(struct cli_session *s)
             s->targets[i].error = hw_strerror(-ENOMEM);
         }
     }
-    while (all.pending > 0 && !cli_signal)
-        cli_session_poll(s, -1);
-    for (size_t i = 0; i < s->ntargets && !cli_signal; i++) {
+    while (all.pending > 0 && !cli_signal && perr == 0)
+        perr = cli_session_poll(s, -1);
+    for (size_t i = 0; i < s->ntargets && !cli_signal && perr == 0; i++) {
         struct cli_target *t = &s->targets[i];
 
         if (t->status == HW_EFAMILY) {
@@ -268,14 +294,20 @@ cli_session_resolve(struct cli_session *s)
                 rc = CLI_EXIT_NAME;
         }
     }
-    if (cli_signal) {
+    if (cli_signal || perr < 0) {
         /* Lookups still pending point into lcs: cancel them with it. */
         hw_names_free(s->names);
         s->names = NULL;
+        hw_as_free(s->as);
+        s->as = NULL;
         hw_resolver_free(s->resolver);
         s->resolver = NULL;
     }
     free(lcs);
+    if (perr < 0) {
+        fprintf(stderr, "hopwatch: ppoll: %s\n", strerror(-perr));
+        return CLI_EXIT_SYSTEM;
+    }
     if (cli_signal)
         return CLI_EXIT_NAME;
     return rc;
@@ -310,7 +342,7 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
         for (size_t i = 0; i < s->ntargets; i++)
             args[i] = arg;
     }
-    rc = cli_session_start_traces_each(s, on_result, args);
+    rc = cli_session_start_traces_each(s, on_result, NULL, args);
     free(args);
     return rc;
 }
@@ -347,7 +379,7 @@ start_pmtu(struct cli_session *s, struct cli_target *t)
 
 int
 cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_result,
-                              void *const *args)
+                              hw_trace_event_cb on_event, void *const *args)
 {
     struct hw_trace_config tcfg;
     int st;
@@ -371,6 +403,7 @@ cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_resul
         tcfg.fill = HW_FILL_RANDOM;
     }
     tcfg.on_result = on_result;
+    tcfg.on_event = on_event;
     for (size_t i = 0; i < s->ntargets; i++) {
         struct cli_target *t = &s->targets[i];
 
@@ -456,7 +489,9 @@ cli_session_close(struct cli_session *s)
     free(s->targets);
     cli_targets_free(&s->list);
     hw_names_free(s->names);
+    hw_as_free(s->as);
     hw_resolver_free(s->resolver);
     hw_engine_free(s->engine);
+    free(s->fds);
     memset(s, 0, sizeof(*s));
 }

@@ -36,6 +36,8 @@ struct cli_session {
     struct hw_engine *engine;    /* probing */
     struct hw_resolver *resolver;/* names */
     struct hw_names *names;      /* reverse names */
+    struct hw_as *as;            /* origin AS cache (-z, -y, and the screen's
+                                    'z'), else NULL */
     struct cli_target_list list; /* the target words (they own the names) */
     size_t bad_lines;            /* target-file lines reported and skipped */
     struct cli_target *targets;  /* every target */
@@ -43,6 +45,9 @@ struct cli_session {
     struct hw_multi *multi;      /* ping mode: every resolved target */
     size_t *multi_target;        /* ping mode: multi index -> targets index */
     sigset_t poll_mask;          /* the mask while polling: our signals open */
+    struct pollfd *fds;          /* the poll set (made by the first poll) */
+    size_t nfds_cap;             /* its size: every engine descriptor and
+                                    room for the resolver's */
     char local_host[256];        /* this host's name */
 };
 
@@ -64,9 +69,10 @@ int cli_session_resolve(struct cli_session *s);
 int cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, void *arg);
 
 /* The same with one observer argument per target: args[i] for targets[i]
- * (args NULL: NULL for every target). */
+ * (args NULL: NULL for every target), and a route-event observer (may be
+ * NULL) given the same arguments. */
 int cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_result,
-                                  void *const *args);
+                                  hw_trace_event_cb on_event, void *const *args);
 
 /* Ping mode: create the session's hw_multi (-i per target, -Z, -c, --pps,
  * the probe options), add every resolved target, start it, with on_result
@@ -75,8 +81,10 @@ int cli_session_start_pings(struct cli_session *s, hw_multi_result_cb on_result,
 
 /* One turn of the loop: poll the engine and the resolver until the earlier
  * of their deadlines (at most max_ms when >= 0, -1: no limit) or a signal,
- * then let both work. */
-void cli_session_poll(struct cli_session *s, int max_ms);
+ * then let both work.  Returns 0 (a signal included), or -errno when ppoll
+ * failed: nothing is printed, the caller writes what it can, says why and
+ * exits with CLI_EXIT_SYSTEM. */
+int cli_session_poll(struct cli_session *s, int max_ms);
 
 /* Free everything (traces and the multi first, the engine last). */
 void cli_session_close(struct cli_session *s);

@@ -840,7 +840,8 @@ hw_engine_probe(struct hw_engine *e, const struct hw_probe_spec *spec, uint64_t 
         e->ctr.probes_sent++;
         tp.kind = TIMER_TIMEOUT;
         tp.owner = idx;
-        if (hw__timerq_add(&e->tq, p->sent.mono_ns + spec->timeout_ns, &tp, &p->timer) < 0) {
+        if (hw__timerq_add(&e->tq, hw__deadline(p->sent.mono_ns, spec->timeout_ns), &tp,
+                           &p->timer) < 0) {
             /* Sent but untracked: forget it, its answer will be foreign. */
             slot_free(e, idx);
             return -ENOMEM;
@@ -902,7 +903,7 @@ finish(struct hw_engine *e, uint32_t idx, bool answered)
     }
     p->state = PROBE_LINGER;
     p->answered = answered;
-    end = p->sent.mono_ns + p->spec.timeout_ns + linger_for(e, p);
+    end = hw__deadline(hw__deadline(p->sent.mono_ns, p->spec.timeout_ns), linger_for(e, p));
     if (hw__timerq_add(&e->tq, end, &tp, &p->timer) < 0)
         slot_free(e, idx); /* no memory to linger: forget it now */
 }
@@ -1203,6 +1204,12 @@ run_timers(struct hw_engine *e)
 /* ---- the loop ---------------------------------------------------------- */
 
 size_t
+hw_engine_pollfd_count(const struct hw_engine *e)
+{
+    return e->npfds;
+}
+
+size_t
 hw_engine_pollfds(const struct hw_engine *e, struct pollfd *fds, size_t n)
 {
     for (size_t k = 0; k < e->npfds && k < n; k++) {
@@ -1230,10 +1237,10 @@ hw_engine_timeout_ms(struct hw_engine *e, int max_ms)
     if (wait_ns <= 0)
         return 0;
     /* Round up: waking a little early would only make us poll again. */
-    ms = (wait_ns + 999999) / 1000000;
+    ms = hw__ms_ceil(wait_ns, 1000000000);
     if (max_ms >= 0 && ms > max_ms)
         return max_ms;
-    return ms > 1000000000 ? 1000000000 : (int)ms;
+    return (int)ms;
 }
 
 void
@@ -1340,7 +1347,7 @@ hw_engine_timer_add(struct hw_engine *e, int64_t delay_ns, hw_timer_cb cb, void 
     if (cb == NULL || delay_ns < 0)
         return HW_EINVAL;
     e->tp->now(e->tp_ctx, &now);
-    st = hw__timerq_add(&e->tq, now.mono_ns + delay_ns, &tp, &handle);
+    st = hw__timerq_add(&e->tq, hw__deadline(now.mono_ns, delay_ns), &tp, &handle);
     if (st < 0)
         return st;
     e->user_timers++;

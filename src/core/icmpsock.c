@@ -21,6 +21,7 @@
 #include "core/packet.h"
 #include "core/rtt.h"
 #include "core/socket.h"
+#include "core/timerq.h"
 
 /* Largest payload of a request (as the engine: fits IPv4). */
 #define PAYLOAD_MAX 65000
@@ -465,12 +466,9 @@ hw_icmp_socket_send(struct hw_icmp_socket *s, struct hw_icmp_request *request)
 static int
 ms_until(int64_t deadline, int64_t now)
 {
-    int64_t ms;
-
     if (deadline <= now)
         return 0;
-    ms = (deadline - now + 999999) / 1000000;
-    return ms > 1000000000 ? 1000000000 : (int)ms;
+    return hw__ms_ceil(deadline - now, 1000000000);
 }
 
 int
@@ -485,7 +483,7 @@ hw_icmp_socket_receive(struct hw_icmp_socket *s, const struct hw_icmp_request *r
         return HW_ECLOSED;
     if (s->blocking && timeout_ns >= 0) {
         s->tp->now(s->tp_ctx, &now);
-        deadline = now.mono_ns + timeout_ns;
+        deadline = hw__deadline(now.mono_ns, timeout_ns);
     }
     for (;;) {
         struct hw_rx rx;

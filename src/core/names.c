@@ -135,7 +135,8 @@ entry_for(struct hw_names *n, const struct hw_addr *a)
         t->next->prev = t;
     n->tickets = t;
     n->pending++;
-    /* The answer may come at once (hosts file): reverse_done handles it. */
+    /* The answer never comes inside the call (the resolver holds one found
+     * at once for its next process call). */
     if (hw_resolver_reverse(n->r, a, reverse_done, t) < 0)
         reverse_done(t, HW_EDNS, NULL);
     return &n->ents[idx];

@@ -841,20 +841,6 @@ on_trace_result(void *arg, int ttl, const struct hw_probe_result *r)
     tr->log[tr->nlog++] = (struct answer){.ttl = ttl, .from = r->responder, .rtt_ns = r->rtt_ns};
 }
 
-/* Fast mode's stop condition: the end is known and every hop up to it has
- * answered. */
-static bool
-fast_done(const struct tracer *tr, int first_ttl)
-{
-    if (tr->end_ttl == 0)
-        return false;
-    for (int ttl = first_ttl; ttl <= tr->end_ttl; ttl++) {
-        if (!tr->answered[ttl])
-            return false;
-    }
-    return true;
-}
-
 /* True when no probe of the trace is in flight. */
 static bool
 trace_quiet(const struct hw_trace *t)
@@ -974,6 +960,112 @@ convert_route(const struct tracer *tr, const struct hw_trace_snapshot *s, struct
     return 0;
 }
 
+/* Fast mode (icmplib's fast_mode: a hop that answered is not asked
+ * again).  A trace probes all its TTLs in the same rounds, so one silent
+ * hop would keep every answering hop probed for count rounds: here each
+ * TTL gets a trace of its own (first_ttl == max_ttl), started together, so
+ * a round still probes every TTL at once.  A TTL's trace is paused once the
+ * TTL answered, or once it lies past the end of the route; a silent TTL
+ * gets its count probes.  The call ends when every trace is done or paused
+ * and quiet.  Returns 0, or a negative status with *msg set when it has
+ * something to say. */
+struct fast {
+    struct hw_trace **t;     /* one trace per TTL, first_hop + i */
+    bool *paused;            /* t[i] is paused */
+    int n;                   /* TTLs */
+};
+
+static void
+fast_free(struct fast *f)
+{
+    for (int i = 0; f->t != NULL && i < f->n; i++)
+        hw_trace_free(f->t[i]);
+    free(f->t);
+    free(f->paused);
+}
+
+static int
+fast_run(struct hw_engine *e, const struct hw_ping_opts *opts, struct hw_trace_config *cfg,
+         struct tracer *tr, struct fast *f, char **msg)
+{
+    int st = 0;
+
+    f->n = opts->max_hops - opts->first_hop + 1;
+    f->t = calloc((size_t)f->n, sizeof(*f->t));
+    f->paused = calloc((size_t)f->n, sizeof(*f->paused));
+    if (f->t == NULL || f->paused == NULL)
+        return -ENOMEM;
+    /* One TTL per trace: one silent TTL is a whole silent run. */
+    cfg->max_unknown = 1;
+    for (int i = 0; i < f->n && st == 0; i++) {
+        cfg->first_ttl = cfg->max_ttl = opts->first_hop + i;
+        f->t[i] = hw_trace_new(e, cfg, &st);
+        if (f->t[i] == NULL)
+            *msg = message("cannot start the trace: %s", hw_strerror(st));
+    }
+    for (int i = 0; i < f->n && st == 0; i++)
+        st = hw_trace_start(f->t[i]);
+    while (st == 0) {
+        bool busy = false;
+
+        for (int i = 0; i < f->n; i++) {
+            int ttl = opts->first_hop + i;
+
+            if (!f->paused[i] &&
+                (tr->answered[ttl] || (tr->end_ttl != 0 && ttl > tr->end_ttl))) {
+                /* No more rounds; what is in flight is still waited for. */
+                hw_trace_pause(f->t[i]);
+                f->paused[i] = true;
+            }
+            if (f->paused[i] ? !trace_quiet(f->t[i]) : !hw_trace_done(f->t[i]))
+                busy = true;
+        }
+        if (!busy)
+            break;
+        st = loop_wait(e, opts);
+    }
+    return st;
+}
+
+/* The route of fast mode's traces, as one trace's snapshot would have it:
+ * each TTL's hop, up to the lowest end any of them found.  The hops borrow
+ * the snapshots' responders: free snaps, then only out->hops. */
+static int
+fast_snapshot(const struct fast *f, struct hw_trace_snapshot **snaps,
+              struct hw_trace_snapshot *out)
+{
+    memset(out, 0, sizeof(*out));
+    for (int i = 0; i < f->n; i++) {
+        int st = hw_trace_snapshot(f->t[i], &snaps[i]);
+
+        if (st < 0)
+            return st;
+    }
+    out->target = snaps[0]->target;
+    out->first_ttl = snaps[0]->first_ttl;
+    out->end = HW_END_MAX_TTL;
+    for (int i = 0; i < f->n; i++) {
+        if (snaps[i]->end == HW_END_REACHED || snaps[i]->end == HW_END_UNREACHABLE) {
+            out->end = snaps[i]->end;
+            out->end_ttl = snaps[i]->end_ttl;
+            out->end_icmp_type = snaps[i]->end_icmp_type;
+            out->end_icmp_code = snaps[i]->end_icmp_code;
+            break;
+        }
+    }
+    out->n_hops = out->end_ttl != 0 ? (size_t)(out->end_ttl - out->first_ttl + 1) : (size_t)f->n;
+    out->hops = calloc(out->n_hops, sizeof(*out->hops));
+    if (out->hops == NULL)
+        return -ENOMEM;
+    for (size_t i = 0; i < out->n_hops; i++) {
+        if (snaps[i]->n_hops > 0)
+            out->hops[i] = snaps[i]->hops[0];
+        else
+            out->hops[i] = (struct hw_hop){.ttl = out->first_ttl + (int)i};
+    }
+    return 0;
+}
+
 int
 hw_traceroute(const char *address, const struct hw_ping_opts *opts, struct hw_route *route)
 {
@@ -983,8 +1075,8 @@ hw_traceroute(const char *address, const struct hw_ping_opts *opts, struct hw_ro
     struct hw_trace *t = NULL;
     struct hw_engine *e = NULL;
     struct tracer tr;
+    struct fast fast = {0};
     struct hw_host target;
-    bool paused = false;
     char *msg = NULL;
     int st, fam = AF_INET;
 
@@ -1037,23 +1129,36 @@ hw_traceroute(const char *address, const struct hw_ping_opts *opts, struct hw_ro
         cfg.no_adapt = true;
         cfg.on_result = on_trace_result;
         cfg.arg = &tr;
-        t = hw_trace_new(e, &cfg, &st);
-        if (t == NULL)
-            msg = message("cannot start the trace: %s", hw_strerror(st));
-    }
-    if (st == 0)
-        st = hw_trace_start(t);
-    while (st == 0 && !hw_trace_done(t)) {
-        if (opts->fast && !paused && fast_done(&tr, opts->first_hop)) {
-            /* No more rounds; what is in flight is still waited for. */
-            hw_trace_pause(t);
-            paused = true;
+        if (opts->fast) {
+            st = fast_run(e, opts, &cfg, &tr, &fast, &msg);
+        } else {
+            t = hw_trace_new(e, &cfg, &st);
+            if (t == NULL)
+                msg = message("cannot start the trace: %s", hw_strerror(st));
         }
-        if (paused && trace_quiet(t))
-            break;
-        st = loop_wait(e, opts);
     }
-    if (t != NULL && (st == 0 || st == HW_ECANCELLED)) {
+    if (st == 0 && t != NULL)
+        st = hw_trace_start(t);
+    while (st == 0 && t != NULL && !hw_trace_done(t))
+        st = loop_wait(e, opts);
+    if (fast.t != NULL && fast.n > 0 && (st == 0 || st == HW_ECANCELLED)) {
+        struct hw_trace_snapshot **snaps = calloc((size_t)fast.n, sizeof(*snaps));
+        struct hw_trace_snapshot all = {0};
+        int cst = snaps == NULL ? -ENOMEM : fast_snapshot(&fast, snaps, &all);
+
+        if (cst == 0)
+            cst = convert_route(&tr, &all, route);
+        if (cst < 0)
+            st = cst;
+        if (tr.oom && st == 0)
+            st = -ENOMEM;
+        if (st == HW_ECANCELLED)
+            msg = message("stopped before the trace ended");
+        free(all.hops);
+        for (int i = 0; snaps != NULL && i < fast.n; i++)
+            hw_trace_snapshot_free(snaps[i]);
+        free(snaps);
+    } else if (t != NULL && (st == 0 || st == HW_ECANCELLED)) {
         int cst = hw_trace_snapshot(t, &snap);
 
         if (cst == 0)
@@ -1072,6 +1177,7 @@ hw_traceroute(const char *address, const struct hw_ping_opts *opts, struct hw_ro
     }
     hw_trace_snapshot_free(snap);
     hw_trace_free(t);
+    fast_free(&fast);
     hw_engine_free(e);
     hw_host_fini(&target);
     free(tr.log);

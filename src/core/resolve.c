@@ -4,10 +4,16 @@
  * c-ares tells us which sockets it uses through its socket-state callback;
  * we keep them in an array the caller polls (never an fd_set, so any
  * descriptor number works).
+ *
+ * ares_library_init() and ares_library_cleanup() are not thread-safe (they
+ * keep a process-wide count): the library is initialised once per process,
+ * under pthread_once, and never cleaned up, so resolvers (and hw_resolve())
+ * may be made in several threads at once.
  */
 #include <ares.h>
 #include <netdb.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,12 +29,17 @@ struct rsock {
     bool write;     /* c-ares wants to write it */
 };
 
+struct lookup;
+
 struct hw_resolver {
     ares_channel ch;     /* the c-ares channel */
     struct rsock *socks; /* sockets to poll */
     size_t nsocks;       /* entries used */
     size_t capsocks;     /* entries allocated */
     size_t pending;      /* lookups whose callback has not fired */
+    struct lookup *deferred;      /* reverse answers that came inside
+                                     hw_resolver_reverse(), oldest first */
+    struct lookup **deferred_end; /* where the next one is linked */
 };
 
 /* One forward or reverse lookup in progress. */
@@ -37,8 +48,24 @@ struct lookup {
     int family;             /* requested family (forward) */
     hw_lookup_cb fwd;       /* forward callback, or NULL */
     hw_reverse_cb rev;      /* reverse callback, or NULL */
+    hw_txt_cb txt;          /* TXT callback, or NULL */
     void *arg;              /* callback argument */
+    bool in_call;           /* hw_resolver_reverse() has not returned yet */
+    int status;             /* deferred: the answer's status */
+    char *name;             /* deferred: the name found (status 0) */
+    struct lookup *next;    /* deferred: the next one */
 };
+
+static void deliver_deferred(struct hw_resolver *r, bool cancelled);
+
+static pthread_once_t library_once = PTHREAD_ONCE_INIT;
+static int library_status;
+
+static void
+library_init(void)
+{
+    library_status = ares_library_init(ARES_LIB_INIT_ALL);
+}
 
 static void
 sock_state(void *data, ares_socket_t fd, int readable, int writable)
@@ -105,12 +132,13 @@ hw_resolver_new(int timeout_ms, int tries, int *status)
         *status = -ENOMEM;
         return NULL;
     }
-    st = ares_library_init(ARES_LIB_INIT_ALL);
-    if (st != ARES_SUCCESS) {
+    pthread_once(&library_once, library_init);
+    if (library_status != ARES_SUCCESS) {
         free(r);
-        *status = status_of(st);
+        *status = status_of(library_status);
         return NULL;
     }
+    r->deferred_end = &r->deferred;
     memset(&opt, 0, sizeof(opt));
     opt.sock_state_cb = sock_state;
     opt.sock_state_cb_data = r;
@@ -119,7 +147,6 @@ hw_resolver_new(int timeout_ms, int tries, int *status)
     st = ares_init_options(&r->ch, &opt,
                            ARES_OPT_SOCK_STATE_CB | ARES_OPT_TIMEOUTMS | ARES_OPT_TRIES);
     if (st != ARES_SUCCESS) {
-        ares_library_cleanup();
         free(r);
         *status = status_of(st);
         return NULL;
@@ -133,9 +160,10 @@ hw_resolver_free(struct hw_resolver *r)
 {
     if (r == NULL)
         return;
-    /* ares_destroy() fires every pending callback with ARES_EDESTRUCTION. */
+    /* ares_destroy() fires every pending callback with ARES_EDESTRUCTION;
+     * the answers held back for the next process call are cancelled too. */
     ares_destroy(r->ch);
-    ares_library_cleanup();
+    deliver_deferred(r, true);
     free(r->socks);
     free(r);
 }
@@ -198,6 +226,12 @@ hw_resolver_lookup(struct hw_resolver *r, const char *name, int family, hw_looku
             cb(arg, 0, &a, 1);
         return 0;
     }
+    /* A name that cannot be one is refused here, as hw_ping() refuses it,
+     * rather than sent to the name servers (whose verdict varied). */
+    if (!hw_is_hostname(name)) {
+        cb(arg, HW_ENAME, NULL, 0);
+        return 0;
+    }
     lk = calloc(1, sizeof(*lk));
     if (lk == NULL)
         return -ENOMEM;
@@ -222,9 +256,42 @@ hostbyaddr_done(void *arg, int status, int timeouts, struct hostent *he)
     (void)timeouts;
     if (st == 0 && (he == NULL || he->h_name == NULL || he->h_name[0] == '\0'))
         st = HW_ENAME;
+    if (lk->in_call) {
+        /* Answered at once (the hosts file): keep it for the next
+         * hw_resolver_process(), so the callback never runs inside
+         * hw_resolver_reverse(). */
+        lk->status = st;
+        if (st == 0 && (lk->name = strdup(he->h_name)) == NULL)
+            lk->status = -ENOMEM;
+        lk->next = NULL;
+        *lk->r->deferred_end = lk;
+        lk->r->deferred_end = &lk->next;
+        return;
+    }
     lk->r->pending--;
     lk->rev(lk->arg, st, st == 0 ? he->h_name : NULL);
     free(lk);
+}
+
+/* Fire the reverse answers held back (cancelled: with HW_ECANCELLED).
+ * Answers deferred by the callbacks themselves wait for the next call. */
+static void
+deliver_deferred(struct hw_resolver *r, bool cancelled)
+{
+    struct lookup *lk = r->deferred;
+
+    r->deferred = NULL;
+    r->deferred_end = &r->deferred;
+    while (lk != NULL) {
+        struct lookup *next = lk->next;
+        int st = cancelled ? HW_ECANCELLED : lk->status;
+
+        r->pending--;
+        lk->rev(lk->arg, st, st == 0 ? lk->name : NULL);
+        free(lk->name);
+        free(lk);
+        lk = next;
+    }
 }
 
 int
@@ -241,10 +308,70 @@ hw_resolver_reverse(struct hw_resolver *r, const struct hw_addr *a, hw_reverse_c
     lk->rev = cb;
     lk->arg = arg;
     r->pending++;
+    lk->in_call = true;
     if (a->family == AF_INET)
         ares_gethostbyaddr(r->ch, &a->u.v4, sizeof(a->u.v4), AF_INET, hostbyaddr_done, lk);
     else
         ares_gethostbyaddr(r->ch, &a->u.v6, sizeof(a->u.v6), AF_INET6, hostbyaddr_done, lk);
+    /* Still ours either way: an answer that came at once was deferred, not
+     * freed. */
+    lk->in_call = false;
+    return 0;
+}
+
+static void
+txt_done(void *arg, int status, int timeouts, unsigned char *abuf, int alen)
+{
+    struct lookup *lk = arg;
+    struct ares_txt_ext *txt = NULL;
+    char out[HW_TXT_MAX + 1];
+    size_t len = 0;
+    int st = status_of(status);
+
+    (void)timeouts;
+    if (st == 0 && ares_parse_txt_reply_ext(abuf, alen, &txt) != ARES_SUCCESS)
+        st = HW_EDNS;
+    if (st == 0 && txt == NULL)
+        st = HW_ENAME;
+    /* The strings of the first record, joined: a record is split into
+     * strings of at most 255 bytes, and record_start marks where the
+     * next one begins. */
+    for (struct ares_txt_ext *t = txt; st == 0 && t != NULL; t = t->next) {
+        if (t != txt && t->record_start)
+            break;
+        if (t->length > HW_TXT_MAX - len) {
+            st = HW_EDNS;
+            break;
+        }
+        memcpy(out + len, t->txt, t->length);
+        len += t->length;
+    }
+    out[len] = '\0';
+    if (txt != NULL)
+        ares_free_data(txt);
+    lk->r->pending--;
+    lk->txt(lk->arg, st, st == 0 ? out : NULL, st == 0 ? len : 0);
+    free(lk);
+}
+
+int
+hw_resolver_txt(struct hw_resolver *r, const char *name, hw_txt_cb cb, void *arg)
+{
+    struct lookup *lk;
+
+    if (r == NULL || name == NULL || cb == NULL)
+        return HW_EINVAL;
+    lk = calloc(1, sizeof(*lk));
+    if (lk == NULL)
+        return -ENOMEM;
+    lk->r = r;
+    lk->txt = cb;
+    lk->arg = arg;
+    r->pending++;
+    /* ares_query, not ares_search: the name is complete, and search domains
+     * would only multiply the queries a silent server makes us wait for.
+     * Class IN (1), type TXT (16). */
+    ares_query(r->ch, name, 1, 16, txt_done, lk);
     return 0;
 }
 
@@ -268,6 +395,8 @@ hw_resolver_timeout_ms(const struct hw_resolver *r, int max_ms)
 
     if (r->pending == 0)
         return max_ms;
+    if (r->deferred != NULL)
+        return 0;
     tvp = ares_timeout(r->ch, NULL, &tv);
     if (tvp == NULL)
         return max_ms;
@@ -303,6 +432,7 @@ hw_resolver_process(struct hw_resolver *r, const struct pollfd *fds, size_t n)
                         ready[i].wr ? ready[i].fd : ARES_SOCKET_BAD);
     /* And the timeouts. */
     ares_process_fd(r->ch, ARES_SOCKET_BAD, ARES_SOCKET_BAD);
+    deliver_deferred(r, false);
 }
 
 size_t

@@ -14,6 +14,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* now_ns + delay_ns, saturated at INT64_MAX: the public calls take any
+ * delay up to INT64_MAX, and a huge one means "not in this lifetime", never
+ * a sum that wraps into the past (and fires at once). */
+static inline int64_t
+hw__deadline(int64_t now_ns, int64_t delay_ns)
+{
+    if (delay_ns > 0 && now_ns > INT64_MAX - delay_ns)
+        return INT64_MAX;
+    if (delay_ns < 0 && now_ns < INT64_MIN - delay_ns)
+        return INT64_MIN;
+    return now_ns + delay_ns;
+}
+
+/* wait_ns (>= 0) in milliseconds, rounded up, at most cap_ms (without the
+ * "+ 999999" that overflows for a wait near INT64_MAX). */
+static inline int
+hw__ms_ceil(int64_t wait_ns, int cap_ms)
+{
+    int64_t ms = wait_ns / 1000000 + (wait_ns % 1000000 != 0);
+
+    return ms > cap_ms ? cap_ms : (int)ms;
+}
+
 /* What a timer carries back to its owner when it fires. */
 struct hw__timer_payload {
     uint32_t kind;                       /* the owner's own tag (what to do) */

@@ -15,6 +15,8 @@
 #include <hopwatch/error.h>
 #include <hopwatch/trace.h>
 
+#include "core/pathlog.h"
+
 #define NS_PER_S 1000000000LL
 #define HISTORY_MAX 65536
 /* Outcomes a hop's evidence needs before it counts. */
@@ -58,6 +60,8 @@
  * TTL, so its history entry can be found again. */
 #define TAG(ttl, idx) ((uint64_t)(ttl) | ((uint64_t)(idx) << 9))
 #define TAG_SCOUT ((uint64_t)1 << 8)
+/* A history entry's responder when nobody answered. */
+#define NOBODY 0xff
 #define TAG_TTL(tag) ((int)((tag)&0xff))
 #define TAG_IDX(tag) ((tag) >> 9)
 /* Following a route that changes (see trace.h): scouts go past a failing
@@ -68,6 +72,12 @@
 #define SCOUT_EVERY 2
 #define SCOUT_AFTER 3
 #define GROW_VOTES 4
+/* A reached target that misses this many probes in a row is told
+ * unreachable (a route event): at 50% random loss that happens about once
+ * in a thousand rounds, at 20% once in ten million. */
+#define SILENT_AFTER 10
+/* Round start times kept, to date the moment a target stopped answering. */
+#define ROUND_RING 32
 
 struct hop {
     struct hw_stats stats;          /* every probe with this TTL */
@@ -80,6 +90,9 @@ struct hop {
     int32_t *hist;                  /* ring of outcomes, history_len long,
                                        allocated at the first probe; probe
                                        i is at hist[i % history_len] */
+    uint64_t *hround;               /* ... the round each was sent in */
+    uint8_t *hwho;                  /* ... the index in resp of who answered
+                                       (NOBODY: none, or past 254) */
     uint64_t skipped;               /* rounds it sat out because it is paced */
     int64_t pace_ns;                /* at most one probe per pace_ns; 0: every round */
     int64_t next_ok_ns;             /* paced: earliest time for the next probe */
@@ -115,6 +128,15 @@ struct hw_trace {
     unsigned scout_next;            /* which TTL past the end scouts next */
     struct hw_stats target;         /* the target's own answers (trace.h);
                                        kept across route changes */
+    int64_t end_fail_real_ns;       /* when the first of end_fails was sent */
+    int64_t round_real_ns[ROUND_RING]; /* when the latest rounds started
+                                       (round r at r % ROUND_RING) */
+    int64_t reply_sent_ns;          /* when the latest probe the target
+                                       answered was sent */
+    int64_t reopen_real_ns;         /* when the probe that reopened the end
+                                       was sent (the route changed then),
+                                       until an end is known again; else 0 */
+    struct hw__pathlog log;         /* route events and paths */
     uint64_t rounds;                /* rounds started */
     int64_t next_round_mono_ns;     /* when the next round is due */
     int64_t start_real_ns;          /* wall clock of the first round */
@@ -205,6 +227,17 @@ window_reset(struct hw_trace *t, struct hop *h)
     h->trusted = h->undecided = h->vetted = false;
 }
 
+static void
+hist_free(struct hop *h)
+{
+    free(h->hist);
+    free(h->hround);
+    free(h->hwho);
+    h->hist = NULL;
+    h->hround = NULL;
+    h->hwho = NULL;
+}
+
 /* The probe spec every probe of the trace shares, for TTL ttl. */
 static void
 probe_spec(const struct hw_trace *t, int ttl, uint64_t tag, struct hw_probe_spec *spec)
@@ -244,13 +277,22 @@ send_probe(struct hw_trace *t, int ttl)
     probe_spec(t, ttl, TAG(ttl, h->stats.sent), &spec);
     if (t->cfg.history_len > 0 && h->hist == NULL) {
         h->hist = malloc(t->cfg.history_len * sizeof(*h->hist));
-        if (h->hist == NULL)
+        h->hround = malloc(t->cfg.history_len * sizeof(*h->hround));
+        h->hwho = malloc(t->cfg.history_len * sizeof(*h->hwho));
+        if (h->hist == NULL || h->hround == NULL || h->hwho == NULL) {
+            hist_free(h);
             return;
+        }
     }
     if (hw_engine_probe(t->e, &spec, &id) < 0)
         return; /* every identifier busy, or no memory: retried next round */
-    if (h->hist != NULL)
-        h->hist[h->stats.sent % t->cfg.history_len] = HW_HIST_PENDING;
+    if (h->hist != NULL) {
+        size_t k = h->stats.sent % t->cfg.history_len;
+
+        h->hist[k] = HW_HIST_PENDING;
+        h->hround[k] = t->rounds;
+        h->hwho[k] = NOBODY;
+    }
     h->flying[h->nflying++] = id;
     hw_stats_sent(&h->stats);
     if (h->win_start_ns == 0)
@@ -357,6 +399,8 @@ start_round(struct hw_trace *t)
         t->next_round_mono_ns = now.mono_ns;
     t->next_round_mono_ns += t->cfg.interval_ns;
     t->rounds++;
+    t->round_real_ns[t->rounds % ROUND_RING] = now.real_ns;
+    hw__pathlog_round(&t->log, t->end_ttl != 0 ? t->end_ttl : t->highest, now.real_ns);
     fill_quota(t);
 }
 
@@ -424,8 +468,7 @@ hop_clear(struct hop *h)
     free(h->resp);
     h->resp = NULL;
     h->nresp = h->capresp = 0;
-    free(h->hist);
-    h->hist = NULL;
+    hist_free(h);
     hw_stats_init(&h->stats);
     h->skipped = 0;
     h->pace_ns = h->next_ok_ns = 0;
@@ -458,6 +501,7 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_pro
         while (h->nflying > 0)
             hw_engine_cancel(t->e, h->flying[h->nflying - 1]);
         hop_clear(h);
+        hw__pathlog_forget_hop(&t->log, x);
     }
 }
 
@@ -467,8 +511,10 @@ set_end(struct hw_trace *t, int ttl, enum hw_trace_end kind, const struct hw_pro
  * ttl, and probing goes out from there as at the start (the caller probes
  * the TTLs the horizon gained at once). */
 static void
-reopen_end(struct hw_trace *t, int ttl)
+reopen_end(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
 {
+    if (t->reopen_real_ns == 0)
+        t->reopen_real_ns = r->sent.real_ns;
     t->end_ttl = 0;
     t->end = HW_END_UNKNOWN;
     t->end_type = t->end_code = 0;
@@ -500,7 +546,9 @@ responder_for(struct hop *h, const struct hw_addr *a)
     return &h->resp[h->nresp++];
 }
 
-static void
+/* Count an answer at hop ttl; returns its responder (NULL when out of
+ * memory). */
+static struct hw_responder *
 record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_result *r)
 {
     size_t known = h->nresp;
@@ -515,8 +563,9 @@ record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_
     }
 
     hw_stats_reply(&h->stats, r->rtt_ns);
+    hw__pathlog_answer(&t->log, ttl, &r->responder, r->sent.real_ns);
     if (rs == NULL)
-        return;
+        return NULL;
     hw_stats_reply(&rs->stats, r->rtt_ns);
     /* A responder's stats count its answers only (see trace.h). */
     rs->stats.sent = 0;
@@ -529,6 +578,7 @@ record_answer(struct hw_trace *t, int ttl, struct hop *h, const struct hw_probe_
     if (rs->first_real_ns == 0)
         rs->first_real_ns = r->received.real_ns;
     rs->last_real_ns = r->received.real_ns;
+    return rs;
 }
 
 /* A hop's evidence: its window and the one before it. */
@@ -677,6 +727,29 @@ assess(struct hw_trace *t, int ttl)
     h->throttled = h->undecided = false;
 }
 
+/* When the target stopped being reached, as the probes can tell: the
+ * first round after the one whose probe it last answered (that round's
+ * probe already failed to reach it, whether or not anything said so yet:
+ * routers limit their unreachables too).  At most by, the send time of
+ * the probe that showed it; by itself when the rounds kept do not reach
+ * back that far. */
+static int64_t
+stopped_since(const struct hw_trace *t, int64_t by)
+{
+    int64_t first = by;
+    uint64_t n = t->rounds < ROUND_RING ? t->rounds : ROUND_RING;
+
+    for (uint64_t k = 0; k < n; k++) {
+        int64_t r = t->round_real_ns[(t->rounds - k) % ROUND_RING];
+
+        if (r <= t->reply_sent_ns)
+            return first;
+        if (r < first)
+            first = r;
+    }
+    return by;
+}
+
 /* The TTL whose probes stand for the target: the end once known, else the
  * deepest TTL probed. */
 static int
@@ -694,6 +767,7 @@ end_news(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
 {
     bool nearer = t->end_ttl == 0 || ttl < t->end_ttl;
     bool at = ttl == t->end_ttl;
+    int64_t when;
 
     switch (r->outcome) {
     case HW_OUTCOME_REPLY:
@@ -706,10 +780,25 @@ end_news(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
         break;
     case HW_OUTCOME_TIME_EXCEEDED:
         if (t->end_ttl != 0 && ttl >= t->end_ttl)
-            reopen_end(t, ttl);
+            reopen_end(t, ttl, r);
         break;
     default:
         break;
+    }
+    /* The history hears every answer that is the end now (it tells an
+     * event only when that differs from what it told last), dated by the
+     * probe that first showed the change: the one that reopened the end
+     * when the route grew or came back. */
+    if (ttl != t->end_ttl)
+        return;
+    when = t->reopen_real_ns != 0 ? t->reopen_real_ns : r->sent.real_ns;
+    if (r->outcome == HW_OUTCOME_REPLY && t->end == HW_END_REACHED) {
+        hw__pathlog_end(&t->log, HW_END_REACHED, ttl, &r->responder, -1, -1, when);
+        t->reopen_real_ns = 0;
+    } else if (r->outcome == HW_OUTCOME_UNREACHABLE && t->end == HW_END_UNREACHABLE) {
+        hw__pathlog_end(&t->log, HW_END_UNREACHABLE, ttl, &r->responder, r->icmp_type,
+                        r->icmp_code, stopped_since(t, when));
+        t->reopen_real_ns = 0;
     }
 }
 
@@ -723,15 +812,22 @@ count_for_target(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
     if (r->outcome == HW_OUTCOME_REPLY) {
         hw_stats_sent(&t->target);
         hw_stats_reply(&t->target, r->rtt_ns);
+        if (r->sent.real_ns > t->reply_sent_ns)
+            t->reply_sent_ns = r->sent.real_ns;
     } else if (r->outcome != HW_OUTCOME_TIME_EXCEEDED && ttl == target_ttl(t)) {
         hw_stats_sent(&t->target);
         hw_stats_lost(&t->target);
     }
     if (t->end == HW_END_REACHED && ttl == t->end_ttl) {
-        if (r->outcome == HW_OUTCOME_REPLY)
+        if (r->outcome == HW_OUTCOME_REPLY) {
             t->end_fails = t->grow_votes = 0;
-        else
-            t->end_fails++;
+        } else {
+            if (t->end_fails++ == 0)
+                t->end_fail_real_ns = r->sent.real_ns;
+            if (t->end_fails == SILENT_AFTER)
+                hw__pathlog_end(&t->log, HW_END_SILENT, ttl, NULL, -1, -1,
+                                stopped_since(t, t->end_fail_real_ns));
+        }
     }
 }
 
@@ -746,11 +842,11 @@ scout_done(struct hw_trace *t, int ttl, const struct hw_probe_result *r)
     if (t->end_ttl == 0 || ttl <= t->end_ttl)
         return; /* the end moved since it was sent */
     if (r->outcome == HW_OUTCOME_TIME_EXCEEDED) {
-        reopen_end(t, ttl);
+        reopen_end(t, ttl, r);
     } else if (r->outcome == HW_OUTCOME_REPLY) {
         if (t->end == HW_END_UNREACHABLE ||
             (t->end_fails >= SCOUT_AFTER && ++t->grow_votes >= GROW_VOTES))
-            reopen_end(t, t->end_ttl);
+            reopen_end(t, t->end_ttl, r);
     }
 }
 
@@ -784,6 +880,7 @@ probe_done(void *arg, const struct hw_probe_result *r)
     int ttl = TAG_TTL(r->tag);
     struct hop *h = hop_at(t, ttl);
     int before = horizon(t);
+    struct hw_responder *who;
 
     t->in_flight--;
     if (r->tag & TAG_SCOUT) {
@@ -812,9 +909,12 @@ probe_done(void *arg, const struct hw_probe_result *r)
     case HW_OUTCOME_TIME_EXCEEDED:
     case HW_OUTCOME_UNREACHABLE:
     case HW_OUTCOME_ICMP_ERROR:
-        record_answer(t, ttl, h, r);
+        who = record_answer(t, ttl, h, r);
         history_set(t, h, TAG_IDX(r->tag),
                     r->rtt_ns / 1000 > INT32_MAX ? INT32_MAX : (int32_t)(r->rtt_ns / 1000));
+        if (who != NULL && who - h->resp < NOBODY && h->hwho != NULL &&
+            h->stats.sent - TAG_IDX(r->tag) <= t->cfg.history_len)
+            h->hwho[TAG_IDX(r->tag) % t->cfg.history_len] = (uint8_t)(who - h->resp);
         if (ttl > t->highest)
             t->highest = ttl;
         end_news(t, ttl, r);
@@ -915,6 +1015,12 @@ hw_trace_new(struct hw_engine *e, const struct hw_trace_config *cfg, int *status
     }
     for (int i = 0; i < t->nhops; i++)
         hw_stats_init(&t->hops[i].stats);
+    if (hw__pathlog_init(&t->log, c->first_ttl, t->nhops, c->on_event, c->arg) < 0) {
+        free(t->hops);
+        free(t);
+        *status = -ENOMEM;
+        return NULL;
+    }
     t->e = e;
     t->cfg = *c;
     t->highest = c->first_ttl - 1;
@@ -929,7 +1035,7 @@ free_hops(struct hop *hops, int n)
     for (int i = 0; i < n; i++) {
         free(hops[i].resp);
         free(hops[i].flying);
-        free(hops[i].hist);
+        hist_free(&hops[i]);
     }
     free(hops);
 }
@@ -945,6 +1051,7 @@ hw_trace_free(struct hw_trace *t)
      * and detaches lingering probes from us before we go. */
     hw_engine_release(t->e, t);
     free_hops(t->hops, t->nhops);
+    hw__pathlog_fini(&t->log);
     free(t);
 }
 
@@ -1105,6 +1212,10 @@ hw_trace_snapshot(const struct hw_trace *t, struct hw_trace_snapshot **out)
     attribute(t, s);
     end_now(t, s);
     s->target_stats = t->target;
+    if (hw__pathlog_snapshot(&t->log, s) < 0) {
+        hw_trace_snapshot_free(s);
+        return -ENOMEM;
+    }
     s->rounds = t->rounds;
     s->start_real_ns = t->start_real_ns;
     s->now_real_ns = now.real_ns;
@@ -1120,6 +1231,7 @@ hw_trace_snapshot_free(struct hw_trace_snapshot *s)
     for (size_t i = 0; i < s->n_hops; i++)
         free(s->hops[i].responders);
     free(s->hops);
+    hw__pathlog_snapshot_free(s);
     free(s);
 }
 
@@ -1179,8 +1291,11 @@ forget_all(struct hw_trace *t)
     t->end_type = t->end_code = 0;
     memset(&t->end_from, 0, sizeof(t->end_from));
     t->end_fails = t->grow_votes = 0;
+    t->reopen_real_ns = 0;
+    t->reply_sent_ns = 0;
     t->scout_next = 0;
     hw_stats_init(&t->target);
+    hw__pathlog_reset(&t->log);
     t->rounds = 0;
     t->generation++;
 }
@@ -1228,15 +1343,23 @@ int
 hw_trace_set_ttl_range(struct hw_trace *t, int first_ttl, int max_ttl)
 {
     struct hop *nh;
+    struct hw__pathlog log;
     int n;
 
     if (first_ttl < 1 || first_ttl > 255 || max_ttl < first_ttl || max_ttl > 255)
         return HW_EINVAL;
+
     n = max_ttl - first_ttl + 1;
     nh = calloc((size_t)n, sizeof(*nh));
     if (nh == NULL)
         return -ENOMEM;
+    if (hw__pathlog_init(&log, first_ttl, n, t->cfg.on_event, t->cfg.arg) < 0) {
+        free(nh);
+        return -ENOMEM;
+    }
     forget_all(t);
+    hw__pathlog_fini(&t->log);
+    t->log = log;
     free_hops(t->hops, t->nhops);
     t->hops = nh;
     t->nhops = n;
@@ -1274,11 +1397,14 @@ hw_trace_generation(const struct hw_trace *t)
     return t->generation;
 }
 
-size_t
-hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
+/* The latest probes of hop ttl still in its history ring, at most max:
+ * how many, and the index of the first (oldest) into *first; 0 when the
+ * TTL is outside the trace or has no history yet. */
+static size_t
+ring_span(const struct hw_trace *t, int ttl, size_t max, const struct hop **hop, uint64_t *first)
 {
     const struct hop *h;
-    uint64_t n, first;
+    uint64_t n;
 
     if (ttl < t->cfg.first_ttl || ttl > t->cfg.max_ttl)
         return 0;
@@ -1288,8 +1414,38 @@ hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
     n = h->stats.sent < t->cfg.history_len ? h->stats.sent : t->cfg.history_len;
     if (n > max)
         n = max;
-    first = h->stats.sent - n;
-    for (uint64_t i = 0; i < n; i++)
-        out[i] = h->hist[(first + i) % t->cfg.history_len];
+    *hop = h;
+    *first = h->stats.sent - n;
     return (size_t)n;
+}
+
+size_t
+hw_trace_history(const struct hw_trace *t, int ttl, int32_t *out, size_t max)
+{
+    const struct hop *h = NULL;
+    uint64_t first = 0;
+    size_t n = ring_span(t, ttl, max, &h, &first);
+
+    for (size_t i = 0; i < n; i++)
+        out[i] = h->hist[(first + i) % t->cfg.history_len];
+    return n;
+}
+
+size_t
+hw_trace_marks(const struct hw_trace *t, int ttl, struct hw_trace_mark *out, size_t max)
+{
+    const struct hop *h = NULL;
+    uint64_t first = 0;
+    size_t n = ring_span(t, ttl, max, &h, &first);
+
+    for (size_t i = 0; i < n; i++) {
+        size_t k = (first + i) % t->cfg.history_len;
+
+        out[i].round = h->hround[k];
+        out[i].rtt_us = h->hist[k];
+        memset(&out[i].who, 0, sizeof(out[i].who));
+        if (h->hwho[k] != NOBODY && h->hwho[k] < h->nresp)
+            out[i].who = h->resp[h->hwho[k]].addr;
+    }
+    return n;
 }

@@ -1,6 +1,7 @@
 /* csv.c - a run as CSV (--csv): a header row, then one row per target (ping
  * mode) or per target, hop and responder (trace mode; a silent hop is one
- * row with empty responder cells).  Fields are quoted as RFC 4180 says when
+ * row with empty responder cells), then per target a row per distinct path
+ * it took (empty ttl; the path_ columns).  Fields are quoted as RFC 4180 says when
  * they hold a comma, a quote, a line break or edge spaces; lines end in LF.
  * The statistics columns take their names and numbers from the shared
  * column table, so they agree with the text report and the screen. */
@@ -11,6 +12,7 @@
 #include <hopwatch/hopwatch.h>
 
 #include "report/columns.h"
+#include "report/json.h"
 #include "report/report.h"
 #include "report/sanitize.h"
 
@@ -216,7 +218,7 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     const char *mark, *name;
 
     if (resp == NULL) {
-        for (int i = 0; i < 7; i++)
+        for (int i = 0; i < 7 + (r->as_of != NULL ? 3 : 0); i++)
             field(w, "");
         value_cols(w, "R" CSV_RTTS, NULL);
         return;
@@ -224,6 +226,19 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     field(w, hw_addr_format(&resp->addr, a, sizeof(a)));
     name = r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL;
     field(w, name != NULL ? report_sanitize(name, safe, sizeof(safe)) : "");
+    if (r->as_of != NULL) {
+        struct hw_asinfo i;
+        bool found;
+
+        r->as_of(r->as_arg, &resp->addr, &i);
+        found = i.state == HW_AS_FOUND;
+        if (found)
+            field_int(w, i.asn);
+        else
+            field(w, "");
+        field(w, found ? report_sanitize(i.prefix, safe, sizeof(safe)) : "");
+        field(w, found ? report_sanitize(i.name, safe, sizeof(safe)) : "");
+    }
     field(w, hw_outcome_name(resp->outcome));
     if (resp->icmp_type >= 0) {
         field_int(w, resp->icmp_type);
@@ -238,7 +253,7 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     value_cols(w, "R" CSV_RTTS, &resp->stats);
 }
 
-/* With --mtu, after the error: the hop's MTU (the largest packet known to
+/* With --mtu, after every other column: the hop's MTU (the largest packet known to
  * pass up to it), then the target's path MTU, its reason and its hop. */
 static void
 pmtu_header(struct row *w)
@@ -270,6 +285,52 @@ pmtu_cells(struct row *w, const struct hw_pmtu_result *p, int ttl)
         field(w, "");
 }
 
+/* The route-history columns of a row (trace mode): "paths", the distinct
+ * paths (their indexes, space apart) in which resp answers hop ttl, on a
+ * hop row; then path, path_current, path_first_seen, path_last_seen,
+ * path_rounds, path_end and path_hops, on a path row (p not NULL).  Empty
+ * where they do not apply. */
+static void
+history_cells(struct row *w, const struct hw_trace_snapshot *s, int ttl,
+              const struct hw_responder *resp, const struct hw_path *p)
+{
+    char buf[2048] = "";
+    size_t o = 0;
+
+    for (size_t i = 0; s != NULL && resp != NULL && i < s->n_paths; i++) {
+        const struct hw_path *q = &s->paths[i];
+        long k = (long)ttl - s->first_ttl;
+
+        if (k < 0 || (size_t)k >= q->n_hops)
+            continue;
+        for (size_t m = 0; m < q->hops[k].n; m++) {
+            if (hw_addr_equal(&q->hops[k].addr[m], &resp->addr)) {
+                int n = snprintf(buf + o, sizeof(buf) - o, "%s%zu", o > 0 ? " " : "", i);
+
+                if (n > 0 && (size_t)n < sizeof(buf) - o)
+                    o += (size_t)n;
+                break;
+            }
+        }
+    }
+    field(w, buf);
+    if (p == NULL) {
+        for (int i = 0; i < 7; i++)
+            field(w, "");
+        return;
+    }
+    field_int(w, (long long)(p - s->paths));
+    field(w, (size_t)(p - s->paths) == s->current_path ? "true" : "false");
+    json_format_time(p->first_real_ns, buf, sizeof(buf));
+    field(w, buf);
+    json_format_time(p->last_real_ns, buf, sizeof(buf));
+    field(w, buf);
+    field_int(w, (long long)p->rounds);
+    field(w, hw_trace_end_name(p->end));
+    report_path_text(p, buf, sizeof(buf));
+    field(w, buf);
+}
+
 static void
 trace_csv(FILE *f, const struct report_run *r)
 {
@@ -284,6 +345,13 @@ trace_csv(FILE *f, const struct report_run *r)
     header_cols(&w, CSV_HOP, "hop_");
     field(&w, "responder");
     field(&w, "responder_name");
+    /* -z / -y: the origin AS; only then, so the columns of runs without it
+     * stay as they were. */
+    if (r->as_of != NULL) {
+        field(&w, "asn");
+        field(&w, "as_prefix");
+        field(&w, "as_name");
+    }
     field(&w, "answer");
     field(&w, "icmp_type");
     field(&w, "icmp_code");
@@ -291,6 +359,14 @@ trace_csv(FILE *f, const struct report_run *r)
     field(&w, "mpls");
     header_cols(&w, "R" CSV_RTTS, "");
     field(&w, "error");
+    field(&w, "paths");
+    field(&w, "path");
+    field(&w, "path_current");
+    field(&w, "path_first_seen");
+    field(&w, "path_last_seen");
+    field(&w, "path_rounds");
+    field(&w, "path_end");
+    field(&w, "path_hops");
     if (pmtu)
         pmtu_header(&w);
     end_row(&w);
@@ -304,6 +380,7 @@ trace_csv(FILE *f, const struct report_run *r)
             value_cols(&w, CSV_HOP, NULL);
             responder_cells(&w, r, NULL);
             field(&w, t->error);
+            history_cells(&w, s, 0, NULL, NULL);
             if (pmtu)
                 pmtu_cells(&w, t->pmtu, 0);
             end_row(&w);
@@ -319,10 +396,25 @@ trace_csv(FILE *f, const struct report_run *r)
                 row_cols(&w, CSV_HOP, &hop->stats, hop);
                 responder_cells(&w, r, hop->n_responders > 0 ? &hop->responders[k] : NULL);
                 field(&w, t->error);
+                history_cells(&w, s, hop->ttl,
+                              hop->n_responders > 0 ? &hop->responders[k] : NULL, NULL);
                 if (pmtu)
                     pmtu_cells(&w, t->pmtu, hop->ttl);
                 end_row(&w);
             }
+        }
+        /* The path history: a row per distinct path, its ttl and hop and
+         * responder cells empty. */
+        for (size_t k = 0; k < s->n_paths; k++) {
+            target_cells(&w, t);
+            field(&w, "");
+            value_cols(&w, CSV_HOP, NULL);
+            responder_cells(&w, r, NULL);
+            field(&w, t->error);
+            history_cells(&w, s, 0, NULL, &s->paths[k]);
+            if (pmtu)
+                pmtu_cells(&w, t->pmtu, 0);
+            end_row(&w);
         }
     }
 }

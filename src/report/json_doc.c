@@ -102,6 +102,30 @@ int_or_null(struct json *j, const char *key, bool have, int64_t v)
         json_null(j);
 }
 
+/* A text member of the AS lookup: null when unknown. */
+static void
+as_string(struct json *j, const char *key, const struct hw_asinfo *i, const char *s)
+{
+    json_key(j, key);
+    json_string(j, i->state == HW_AS_FOUND && s[0] != '\0' ? s : NULL);
+}
+
+/* -z / -y: the origin AS of a responder, every member null while unknown
+ * (lookup pending, failed, or no record). */
+static void
+as_members(struct json *j, const struct report_run *r, const struct hw_addr *a)
+{
+    struct hw_asinfo i;
+
+    r->as_of(r->as_arg, a, &i);
+    int_or_null(j, "asn", i.state == HW_AS_FOUND, i.asn);
+    as_string(j, "as_prefix", &i, i.prefix);
+    as_string(j, "as_country", &i, i.cc);
+    as_string(j, "as_registry", &i, i.registry);
+    as_string(j, "as_date", &i, i.date);
+    as_string(j, "as_name", &i, i.name);
+}
+
 static void
 responder(struct json *j, const struct report_run *r, const struct hw_responder *resp)
 {
@@ -114,6 +138,8 @@ responder(struct json *j, const struct report_run *r, const struct hw_responder 
     json_string(j, hw_addr_format(&resp->addr, addr, sizeof(addr)));
     json_key(j, "name");
     json_string(j, r->name_of != NULL ? r->name_of(r->name_arg, &resp->addr) : NULL);
+    if (r->as_of != NULL)
+        as_members(j, r, &resp->addr);
     json_key(j, "received");
     json_uint(j, resp->stats.received);
     rtt_members(j, &resp->stats);
@@ -243,9 +269,16 @@ end_object(struct json *j, const struct hw_trace_snapshot *s)
     int_or_null(j, "icmp_type", unreach, s->end_icmp_type);
     int_or_null(j, "icmp_code", unreach, s->end_icmp_code);
     json_key(j, "reason");
-    json_string(j, unreach ? hw_icmp_message(s->target.family, s->end_icmp_type,
-                                             s->end_icmp_code)
-                           : NULL);
+    if (s->end == HW_END_LOCAL_ERROR) {
+        char why[160];
+
+        snprintf(why, sizeof(why), "send failed: %s", hw_strerror(s->end_status));
+        json_string(j, why);
+    } else {
+        json_string(j, unreach ? hw_icmp_message(s->target.family, s->end_icmp_type,
+                                                 s->end_icmp_code)
+                               : NULL);
+    }
     json_object_end(j);
 }
 
@@ -278,6 +311,73 @@ pmtu_object(struct json *j, const struct hw_pmtu_result *p)
     json_key(j, "text");
     json_string(j, text);
     json_object_end(j);
+}
+
+void
+report_json_route_event_members(struct json *j, int family, const struct hw_route_event *ev)
+{
+    char a[HW_ADDRSTRLEN];
+    bool by_message = ev->kind == HW_ROUTE_UNREACHABLE && ev->icmp_type >= 0;
+
+    json_key(j, "kind");
+    json_string(j, hw_route_change_name(ev->kind));
+    time_member(j, "time", ev->real_ns);
+    json_key(j, "ttl");
+    json_int(j, ev->ttl);
+    int_or_null(j, "old_ttl", ev->old_ttl > 0, ev->old_ttl);
+    json_key(j, "from");
+    json_string(j, ev->from.family != AF_UNSPEC ? hw_addr_format(&ev->from, a, sizeof(a)) : NULL);
+    json_key(j, "to");
+    json_string(j, ev->to.family != AF_UNSPEC ? hw_addr_format(&ev->to, a, sizeof(a)) : NULL);
+    int_or_null(j, "icmp_type", by_message, ev->icmp_type);
+    int_or_null(j, "icmp_code", by_message, ev->icmp_code);
+    json_key(j, "reason");
+    json_string(j, by_message ? hw_icmp_message(family, ev->icmp_type, ev->icmp_code) : NULL);
+    json_key(j, "path");
+    json_uint(j, ev->path);
+}
+
+/* The route's history: its events and every distinct path. */
+static void
+route_history(struct json *j, const struct hw_trace_snapshot *s)
+{
+    char a[HW_ADDRSTRLEN];
+
+    json_key(j, "route_changes");
+    json_uint(j, s->route_changes);
+    int_or_null(j, "current_path", s->current_path < s->n_paths, (int64_t)s->current_path);
+    json_key(j, "paths");
+    json_array_begin(j);
+    for (size_t i = 0; i < s->n_paths; i++) {
+        const struct hw_path *p = &s->paths[i];
+
+        json_object_begin(j);
+        time_member(j, "first_seen", p->first_real_ns);
+        time_member(j, "last_seen", p->last_real_ns);
+        json_key(j, "rounds");
+        json_uint(j, p->rounds);
+        json_key(j, "end");
+        json_string(j, hw_trace_end_name(p->end));
+        json_key(j, "hops");
+        json_array_begin(j);
+        for (size_t k = 0; k < p->n_hops; k++) {
+            json_array_begin(j);
+            for (size_t m = 0; m < p->hops[k].n; m++)
+                json_string(j, hw_addr_format(&p->hops[k].addr[m], a, sizeof(a)));
+            json_array_end(j);
+        }
+        json_array_end(j);
+        json_object_end(j);
+    }
+    json_array_end(j);
+    json_key(j, "events");
+    json_array_begin(j);
+    for (size_t i = 0; i < s->n_events; i++) {
+        json_object_begin(j);
+        report_json_route_event_members(j, s->target.family, &s->events[i]);
+        json_object_end(j);
+    }
+    json_array_end(j);
 }
 
 void
@@ -315,6 +415,8 @@ report_json_target_members(struct json *j, const struct report_run *r,
     for (size_t i = 0; t->snap != NULL && i < t->snap->n_hops; i++)
         hop(j, r, &t->snap->hops[i], t->pmtu);
     json_array_end(j);
+    if (t->snap != NULL)
+        route_history(j, t->snap);
     if (t->pmtu != NULL) {
         json_key(j, "pmtu");
         pmtu_object(j, t->pmtu);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <hopwatch/asn.h>
 #include <hopwatch/engine.h>
 #include <hopwatch/pmtu.h>
 #include <hopwatch/stats.h>
@@ -32,6 +33,10 @@
 /* Look up the name to show for an address: a name, or NULL to show the
  * address. */
 typedef const char *(*report_name_fn)(void *arg, const struct hw_addr *a);
+
+/* Look up what is known of an address's origin AS into *out (never waits:
+ * state HW_AS_PENDING or HW_AS_NONE until known). */
+typedef void (*report_as_fn)(void *arg, const struct hw_addr *a, struct hw_asinfo *out);
 
 /* The two kinds of run. */
 enum report_mode {
@@ -81,6 +86,9 @@ struct report_run {
     const char *local_host;                   /* our host name ("HOST:") */
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
+    report_as_fn as_of;                       /* origin AS (-z, -y), NULL: not shown */
+    void *as_arg;                             /* passed to as_of */
+    int as_field;                             /* the field shown (enum hw_as_field) */
     bool wide;                                /* never truncate host names */
     const char *order;                        /* text columns (-o), NULL: default */
     struct report_settings settings;          /* the probe settings */
@@ -98,6 +106,9 @@ struct report_trace {
     const char *local_host;                   /* our host name ("HOST:") */
     report_name_fn name_of;                   /* NULL: addresses only */
     void *name_arg;                           /* passed to name_of */
+    report_as_fn as_of;                       /* origin AS (-z, -y), NULL: not shown */
+    void *as_arg;                             /* passed to as_of */
+    int as_field;                             /* the field shown (enum hw_as_field) */
     bool wide;                                /* never truncate host names */
     const char *order;                        /* columns (-o), NULL: default */
     struct report_settings settings;          /* for the end line (max TTL, -U) */
@@ -139,10 +150,20 @@ const char *report_family_name(int family);
 int report_trace_text(FILE *f, const struct report_trace *r);
 
 /* The text shown for a responder: its name, or its address, followed by a
- * traceroute-style mark (" !X") when it answered unreachable.  Writes into
- * buf and returns it. */
+ * traceroute-style mark (" !X") when it answered unreachable; with as_of
+ * set, mtr's way, the AS field first ("AS64512  r1.lab").  Writes into buf
+ * and returns it. */
 char *report_host_text(const struct report_trace *r, const struct hw_responder *resp, char *buf,
                        size_t len);
+
+/* Field (enum hw_as_field) of *i as shown in a host cell, printable ASCII:
+ * "AS64512", the prefix, ...; "AS???" (the number) or "???" (the others)
+ * while unknown, as mtr.  Writes into buf and returns it. */
+char *report_as_text(const struct hw_asinfo *i, int field, char *buf, size_t len);
+
+/* The width report_host_text() pads field's text to (mtr's), so that the
+ * names after it line up. */
+int report_as_width(int field);
 
 /* Characters (not bytes) of UTF-8 text s. */
 size_t report_text_width(const char *s);
@@ -165,18 +186,26 @@ void report_put_cells(FILE *f, const struct column *const *cols, size_t ncols,
 /* The "settings" member's object. */
 void report_json_settings(struct json *j, const struct report_run *r);
 
+/* The members of one route event object (kind, time, ttl, old_ttl, from,
+ * to, icmp_type, icmp_code, reason, path); family is the target's. */
+void report_json_route_event_members(struct json *j, int family,
+                                     const struct hw_route_event *ev);
+
 /* The members of a target object (inside an object the caller opened):
- * name, address, status, numbers; with hops (trace mode) its end and hops
- * too. */
+ * name, address, status, numbers; with hops (trace mode) its end, hops and
+ * route history (route_changes, current_path, paths, events) too. */
 void report_json_target_members(struct json *j, const struct report_run *r,
                                 const struct report_target *t, bool hops);
 
 /* ---- the JSON-lines stream (--jsonl, --log) -------------------------------
- * One JSON object per line, each line written whole and flushed at once, so
- * a reader (or a log shipper) never sees half a record, even when the
- * program is killed between two lines.  Records: "start" (settings and
+ * One JSON object per line, each line formatted in memory and written with
+ * one write(2), so a reader (or a log shipper) never sees half a record, even
+ * when the program is killed between two lines; a write that a full disk
+ * cuts short is cut back off the file, so the file never ends in a torn
+ * line.  Records: "start" (settings and
  * targets), "probe" (one per probe outcome, late and duplicate answers
- * included), "summary" (periodic, and a last one with "final": true).
+ * included), "route_change" (one per route event, as it is told),
+ * "summary" (periodic, and a last one with "final": true).
  *
  * For the interactive screen (--log FILE): open the file, then
  *     st = report_stream_new(f);
@@ -190,7 +219,8 @@ void report_json_target_members(struct json *j, const struct report_run *r,
  * nothing more is written). */
 struct report_stream;
 
-/* A stream writing to f (line-buffered from now on; f stays the caller's).
+/* A stream writing to f (line-buffered from now on; f stays the caller's;
+ * records go to its descriptor directly, after flushing what f holds).
  * NULL when out of memory. */
 struct report_stream *report_stream_new(FILE *f);
 
@@ -207,6 +237,11 @@ int report_stream_start(struct report_stream *s, const struct report_run *r);
  * no arrival time (timeouts). */
 int report_stream_probe(struct report_stream *s, const struct report_target *t, int ttl,
                         const struct hw_probe_result *p, int64_t now_real_ns);
+
+/* A "route_change" record of target t: the event's members
+ * (report_json_route_event_members). */
+int report_stream_route_event(struct report_stream *s, const struct report_target *t,
+                              const struct hw_route_event *ev);
 
 /* A "summary" record of every target (final: the last one of the run). */
 int report_stream_summary(struct report_stream *s, const struct report_run *r, bool final,

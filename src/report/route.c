@@ -116,3 +116,76 @@ report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *
     *out = snap->target_stats;
     *reached = out->received > 0;
 }
+
+void
+report_route_event_text(const struct hw_route_event *ev, int family, char *buf, size_t len)
+{
+    char a[HW_ADDRSTRLEN], b[HW_ADDRSTRLEN];
+    const char *name = hw_route_change_name(ev->kind);
+
+    switch (ev->kind) {
+    case HW_ROUTE_SWITCHED:
+        snprintf(buf, len, "%s: hop %d %s -> %s", name, ev->ttl,
+                 hw_addr_format(&ev->from, a, sizeof(a)), hw_addr_format(&ev->to, b, sizeof(b)));
+        break;
+    case HW_ROUTE_BALANCED:
+        snprintf(buf, len, "%s: hop %d %s beside the others", name, ev->ttl,
+                 hw_addr_format(&ev->to, a, sizeof(a)));
+        break;
+    case HW_ROUTE_LONGER:
+    case HW_ROUTE_SHORTER:
+    case HW_ROUTE_REACHABLE:
+        if (ev->kind == HW_ROUTE_REACHABLE)
+            snprintf(buf, len, "%s: %d hops", name, ev->ttl);
+        else
+            snprintf(buf, len, "%s: %d -> %d hops", name, ev->old_ttl, ev->ttl);
+        break;
+    case HW_ROUTE_UNREACHABLE:
+        if (ev->from.family == AF_UNSPEC)
+            snprintf(buf, len, "%s: the target stopped answering", name);
+        else
+            snprintf(buf, len, "%s: hop %d %s answered %s", name, ev->ttl,
+                     hw_addr_format(&ev->from, a, sizeof(a)),
+                     hw_icmp_message(family, ev->icmp_type, ev->icmp_code));
+        break;
+    default:
+        snprintf(buf, len, "%s", name);
+        break;
+    }
+}
+
+void
+report_path_text(const struct hw_path *p, char *buf, size_t len)
+{
+    size_t o = 0;
+
+    if (len == 0)
+        return;
+    buf[0] = '\0';
+    for (size_t i = 0; i < p->n_hops; i++) {
+        const struct hw_path_hop *h = &p->hops[i];
+
+        if (o + 1 < len && i > 0)
+            buf[o++] = ' ';
+        if (h->n == 0 && o + 1 < len)
+            buf[o++] = '*';
+        for (size_t k = 0; k < h->n && o + 1 < len; k++) {
+            char a[HW_ADDRSTRLEN];
+            int n = snprintf(buf + o, len - o, "%s%s", k > 0 ? "|" : "",
+                             hw_addr_format(&h->addr[k], a, sizeof(a)));
+
+            if (n < 0 || (size_t)n >= len - o) {
+                o = len - 1;
+                break;
+            }
+            o += (size_t)n;
+        }
+        if (o + 1 >= len) {
+            if (len >= 2)
+                buf[len - 2] = '~';
+            o = len - 1;
+            break;
+        }
+    }
+    buf[o] = '\0';
+}

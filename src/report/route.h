@@ -27,6 +27,20 @@ void report_route_end(const struct hw_trace_snapshot *s, int max_ttl, int max_un
  * is unreachable". */
 void report_route_state(const struct hw_trace_snapshot *s, char *buf, size_t len);
 
+/* A route event in words, without its time: "switched: hop 3 198.18.2.2 ->
+ * 198.18.63.2", "balanced: hop 4 198.18.43.2 beside the others",
+ * "shorter: 8 -> 6 hops", "longer: 6 -> 8 hops", "unreachable: hop 4
+ * 198.18.3.2 answered network unreachable", "unreachable: the target
+ * stopped answering", "reachable: 8 hops".  family is the target's. */
+void report_route_event_text(const struct hw_route_event *ev, int family, char *buf,
+                             size_t len);
+
+/* A path's hops in one line, a word each: its responder, several joined
+ * by "|" (load balancing), "*" for a silent hop: "198.18.0.2
+ * 198.18.1.2|198.18.1.3 * 198.18.3.2".  Cut (ending in "~") when it does
+ * not fit. */
+void report_path_text(const struct hw_path *p, char *buf, size_t len);
+
 /* The target's own numbers (snapshot's target_stats, trace.h) into *out,
  * and whether it answered at all, fping's "alive", into *reached. */
 void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,

@@ -1,10 +1,13 @@
 /* stream.c - the JSON-lines stream (--jsonl, --log): one JSON object per
- * line.  Each record is written by the JSON writer into a line of its own
- * and flushed at once, so a reader never sees half a record; the first
- * write error is kept and ends the stream.  Records are described in
- * doc/json-schema.md. */
+ * line.  Each record is formatted into memory first and then written with
+ * one write(2), so a reader never sees half a record; a write that stops
+ * part-way (a full disk, a file size limit) is cut back off a file, so that
+ * the log never ends in a torn line.  The first write error is kept and
+ * ends the stream.  Records are described in doc/json-schema.md. */
 #include <errno.h>
 #include <stdlib.h>
+#include <sys/types.h>
+#include <unistd.h>
 
 #include <hopwatch/hopwatch.h>
 
@@ -14,6 +17,9 @@
 struct report_stream {
     FILE *f;          /* where the lines go (the caller's) */
     int error;        /* the first write error (-errno), or 0 */
+    FILE *mem;        /* the record being formatted (open_memstream) */
+    char *buf;        /* its bytes, once mem is closed */
+    size_t len;       /* their count */
 };
 
 struct report_stream *
@@ -51,27 +57,79 @@ time_member(struct json *j, const char *key, int64_t t_ns)
     json_string(j, buf);
 }
 
-/* Open a record of type: false (write nothing) after a write error. */
+/* Open a record of type, formatted in memory: false (write nothing) after
+ * a write error. */
 static bool
 begin(struct report_stream *s, struct json *j, const char *type)
 {
     if (s->error != 0)
         return false;
-    json_init(j, s->f, false);
+    s->buf = NULL;
+    s->len = 0;
+    s->mem = open_memstream(&s->buf, &s->len);
+    if (s->mem == NULL) {
+        s->error = -ENOMEM;
+        return false;
+    }
+    json_init(j, s->mem, false);
     json_object_begin(j);
     json_key(j, "type");
     json_string(j, type);
     return true;
 }
 
-/* Close the record, end its line, and push it out. */
+/* Write the line [buf, buf + len) whole or not at all.  On a descriptor:
+ * one write(2) (more only if the kernel takes part of it, as a pipe may);
+ * if a later part fails, a file is truncated back to where the line began
+ * (so a full disk leaves whole lines only) and the stream has failed.  A
+ * pipe cannot be taken back, but a reader of a pipe is gone when it
+ * fails.  A FILE without a descriptor (a memory stream) gets fwrite. */
+static int
+write_line(FILE *f, const char *buf, size_t len)
+{
+    int fd = fileno(f);
+    size_t done = 0;
+    off_t start;
+
+    if (fd < 0) {
+        if (fwrite(buf, 1, len, f) != len || fflush(f) != 0)
+            return -(errno ? errno : EIO);
+        return 0;
+    }
+    /* Anything the caller left in f's buffer goes first. */
+    if (fflush(f) != 0)
+        return -(errno ? errno : EIO);
+    start = lseek(fd, 0, SEEK_CUR);
+    while (done < len) {
+        ssize_t n = write(fd, buf + done, len - done);
+
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            int err = n < 0 ? errno : EIO;
+
+            if (done > 0 && start >= 0 && ftruncate(fd, start) == 0)
+                (void)lseek(fd, start, SEEK_SET);
+            return -err;
+        }
+        done += (size_t)n;
+    }
+    return 0;
+}
+
+/* Close the record, end its line, and write it out whole. */
 static int
 end(struct report_stream *s, struct json *j)
 {
     json_object_end(j);
-    fputc('\n', s->f);
-    if (fflush(s->f) != 0 || ferror(s->f))
-        s->error = -(errno ? errno : EIO);
+    fputc('\n', s->mem);
+    if (fclose(s->mem) != 0 || s->buf == NULL)
+        s->error = -ENOMEM;
+    else
+        s->error = write_line(s->f, s->buf, s->len);
+    s->mem = NULL;
+    free(s->buf);
+    s->buf = NULL;
     return s->error;
 }
 
@@ -168,6 +226,23 @@ report_stream_probe(struct report_stream *s, const struct report_target *t, int 
         json_key(&j, "error");
         json_string(&j, hw_strerror(p->status));
     }
+    return end(s, &j);
+}
+
+int
+report_stream_route_event(struct report_stream *s, const struct report_target *t,
+                          const struct hw_route_event *ev)
+{
+    char addr[HW_ADDRSTRLEN];
+    struct json j;
+
+    if (!begin(s, &j, "route_change"))
+        return s->error;
+    json_key(&j, "target");
+    json_string(&j, t->name);
+    json_key(&j, "address");
+    json_string(&j, hw_addr_format(&t->addr, addr, sizeof(addr)));
+    report_json_route_event_members(&j, t->addr.family, ev);
     return end(s, &j);
 }
 

@@ -188,6 +188,9 @@ trace_text(FILE *f, const struct report_run *r)
         rt.local_host = r->local_host;
         rt.name_of = r->name_of;
         rt.name_arg = r->name_arg;
+        rt.as_of = r->as_of;
+        rt.as_arg = r->as_arg;
+        rt.as_field = r->as_field;
         rt.wide = r->wide;
         rt.order = r->order;
         rt.settings = r->settings;

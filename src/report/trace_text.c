@@ -10,8 +10,47 @@
 #include "report/report.h"
 #include "report/sanitize.h"
 
-/* Room for a host cell: a 253-character name and a mark. */
-#define HOST_BUF 320
+/* Room for a host cell: an AS field, a 253-character name and a mark. */
+#define HOST_BUF 420
+
+/* Widths of the AS fields in a host cell (mtr's, and the name's). */
+static const int as_widths[HW_AS_FIELDS] = {
+    [HW_AS_FIELD_ASN] = 8,       [HW_AS_FIELD_PREFIX] = 18, [HW_AS_FIELD_CC] = 3,
+    [HW_AS_FIELD_REGISTRY] = 8,  [HW_AS_FIELD_DATE] = 10,   [HW_AS_FIELD_NAME] = 16,
+};
+
+int
+report_as_width(int field)
+{
+    return field >= 0 && field < HW_AS_FIELDS ? as_widths[field] : 0;
+}
+
+char *
+report_as_text(const struct hw_asinfo *i, int field, char *buf, size_t len)
+{
+    const char *s = NULL;
+
+    if (len == 0)
+        return buf;
+    if (i->state == HW_AS_FOUND) {
+        switch (field) {
+        case HW_AS_FIELD_ASN:
+            snprintf(buf, len, "AS%u", (unsigned)i->asn);
+            return buf;
+        case HW_AS_FIELD_PREFIX: s = i->prefix; break;
+        case HW_AS_FIELD_CC: s = i->cc; break;
+        case HW_AS_FIELD_REGISTRY: s = i->registry; break;
+        case HW_AS_FIELD_DATE: s = i->date; break;
+        case HW_AS_FIELD_NAME: s = i->name; break;
+        default: break;
+        }
+    }
+    if (s == NULL || s[0] == '\0')
+        s = field == HW_AS_FIELD_ASN ? "AS???" : "???";
+    /* The core keeps only printable ASCII; sanitised again all the same,
+     * as everything a zone's owner wrote. */
+    return report_sanitize(s, buf, len);
+}
 
 char *
 report_host_text(const struct report_trace *r, const struct hw_responder *resp, char *buf,
@@ -28,6 +67,16 @@ report_host_text(const struct report_trace *r, const struct hw_responder *resp, 
         name = hw_addr_format(&resp->addr, addr, sizeof(addr));
     else
         name = report_sanitize(name, safe, sizeof(safe));
+    if (r->as_of != NULL) {
+        struct hw_asinfo info;
+        char as[HW_AS_NAME_MAX + 8];
+
+        r->as_of(r->as_arg, &resp->addr, &info);
+        snprintf(buf, len, "%-*s %s%s%s", report_as_width(r->as_field),
+                 report_as_text(&info, r->as_field, as, sizeof(as)), name,
+                 mark[0] != '\0' ? " " : "", mark);
+        return buf;
+    }
     snprintf(buf, len, "%s%s%s", name, mark[0] != '\0' ? " " : "", mark);
     return buf;
 }
@@ -105,6 +154,13 @@ report_put_cells(FILE *f, const struct column *const *cols, size_t ncols,
     fputc('\n', f);
 }
 
+/* Columns the AS field adds to a host cell. */
+static size_t
+as_room(const struct report_trace *r)
+{
+    return r->as_of != NULL ? (size_t)report_as_width(r->as_field) + 1 : 0;
+}
+
 int
 report_trace_text(FILE *f, const struct report_trace *r)
 {
@@ -133,8 +189,9 @@ report_trace_text(FILE *f, const struct report_trace *r)
                 width = w + (k > 0 ? 2 : 0);
         }
     }
-    if (!r->wide && width > REPORT_HOST_COL_MAX)
-        width = REPORT_HOST_COL_MAX;
+    /* The AS field comes on top of the host's own room. */
+    if (!r->wide && width > REPORT_HOST_COL_MAX + as_room(r))
+        width = REPORT_HOST_COL_MAX + as_room(r);
 
     json_format_time(s->start_real_ns, when, sizeof(when));
     fprintf(f, "Start: %s\n", when);
@@ -147,7 +204,11 @@ report_trace_text(FILE *f, const struct report_trace *r)
         struct column_row row = {&h->stats, h, r->pmtu};
 
         fprintf(f, "%3d.|-- ", h->ttl);
-        if (h->n_responders == 0)
+        if (h->n_responders == 0 && r->as_of != NULL) {
+            snprintf(host, sizeof(host), "%-*s ???", report_as_width(r->as_field),
+                     r->as_field == HW_AS_FIELD_ASN ? "AS???" : "???");
+            report_put_cell(f, host, width);
+        } else if (h->n_responders == 0)
             report_put_cell(f, "???", width);
         else
             report_put_cell(f, report_host_text(r, &h->responders[0], host, sizeof(host)), width);
@@ -167,6 +228,20 @@ report_trace_text(FILE *f, const struct report_trace *r)
     if (r->pmtu != NULL) {
         report_pmtu_text(r->pmtu, end, sizeof(end));
         fprintf(f, "%s\n", end);
+    }
+    /* The route's changes, a line each (the latest ones when there were
+     * more than a snapshot keeps). */
+    if (s->n_events > 0) {
+        if (s->route_changes > s->n_events)
+            fprintf(f, "Route changes: %llu, the latest %zu:\n",
+                    (unsigned long long)s->route_changes, s->n_events);
+        else
+            fprintf(f, "Route changes:\n");
+    }
+    for (size_t i = 0; i < s->n_events; i++) {
+        json_format_time(s->events[i].real_ns, when, sizeof(when));
+        report_route_event_text(&s->events[i], s->target.family, end, sizeof(end));
+        fprintf(f, "  %s  %s\n", when, end);
     }
     if (fflush(f) != 0 || ferror(f))
         return -(errno ? errno : EIO);

@@ -243,6 +243,16 @@ ui_action_key(struct ui_state *st, const struct ui_target *targets, int key, int
     case 'b':
         st->both = !st->both;
         return react | UI_REACT_REDRAW;
+    case 'z':
+        st->as = !st->as;
+        return react | UI_REACT_REDRAW;
+    case 'y':
+        /* As mtr: the next field, and the AS display on. */
+        st->as_field = st->as ? (st->as_field + 1) % HW_AS_FIELDS : st->as_field;
+        st->as = true;
+        ui_state_message(st, false, now_ms, UI_MESSAGE_MS, "AS field: %s",
+                         ui_fmt_as_field_name(st->as_field));
+        return react | UI_REACT_REDRAW;
     case 'j':
         st->jitter = !st->jitter;
         return react | UI_REACT_REDRAW;
@@ -283,6 +293,26 @@ ui_action_key(struct ui_state *st, const struct ui_target *targets, int key, int
             st->view = UI_VIEW_TRACE;
             st->trace_top = 0;
         }
+        return react | UI_REACT_REDRAW;
+    case 'l':
+        /* The timeline of the target shown (or selected), and back. */
+        if (st->view == UI_VIEW_TIMELINE) {
+            st->view = UI_VIEW_TRACE;
+        } else {
+            if (st->view == UI_VIEW_HOSTS)
+                st->current = st->selected;
+            st->view = UI_VIEW_TIMELINE;
+            st->path_back = 0;
+        }
+        return react | UI_REACT_REDRAW;
+    case '[':
+    case ']':
+        if (st->view != UI_VIEW_TIMELINE)
+            return react;
+        if (key == '[')
+            st->path_back++;
+        else if (st->path_back > 0)
+            st->path_back--;
         return react | UI_REACT_REDRAW;
     case '\t':
         if (st->view == UI_VIEW_HOSTS) {

@@ -228,6 +228,18 @@ ui_fmt_fit_columns(const struct column *const *cols, size_t n, int cols_avail, i
 }
 
 const char *
+ui_fmt_as_field_name(int field)
+{
+    static const char *const names[HW_AS_FIELDS] = {
+        [HW_AS_FIELD_ASN] = "AS number",       [HW_AS_FIELD_PREFIX] = "prefix",
+        [HW_AS_FIELD_CC] = "country",          [HW_AS_FIELD_REGISTRY] = "registry",
+        [HW_AS_FIELD_DATE] = "allocation date", [HW_AS_FIELD_NAME] = "AS name",
+    };
+
+    return field >= 0 && field < HW_AS_FIELDS ? names[field] : "?";
+}
+
+const char *
 ui_fmt_display_name(enum ui_display d)
 {
     switch (d) {

@@ -87,4 +87,8 @@ size_t ui_fmt_fit_columns(const struct column *const *cols, size_t n, int cols_a
 /* The names of the display modes: "numbers", "history", "scaled". */
 const char *ui_fmt_display_name(enum ui_display d);
 
+/* The name of an AS field (enum hw_as_field) for messages: "AS number",
+ * "prefix", "country", "registry", "allocation date", "AS name". */
+const char *ui_fmt_as_field_name(int field);
+
 #endif

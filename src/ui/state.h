@@ -19,6 +19,8 @@
 enum ui_view_kind {
     UI_VIEW_TRACE = 0,  /* the hops of one target */
     UI_VIEW_HOSTS,      /* one row per target */
+    UI_VIEW_TIMELINE,   /* one target's route over time: who answered each
+                           hop each round, its paths and changes */
 };
 
 /* What a row shows ('d' cycles). */
@@ -49,10 +51,16 @@ struct ui_state {
     size_t selected;            /* selected row of the hosts view */
     size_t hosts_top;           /* first target row shown in the hosts view */
     size_t trace_top;           /* first line shown in the trace view */
+    size_t path_back;           /* timeline: the path shown, as paths back
+                                   from the current one by when they were
+                                   last seen ('[' older, ']' newer); the
+                                   view clamps it */
     int page;                   /* list rows at the last draw (PgUp/PgDn) */
     enum ui_display display;    /* numbers or a strip */
     bool names;                 /* reverse names shown ('n') */
     bool both;                  /* names and addresses ('b') */
+    bool as;                    /* origin AS shown before hosts ('z') */
+    int as_field;               /* which AS field (enum hw_as_field, 'y') */
     bool jitter;                /* jitter columns added ('j') */
     bool mpls;                  /* MPLS label lines ('e') */
     bool utf8;                  /* the terminal takes UTF-8 block characters */

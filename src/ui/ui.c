@@ -26,8 +26,9 @@
 
 /* Data changes are drawn at most this often (ms). */
 #define REDRAW_MIN_MS 200
-/* Descriptors polled at once: the probe sockets, the resolver's, stdin. */
-#define MAX_POLLFDS 64
+/* Room for the resolver's descriptors (c-ares uses a few per name
+ * server); the engine's are counted (hw_engine_pollfd_count). */
+#define RESOLVER_POLLFDS 16
 /* Smallest interval 'i' accepts when the caller does not say. */
 #define DEFAULT_MIN_INTERVAL_S 0.2
 
@@ -39,6 +40,9 @@ struct ui_loop {
     struct ui_state st;                   /* the screen state */
     struct crt crt;                       /* the terminal */
     struct ui_frame frame;                /* the picture being built */
+    struct pollfd *fds;                   /* the poll set: the engine's
+                                             descriptors, the resolver's, stdin */
+    size_t nfds_cap;                      /* its size */
 };
 
 static int64_t
@@ -91,6 +95,22 @@ src_history(void *arg, size_t i, int ttl, int32_t *out, size_t max)
     return hw_trace_history(l->cfg->targets[i].trace, ttl, out, max);
 }
 
+static size_t
+src_marks(void *arg, size_t i, int ttl, struct hw_trace_mark *out, size_t max)
+{
+    const struct ui_loop *l = arg;
+
+    return hw_trace_marks(l->cfg->targets[i].trace, ttl, out, max);
+}
+
+static void
+src_asinfo(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    const struct ui_loop *l = arg;
+
+    (void)hw_as_get(l->cfg->as, a, out);
+}
+
 static const char *
 src_name(void *arg, const struct hw_addr *a)
 {
@@ -108,7 +128,10 @@ watched(const struct ui_loop *l)
     const struct ui_state *st = &l->st;
     uint64_t g = st->names ? hw_names_generation(l->cfg->names) : 0;
 
-    if (st->view == UI_VIEW_TRACE) {
+    if (st->as)
+        g += hw_as_generation(l->cfg->as);
+
+    if (st->view == UI_VIEW_TRACE || st->view == UI_VIEW_TIMELINE) {
         const struct ui_target *t = &l->cfg->targets[st->current];
 
         g += hw_trace_generation(t->trace);
@@ -136,7 +159,9 @@ draw(struct ui_loop *l, bool clear, int64_t now)
         .info = src_info,
         .snapshot = src_snapshot,
         .history = src_history,
+        .marks = src_marks,
         .name = src_name,
+        .asinfo = l->cfg->as != NULL ? src_asinfo : NULL,
     };
     int rows, cols;
 
@@ -175,7 +200,8 @@ run(struct ui_loop *l, const sigset_t *mask, char *err, size_t errlen)
     bool dirty = true, clear = false, data_dirty = false, interrupted = false;
 
     for (;;) {
-        struct pollfd fds[MAX_POLLFDS];
+        struct pollfd *fds = l->fds;
+        size_t cap = l->nfds_cap - 1;  /* the last one is stdin's */
         struct timespec ts, *tsp = NULL;
         size_t ne, nr, nfds;
         int64_t now = mono_ms(), second;
@@ -217,12 +243,12 @@ run(struct ui_loop *l, const sigset_t *mask, char *err, size_t errlen)
         if (wait_ms < 0)
             wait_ms = 0;
 
-        ne = hw_engine_pollfds(cfg->engine, fds, MAX_POLLFDS - 1);
-        if (ne > MAX_POLLFDS - 1)
-            ne = MAX_POLLFDS - 1;
-        nr = hw_resolver_pollfds(cfg->resolver, fds + ne, MAX_POLLFDS - 1 - ne);
-        if (nr > MAX_POLLFDS - 1 - ne)
-            nr = MAX_POLLFDS - 1 - ne;
+        ne = hw_engine_pollfds(cfg->engine, fds, cap);
+        if (ne > cap)
+            ne = cap;
+        nr = hw_resolver_pollfds(cfg->resolver, fds + ne, cap - ne);
+        if (nr > cap - ne)
+            nr = cap - ne;
         nfds = ne + nr;
         fds[nfds].fd = STDIN_FILENO;
         fds[nfds].events = POLLIN;
@@ -282,13 +308,22 @@ ui_run(const struct ui_config *cfg, char *err, size_t errlen)
     if (ui_state_init(&l.st, cfg->ntargets, cfg->order, cfg->dns, false, min_interval,
                       mono_ms(), err, errlen) < 0)
         return -1;
+    l.st.as = cfg->as_lookup && cfg->as != NULL;
+    l.st.as_field = cfg->as_field;
     l.snaps = calloc(cfg->ntargets, sizeof(*l.snaps));
-    if (l.snaps == NULL) {
+    /* Every engine descriptor is polled, however many (an unprivileged
+     * engine has one per identifier). */
+    l.nfds_cap = hw_engine_pollfd_count(cfg->engine) + RESOLVER_POLLFDS + 1;
+    l.fds = calloc(l.nfds_cap, sizeof(*l.fds));
+    if (l.snaps == NULL || l.fds == NULL) {
         snprintf(err, errlen, "out of memory");
+        free(l.snaps);
+        free(l.fds);
         return -1;
     }
     if (crt_open(&l.crt, err, errlen) < 0) {
         free(l.snaps);
+        free(l.fds);
         return -1;
     }
     l.st.utf8 = l.crt.utf8;
@@ -313,5 +348,6 @@ ui_run(const struct ui_config *cfg, char *err, size_t errlen)
     sigprocmask(SIG_SETMASK, &saved, NULL);
     ui_frame_fini(&l.frame);
     free(l.snaps);
+    free(l.fds);
     return rc;
 }

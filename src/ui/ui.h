@@ -28,6 +28,12 @@ struct ui_config {
     struct hw_resolver *resolver;/* to poll */
     struct hw_names *names;      /* reverse names, looked up on demand */
     bool dns;                    /* show names at start ('n' toggles) */
+    struct hw_as *as;            /* origin AS cache, NULL: none ('z' then
+                                    does nothing) */
+    bool as_lookup;              /* show AS fields at start (-z, -y; 'z'
+                                    toggles) */
+    int as_field;                /* the field shown (enum hw_as_field; 'y'
+                                    cycles) */
     struct ui_target *targets;   /* one or more */
     size_t ntargets;             /* how many */
     const char *order;           /* column letters (columns.h); NULL: default */

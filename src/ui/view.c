@@ -10,9 +10,11 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <hopwatch/icmp.h>
 
+#include "report/report.h"
 #include "report/route.h"
 #include "report/sanitize.h"
 #include "ui/format.h"
@@ -108,7 +110,7 @@ status_line(struct ui_frame *f, const struct ui_state *st, const char *route_end
     } else if (route_end != NULL && route_end[0] != '\0') {
         ui_frame_put(f, row, 0, route_end, UI_S_WARN);
     } else {
-        snprintf(line, sizeof(line), "q quit  ? help  p pause  r reset  d display  n names%s",
+        snprintf(line, sizeof(line), "q quit  ? help  p pause  r reset  d display  l timeline%s",
                  st->ntargets > 1 ? (st->view == UI_VIEW_HOSTS ? "  Enter trace" : "  Tab hosts")
                                   : "");
         ui_frame_put(f, row, 0, line, UI_S_DIM);
@@ -183,6 +185,17 @@ responder_text(const struct ui_state *st, const struct ui_source *src,
 
     if (r->outcome == HW_OUTCOME_UNREACHABLE)
         mark = hw_icmp_mark(r->addr.family, r->icmp_type, r->icmp_code);
+    if (st->as && src->asinfo != NULL) {
+        /* mtr's 'z': the AS field first, as in the text report. */
+        struct hw_asinfo info;
+        char as[HW_AS_NAME_MAX + 8], host[320];
+
+        src->asinfo(src->arg, &r->addr, &info);
+        ui_fmt_host(name, &r->addr, st->names, st->both, mark, host, sizeof(host));
+        snprintf(buf, len, "%-*s %s", report_as_width(st->as_field),
+                 report_as_text(&info, st->as_field, as, sizeof(as)), host);
+        return buf;
+    }
     return ui_fmt_host(name, &r->addr, st->names, st->both, mark, buf, len);
 }
 
@@ -292,35 +305,71 @@ hop_line(struct ui_frame *f, const struct ui_state *st, const struct ui_source *
     }
 }
 
+/* The first two lines of a one-target view (the title with the target,
+ * the settings); returns the target's snapshot (NULL: none). */
+static const struct hw_trace_snapshot *
+target_header(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
+              struct ui_target_info *ti, int64_t now_ms)
+{
+    char text[TEXT_MAX], addr[HW_ADDRSTRLEN];
+
+    if (st->current >= src->ntargets)
+        st->current = 0;
+    memset(ti, 0, sizeof(*ti)); /* a source that knows no pmtu leaves it off */
+    src->info(src->arg, st->current, ti);
+    hw_addr_format(&ti->addr, addr, sizeof(addr));
+    if (strcmp(ti->name, addr) == 0)
+        snprintf(text, sizeof(text), "hopwatch: %s -> %s", src->local_host, addr);
+    else
+        snprintf(text, sizeof(text), "hopwatch: %s -> %s (%s)", src->local_host, ti->name, addr);
+    ui_frame_put(f, 0, 0, text, UI_S_TITLE);
+    if (src->ntargets > 1) {
+        snprintf(text, sizeof(text), " [%zu/%zu]", st->current + 1, src->ntargets);
+        ui_frame_put_right(f, 0, f->cols, text, UI_S_TITLE);
+    }
+    settings_line(f, st, ti, now_ms);
+    return src->snapshot(src->arg, st->current);
+}
+
+/* Beside a strip (the trace view's strip modes, the timeline) the host
+ * column fits the longest main host, within bounds; the strip gets the
+ * rest. */
+static int
+strip_host_width(const struct ui_frame *f, const struct ui_state *st, const struct ui_source *src,
+                 const struct hw_trace_snapshot *s)
+{
+    char text[TEXT_MAX];
+    int hostw = MIN_TEXT;
+
+    for (size_t i = 0; i < s->n_hops; i++) {
+        const struct hw_hop *h = &s->hops[i];
+        int w = h->n_responders == 0
+                    ? 3
+                    : ui_text_width(responder_text(st, src, &h->responders[0], text, sizeof(text)));
+
+        if (w + 1 > hostw)
+            hostw = w + 1;
+    }
+    if (hostw > MAX_TEXT)
+        hostw = MAX_TEXT;
+    if (hostw > f->cols - HOP_PREFIX - 10)
+        hostw = f->cols - HOP_PREFIX - 10;
+    return hostw;
+}
+
 static void
 trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src, int64_t now_ms)
 {
     const struct hw_trace_snapshot *s;
     const struct column *cols[COLUMNS_MAX];
     struct ui_target_info ti;
-    char text[TEXT_MAX], addr[HW_ADDRSTRLEN], end[TEXT_MAX];
+    char text[TEXT_MAX], end[TEXT_MAX];
     size_t ncols, total = 0, idx = 0;
     int page = list_rows(f, st), hostw, row;
     int32_t hist[UI_FRAME_MAX_COLS];
     int32_t max_us = 0;
 
-    if (st->current >= src->ntargets)
-        st->current = 0;
-    memset(&ti, 0, sizeof(ti)); /* a source that knows no pmtu leaves it off */
-    src->info(src->arg, st->current, &ti);
-    s = src->snapshot(src->arg, st->current);
-
-    hw_addr_format(&ti.addr, addr, sizeof(addr));
-    if (strcmp(ti.name, addr) == 0)
-        snprintf(text, sizeof(text), "hopwatch: %s -> %s", src->local_host, addr);
-    else
-        snprintf(text, sizeof(text), "hopwatch: %s -> %s (%s)", src->local_host, ti.name, addr);
-    ui_frame_put(f, 0, 0, text, UI_S_TITLE);
-    if (src->ntargets > 1) {
-        snprintf(text, sizeof(text), " [%zu/%zu]", st->current + 1, src->ntargets);
-        ui_frame_put_right(f, 0, f->cols, text, UI_S_TITLE);
-    }
-    settings_line(f, st, &ti, now_ms);
+    s = target_header(f, st, src, &ti, now_ms);
     st->page = page;
     if (s == NULL) {
         ui_frame_put(f, LIST_TOP, 0, "out of memory", UI_S_ERROR);
@@ -338,22 +387,7 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
             ncols--;
         hostw = f->cols - HOP_PREFIX - columns_width(cols, ncols);
     } else {
-        /* The host column fits the longest host; the strip gets the rest. */
-        hostw = MIN_TEXT;
-        for (size_t i = 0; i < s->n_hops; i++) {
-            const struct hw_hop *h = &s->hops[i];
-            int w = h->n_responders == 0
-                        ? 3
-                        : ui_text_width(responder_text(st, src, &h->responders[0], text,
-                                                       sizeof(text)));
-
-            if (w + 1 > hostw)
-                hostw = w + 1;
-        }
-        if (hostw > MAX_TEXT)
-            hostw = MAX_TEXT;
-        if (hostw > f->cols - HOP_PREFIX - 10)
-            hostw = f->cols - HOP_PREFIX - 10;
+        hostw = strip_host_width(f, st, src, s);
         ncols = 0;
     }
 
@@ -582,6 +616,185 @@ hosts_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
     status_line(f, st, NULL);
 }
 
+/* ---- The route timeline ----------------------------------------------- */
+
+/* Rows under the hops at least: the path shown (two lines), the changes'
+ * title and 4 changes; rows the hops do not need show more changes. */
+#define TIMELINE_PANEL 7
+
+/* HH:MM:SS (local time) of a wall-clock time. */
+static void
+clock_text(int64_t real_ns, char *buf, size_t len)
+{
+    time_t sec = (time_t)(real_ns / 1000000000LL);
+    struct tm tm;
+
+    if (localtime_r(&sec, &tm) == NULL || strftime(buf, len, "%H:%M:%S", &tm) == 0)
+        snprintf(buf, len, "?");
+}
+
+/* The path the timeline shows: st->path_back paths back from the current
+ * one, by when they were last seen (clamped to the oldest); n_paths when
+ * there is none. */
+static size_t
+shown_path(struct ui_state *st, const struct hw_trace_snapshot *s)
+{
+    size_t order[64], n = s->n_paths < 64 ? s->n_paths : 64;
+
+    if (n == 0)
+        return s->n_paths;
+    for (size_t i = 0; i < n; i++) {
+        size_t k = i;
+
+        /* Insertion by last seen, newest first: a few dozen at most. */
+        while (k > 0 && s->paths[order[k - 1]].last_real_ns < s->paths[i].last_real_ns) {
+            order[k] = order[k - 1];
+            k--;
+        }
+        order[k] = i;
+    }
+    if (st->path_back >= n)
+        st->path_back = n - 1;
+    return order[st->path_back];
+}
+
+/* Who among a hop's responders (in the snapshot's order, the one shown
+ * first is 'a'), as a letter; '*' past 'z'. */
+static char
+who_letter(const struct hw_hop *h, const struct hw_addr *who)
+{
+    for (size_t k = 0; k < h->n_responders; k++) {
+        if (hw_addr_equal(&h->responders[k].addr, who))
+            return k < 26 ? (char)('a' + k) : '*';
+    }
+    return '*';
+}
+
+/* One hop's strip: a column per round from first_round, the letter of who
+ * answered ('a' the hop's main responder), '?' lost, '.' in flight, blank
+ * when it was not probed that round (paced, or not on the route then). */
+static void
+timeline_strip(struct ui_frame *f, int row, int col, int width, const struct hw_hop *h,
+               const struct hw_trace_mark *m, size_t n, uint64_t first_round)
+{
+    double avg_us = hw_stats_avg_ns(&h->stats) / 1e3;
+
+    for (size_t i = 0; i < n; i++) {
+        char cell[2] = {'?', '\0'};
+        unsigned style = UI_S_ERROR;
+        int x;
+
+        if (m[i].round < first_round || m[i].round - first_round >= (uint64_t)width)
+            continue;
+        x = col + (int)(m[i].round - first_round);
+        if (m[i].rtt_us == HW_HIST_PENDING) {
+            cell[0] = '.';
+            style = UI_S_DIM;
+        } else if (m[i].rtt_us >= 0) {
+            cell[0] = m[i].who.family != AF_UNSPEC ? who_letter(h, &m[i].who) : '*';
+            /* The main responder plain, any other one stands out; a slow
+             * answer (over twice the hop's average) is a latency episode. */
+            style = cell[0] == 'a' ? UI_S_NORMAL : UI_S_TITLE;
+            if (avg_us > 0 && m[i].rtt_us > UI_SLOW_FACTOR * avg_us)
+                style = UI_S_WARN;
+        }
+        ui_frame_put(f, row, x, cell, style);
+    }
+}
+
+/* Under the hops, from row on: the path shown, and the latest changes
+ * that fit above the status line. */
+static void
+timeline_panel(struct ui_frame *f, struct ui_state *st, const struct hw_trace_snapshot *s,
+               int row)
+{
+    size_t fit = f->rows - 1 > row + 3 ? (size_t)(f->rows - 1 - row - 3) : 0;
+    char text[TEXT_MAX], hops[TEXT_MAX], first[16], last[16];
+    size_t p = shown_path(st, s), from;
+
+    if (p < s->n_paths) {
+        const struct hw_path *path = &s->paths[p];
+
+        clock_text(path->first_real_ns, first, sizeof(first));
+        clock_text(path->last_real_ns, last, sizeof(last));
+        snprintf(text, sizeof(text), "Path %zu of %zu%s: %s-%s, %llu rounds, %s, %zu hops  [ ] paths",
+                 p + 1, s->n_paths, p == s->current_path ? " (current)" : "", first, last,
+                 (unsigned long long)path->rounds, hw_trace_end_name(path->end), path->n_hops);
+        ui_frame_put(f, row, 0, text, UI_S_HEADER);
+        report_path_text(path, hops, sizeof(hops));
+        put_clipped(f, row + 1, 2, hops, f->cols - 2, UI_S_NORMAL);
+    }
+    if (s->route_changes == 0) {
+        ui_frame_put(f, row + 2, 0, "No route changes", UI_S_DIM);
+        return;
+    }
+    snprintf(text, sizeof(text), "Route changes: %llu", (unsigned long long)s->route_changes);
+    ui_frame_put(f, row + 2, 0, text, UI_S_HEADER);
+    from = s->n_events > fit ? s->n_events - fit : 0;
+    for (size_t i = from; i < s->n_events; i++) {
+        char what[TEXT_MAX - 32];
+
+        clock_text(s->events[i].real_ns, first, sizeof(first));
+        report_route_event_text(&s->events[i], s->target.family, what, sizeof(what));
+        snprintf(text, sizeof(text), "%s  %s", first, what);
+        put_clipped(f, row + 3 + (int)(i - from), 2, text, f->cols - 2,
+                    s->events[i].kind == HW_ROUTE_UNREACHABLE ? UI_S_WARN : UI_S_NORMAL);
+    }
+}
+
+static void
+timeline_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
+              int64_t now_ms)
+{
+    const struct hw_trace_snapshot *s;
+    struct ui_target_info ti;
+    struct hw_trace_mark marks[UI_FRAME_MAX_COLS];
+    char text[TEXT_MAX], end[TEXT_MAX];
+    int page = f->rows - 1 - LIST_TOP - TIMELINE_PANEL, hostw, width;
+    uint64_t first_round;
+
+    s = target_header(f, st, src, &ti, now_ms);
+    if (s == NULL) {
+        ui_frame_put(f, LIST_TOP, 0, "out of memory", UI_S_ERROR);
+        status_line(f, st, NULL);
+        return;
+    }
+    /* The hops take what they need, the changes the rest. */
+    if ((size_t)page > s->n_hops)
+        page = (int)s->n_hops;
+    if (page < 1)
+        page = 1;
+    st->page = page;
+    hostw = strip_host_width(f, st, src, s);
+    width = f->cols - HOP_PREFIX - hostw;
+    first_round = s->rounds > (uint64_t)width ? s->rounds - (uint64_t)width + 1 : 1;
+    ui_frame_put(f, 2, HOP_PREFIX, "Host now", UI_S_HEADER);
+    put_clipped(f, 2, HOP_PREFIX + hostw, "Who answered each round: a the host now, b c others, ? lost",
+                width, UI_S_HEADER);
+    st->trace_top = clamp_top(st->trace_top, s->n_hops, page);
+    for (int r = 0; r < page && st->trace_top + (size_t)r < s->n_hops; r++) {
+        const struct hw_hop *h = &s->hops[st->trace_top + (size_t)r];
+        int row = LIST_TOP + r;
+        size_t n = 0;
+
+        snprintf(text, sizeof(text), "%3d.", h->ttl);
+        ui_frame_put(f, row, 0, text, UI_S_NORMAL);
+        if (h->n_responders == 0)
+            ui_frame_put(f, row, HOP_PREFIX, "???", UI_S_DIM);
+        else
+            put_clipped(f, row, HOP_PREFIX,
+                        responder_text(st, src, &h->responders[0], text, sizeof(text)), hostw - 1,
+                        UI_S_NORMAL);
+        if (src->marks != NULL)
+            n = src->marks(src->arg, st->current, h->ttl, marks,
+                           (size_t)width < UI_FRAME_MAX_COLS ? (size_t)width : UI_FRAME_MAX_COLS);
+        timeline_strip(f, row, HOP_PREFIX + hostw, width, h, marks, n, first_round);
+    }
+    timeline_panel(f, st, s, LIST_TOP + page);
+    report_route_end(s, ti.max_ttl, ti.max_unknown, true, end, sizeof(end));
+    status_line(f, st, end);
+}
+
 /* ---- Help and the too-small message ---------------------------------- */
 
 /* Every key, in lines of at most 80 columns; with the title and the field
@@ -593,8 +806,8 @@ static const char *const help_lines[] = {
     "space       resume                    PgUp PgDn  one page up / down",
     "r           reset the statistics      Home End   first / last",
     "d           display: numbers, history strip, RTT-scaled strip",
-    "n           names on / off (reverse DNS)",
-    "b           names and addresses",
+    "n           reverse names on / off    z          AS numbers on / off",
+    "b           names and addresses       y          next AS field (-y)",
     "o           field order (letters below; empty: default)",
     "j           jitter columns on / off",
     "e           MPLS labels on / off",
@@ -602,7 +815,7 @@ static const char *const help_lines[] = {
     "f m         first / max TTL",
     "u t         UDP / TCP probes (again: back to ICMP)",
     "+ -         scroll down / up five lines",
-    "Ctrl-L      redraw the screen",
+    "Ctrl-L      redraw the screen         l          route timeline; [ ] its paths",
     "",
     "History strip: . reply  > slow (over 2x the hop's average)  ? lost",
     "Colours: loss > 0% yellow, >= 10% red; RTT >= 100 ms yellow, >= 250 ms red",
@@ -674,6 +887,8 @@ ui_view_build(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
         help_view(f);
     else if (st->view == UI_VIEW_HOSTS)
         hosts_view(f, st, src, now_ms);
+    else if (st->view == UI_VIEW_TIMELINE)
+        timeline_view(f, st, src, now_ms);
     else
         trace_view(f, st, src, now_ms);
 }

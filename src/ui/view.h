@@ -41,9 +41,14 @@ struct ui_source {
     const struct hw_trace_snapshot *(*snapshot)(void *arg, size_t i);
     /* hw_trace_history() of target i. */
     size_t (*history)(void *arg, size_t i, int ttl, int32_t *out, size_t max);
+    /* hw_trace_marks() of target i (NULL: the timeline has no strips). */
+    size_t (*marks)(void *arg, size_t i, int ttl, struct hw_trace_mark *out, size_t max);
     /* The reverse name of a, NULL while unknown; asked only while names
      * are on. */
     const char *(*name)(void *arg, const struct hw_addr *a);
+    /* What is known of a's origin AS (never waits); asked only while AS
+     * display is on.  NULL: no AS lookups. */
+    void (*asinfo)(void *arg, const struct hw_addr *a, struct hw_asinfo *out);
 };
 
 /* Build the picture of st into f (already sized to the terminal): the help

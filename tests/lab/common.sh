@@ -129,7 +129,8 @@ lab_require_dnsmasq() {
     fi
 }
 
-# lab_dns stop|start: stops / starts the client's DNS server of a lab built with --dns.
+# lab_dns stop|start|pause|resume: stops / starts / silences / wakes the client's DNS
+# server of a lab built with --dns (lab.sh dns).
 lab_dns() {
     lab_sh dns "$@"
 }

@@ -56,6 +56,7 @@ Commands:
   env                     print the lab description as shell assignments (safe to eval)
   list                    print the namespace names of this lab
   dns stop | dns start    stop / start the client's DNS server (a lab built with --dns)
+  dns pause | dns resume  make it silent (queries taken, never answered) / answer again
   link A B down | up      take the link between neighbours A and B down (routes through it
                           go, as on a real router) / bring it up with its routes again
   shortcut A B add | del  chain topologies: a direct link A-B (A before B on the chain) that
@@ -168,8 +169,8 @@ teardown() {
     fi
     if [ -d "$dir" ] && [ "$rc" = 0 ]; then
         # The files lab.sh writes there: the record, and the helpers' logs and DNS data.
-        rm -f -- "$dir/nodes" "$dir/env" "$dir/env.tmp" "$dir/dns.hosts" "$dir/dns.log" \
-            "$dir/dns.pid" "$dir/dns.out" "$dir/tcp-listen.log" "$dir"/delay-r*.log \
+        rm -f -- "$dir/nodes" "$dir/env" "$dir/env.tmp" "$dir/dns.hosts" "$dir/dns.conf" \
+            "$dir/dns.log" "$dir/dns.pid" "$dir/dns.out" "$dir/tcp-listen.log" "$dir"/delay-r*.log \
             "$dir"/routes-* "$dir"/addrs-*
         rmdir -- "$dir" 2>/dev/null || rc=1
     fi
@@ -1027,10 +1028,12 @@ dns_listening() {
 
 # Starts dnsmasq (unless it runs) and waits (bounded) until it listens; fails with ERRMSG.
 # It answers A, AAAA and PTR from dns.hosts only, for .lab and the lab's reverse zones
-# (anything else there is NXDOMAIN), and has no upstream server: nothing leaves the lab.
+# (anything else there is NXDOMAIN), TXT from dns.conf (the origin AS of every lab address,
+# see write_as_records), and has no upstream server: nothing leaves the lab.
 dns_start() {
-    local dir=$RUN_BASE/$LAB_ID bin try pid
+    local dir=$RUN_BASE/$LAB_ID bin try pid conf=/dev/null
     ERRMSG=""
+    [ -f "$dir/dns.conf" ] && conf=$dir/dns.conf
     if ! dns_running; then
         bin=$(dnsmasq_bin)
         if [ -z "$bin" ]; then
@@ -1038,7 +1041,7 @@ dns_start() {
             return 1
         fi
         rm -f -- "$dir/dns.pid"
-        start_bg c "$dir/dns.out" "$bin" --conf-file=/dev/null --keep-in-foreground \
+        start_bg c "$dir/dns.out" "$bin" --conf-file="$conf" --keep-in-foreground \
             --listen-address=127.0.0.1 --bind-interfaces --port=53 --no-resolv --no-hosts \
             --addn-hosts="$dir/dns.hosts" --local=/lab/ --local=/18.198.in-addr.arpa/ \
             --local=/19.198.in-addr.arpa/ --local=/0.0.0.0.2.0.0.0.1.0.0.2.ip6.arpa/ \
@@ -1118,6 +1121,38 @@ ns_sysctls() {
     fi
 }
 
+# The AS numbers of the lab (private use, RFC 6996): node k of NODES is AS 64512+k.  The
+# origin of an address is Team Cymru's TXT format under origin.asn.lab (IPv4, reversed
+# octets) and origin6.asn.lab (IPv6, reversed nibbles), the AS's name under asn.lab:
+#   2.0.18.198.origin.asn.lab  "64513 | 198.18.0.0/24 | ZZ | lab | 2026-12-04"
+#   AS64513.asn.lab            "64513 | ZZ | lab | 2026-12-04 | LAB-R1 - hopwatch lab r1.lab"
+# The target's AS name holds an escape sequence (ESC [ 2 J, clear screen), as a hostile
+# zone might: whatever shows it must sanitise it.
+LAB_AS_BASE=64512
+write_as_records() {
+    local hdr=$1 f=$RUN_BASE/$LAB_ID/dns.conf i k h node asn nib g name out=""
+    declare -A as_of=()
+    for k in "${!NODES[@]}"; do as_of[${NODES[k]}]=$((LAB_AS_BASE + k)); done
+    for i in "${!LINK_A[@]}"; do
+        for h in 1 2; do
+            if [ "$h" = 1 ]; then node=${LINK_A[i]}; else node=${LINK_B[i]}; fi
+            asn=${as_of[$node]}
+            out+="txt-record=$h.$i.18.198.origin.asn.lab,\"$asn | ${PFX4[i]} | ZZ | lab | 2026-12-04\""$'\n'
+            # 2001:2:0:i::h as 32 hex digits, then reversed, a dot after each.
+            printf -v g '%04x%04x%04x%04x%04x%04x%04x%04x' 8193 2 0 "$i" 0 0 0 "$h"
+            nib=""
+            for ((k = 31; k >= 0; k--)); do nib+="${g:k:1}."; done
+            out+="txt-record=${nib}origin6.asn.lab,\"$asn | ${PFX6[i]} | ZZ | lab | 2026-12-04\""$'\n'
+        done
+    done
+    for node in "${NODES[@]}"; do
+        name="LAB-${node^^} - hopwatch lab ${NAME_OF[$node]}"
+        [ "$node" = t ] && name="LAB-T \\e[2J - hopwatch lab ${NAME_OF[$node]}"
+        out+="txt-record=AS${as_of[$node]}.asn.lab,\"${as_of[$node]} | ZZ | lab | 2026-12-04 | $name\""$'\n'
+    done
+    printf '%s\n%s' "${hdr//$'\n'/ }" "$out" >"$f" || up_fail "cannot write $f"
+}
+
 # Writes the client's /etc/netns files (ip netns exec bind-mounts them over /etc).  With
 # --dns the lab's names go to dns.hosts for dnsmasq instead, and /etc/hosts has only
 # localhost, so that names can only come from DNS.
@@ -1137,6 +1172,7 @@ write_client_etc() {
         f=$RUN_BASE/$LAB_ID/dns.hosts
         printf '%s\n%s' "$hdr" "$lines" >"$f" || up_fail "cannot write $f"
         lines=""
+        write_as_records "$hdr"
     fi
     {
         printf '%s\n' "$hdr"
@@ -1376,14 +1412,28 @@ cmd_list() {
 }
 
 cmd_dns() {
-    [ $# = 1 ] || die "dns: usage: dns stop | dns start"
+    [ $# = 1 ] || die "dns: usage: dns stop | start | pause | resume"
     [ -f "$RUN_BASE/$LAB_ID/env" ] || die "dns: lab $LAB_ID is not up"
     grep -qx "LAB_DNS='1'" "$RUN_BASE/$LAB_ID/env" ||
         die "dns: lab $LAB_ID was built without --dns"
     case $1 in
-    start) dns_start || die "dns start: $ERRMSG" ;;
+    start)
+        # A paused server runs: let it answer again too.
+        if dns_running; then kill -CONT "$DNS_PID" 2>/dev/null; fi
+        dns_start || die "dns start: $ERRMSG"
+        ;;
     stop) dns_stop || die "dns stop: $ERRMSG" ;;
-    *) die "dns: unknown action '$1' (stop, start)" ;;
+    # A paused server keeps its socket: queries are taken and never answered, as from a
+    # server that went silent (lookups time out), unlike stop (refused at once).
+    pause | resume)
+        dns_running || die "dns $1: the lab's dnsmasq is not running"
+        if [ "$1" = pause ]; then
+            kill -STOP "$DNS_PID" || die "dns pause: kill -STOP $DNS_PID failed"
+        else
+            kill -CONT "$DNS_PID" || die "dns resume: kill -CONT $DNS_PID failed"
+        fi
+        ;;
+    *) die "dns: unknown action '$1' (stop, start, pause, resume)" ;;
     esac
 }
 

@@ -116,6 +116,8 @@ struct fx_trace {
     struct hw_responder r1[2];             /* hop 1's responders */
     struct hw_responder r3[1];             /* hop 3's responder */
     struct hw_hop hops[3];                 /* the hops */
+    struct hw_path_hop path_hops[3];       /* its one path */
+    struct hw_path path;                   /* ... */
     struct hw_trace_snapshot snap;         /* the trace */
     struct report_target t[1];             /* the target */
     struct hw_engine_counters counters;    /* the packets */
@@ -182,8 +184,21 @@ fx_trace_init(struct fx_trace *x)
     x->snap.hops = x->hops;
     x->snap.end = HW_END_REACHED;
     x->snap.end_ttl = 3;
-    /* A route that held still: the target's own numbers are its hop's. */
+    /* A route that held still: the target's own numbers are its hop's, one
+     * path (hop 1 load-balanced, hop 2 silent), no route change. */
     x->snap.target_stats = x->hops[2].stats;
+    memset(x->path_hops, 0, sizeof(x->path_hops));
+    x->path_hops[0].n = 2;
+    x->path_hops[0].addr[0] = x->r1[0].addr;
+    x->path_hops[0].addr[1] = x->r1[1].addr;
+    x->path_hops[2].n = 1;
+    x->path_hops[2].addr[0] = x->r3[0].addr;
+    x->path = (struct hw_path){.first_real_ns = FX_START_NS, .last_real_ns = FX_END_NS,
+                               .rounds = 3, .end = HW_END_REACHED, .n_hops = 3,
+                               .hops = x->path_hops};
+    x->snap.paths = &x->path;
+    x->snap.n_paths = 1;
+    x->snap.current_path = 0;
     x->snap.rounds = 3;
     x->snap.start_real_ns = FX_START_NS;
     x->snap.now_real_ns = FX_END_NS;

@@ -722,6 +722,41 @@ test_engine_timers_fifo_and_cancel(void **state)
     assert_int_equal(hw_engine_timeout_ms(f->e, -1), -1);
 }
 
+/* A timer of INT64_MAX (or just under) does not fire at once nor after
+ * hours; the wait it asks for is capped, not overflowed.  A probe with a
+ * huge timeout stays in flight as well. */
+static void
+test_engine_timer_huge_delay_never_fires(void **state)
+{
+    struct fx *f = *state;
+    struct rec rc = {0};
+    struct hw_probe_spec s;
+    uint64_t id, id2, pid;
+
+    timer_calls = 0;
+    assert_int_equal(hw_engine_timer_add(f->e, INT64_MAX, timer_cb, (void *)1, &id), 0);
+    assert_int_equal(hw_engine_timer_add(f->e, INT64_MAX - 1, timer_cb, (void *)2, &id2), 0);
+    spec_init(&s, "198.18.9.2", &rc);
+    s.timeout_ns = INT64_MAX;
+    assert_int_equal(hw_engine_probe(f->e, &s, &pid), 0);
+    fakenet_pump(&f->net, f->e);
+    assert_int_equal(timer_calls, 0);
+    assert_int_equal(hw_engine_timeout_ms(f->e, -1), 1000000000);
+    assert_int_equal(hw_engine_timeout_ms(f->e, 250), 250);
+    for (int h = 0; h < 24; h++) {
+        fakenet_advance(&f->net, 3600 * S);
+        fakenet_pump(&f->net, f->e);
+    }
+    assert_int_equal(timer_calls, 0);
+    assert_int_equal(rc.calls, 0);
+    assert_int_equal(hw_engine_timer_cancel(f->e, id), 0);
+    assert_int_equal(hw_engine_timer_cancel(f->e, id2), 0);
+    /* rc lives on this stack: cancel the probe before leaving. */
+    assert_int_equal(hw_engine_cancel(f->e, pid), 0);
+    assert_int_equal(rc.calls, 1);
+    assert_int_equal(rc.last.outcome, HW_OUTCOME_CANCELLED);
+}
+
 static void
 test_engine_timer_rearming_itself_does_not_spin(void **state)
 {
@@ -1031,6 +1066,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_engine_kernel_timestamp_used_unless_wall_clock_steps,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(test_engine_timers_fifo_and_cancel, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_engine_timer_huge_delay_never_fires, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_engine_timer_rearming_itself_does_not_spin, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_engine_timeout_ms_rounds_up, setup, teardown),

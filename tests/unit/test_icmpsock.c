@@ -457,6 +457,33 @@ test_icmpsock_send_and_receive(void **state)
     assert_int_equal(hw_icmp_reply_status(&r, NULL), 0);
 }
 
+/* A receive with a huge timeout (INT64_MAX, or just under) waits: it is
+ * woken by the reply, seconds or hours later, instead of timing out at
+ * once. */
+static void
+test_icmpsock_receive_huge_timeout_waits(void **state)
+{
+    struct fx *f = *state;
+    struct hw_addr dst = fakenet_addr("198.18.3.2");
+    struct hw_icmp_request req;
+    struct hw_icmp_reply r;
+
+    assert_int_equal(hw_icmp_socket_open(AF_INET, &f->o, &f->s, f->err, sizeof(f->err)), 0);
+    hw_icmp_request_init(&req, &dst, 0xbeef, 1);
+    assert_int_equal(hw_icmp_socket_send(f->s, &req), 0);
+    fakenet_echo_reply(&f->net, 0, &dst, 5 * S);
+    assert_int_equal(hw_icmp_socket_receive(f->s, &req, INT64_MAX, &r), 0);
+    assert_int_equal(r.sequence, 1);
+    assert_int_equal(hw_icmp_rtt_ns(&req, &r), 5 * S);
+
+    hw_icmp_request_init(&req, &dst, 0xbeef, 2);
+    assert_int_equal(hw_icmp_socket_send(f->s, &req), 0);
+    fakenet_echo_reply(&f->net, 1, &dst, 3 * 3600 * S);
+    assert_int_equal(hw_icmp_socket_receive(f->s, &req, INT64_MAX - 1, &r), 0);
+    assert_int_equal(r.sequence, 2);
+    assert_int_equal(hw_icmp_rtt_ns(&req, &r), 3 * 3600 * S);
+}
+
 /* A random payload by default, new for each request; or the caller's. */
 static void
 test_icmpsock_payloads(void **state)
@@ -639,6 +666,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_icmpsock_open_rejects_bad_arguments, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_icmpsock_send_and_receive, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_icmpsock_receive_huge_timeout_waits, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_icmpsock_payloads, setup, teardown),
         cmocka_unit_test_setup_teardown(test_icmpsock_unprivileged_id_and_error_queue, setup,
                                         teardown),

@@ -100,6 +100,52 @@ test_options_bad_numbers(void **state)
     assert_int_equal(PARSE(&o, err, "-Q", "256", "x"), CLI_EXIT_USAGE);
 }
 
+/* -z and -y as mtr's (-y 5, the AS name, is ours), the zones checked
+ * before they become parts of query names. */
+static void
+test_options_as_lookup(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "x"), 0);
+    assert_false(o.as_lookup);
+    assert_int_equal(PARSE(&o, err, "-z", "x"), 0);
+    assert_true(o.as_lookup);
+    assert_int_equal(o.as_field, 0);
+    assert_null(o.as_zone4);
+    assert_int_equal(PARSE(&o, err, "-y", "5", "x"), 0);
+    assert_true(o.as_lookup);
+    assert_int_equal(o.as_field, 5);
+    assert_int_equal(PARSE(&o, err, "--ipinfo", "2", "--aslookup", "x"), 0);
+    assert_int_equal(o.as_field, 2);
+    assert_int_equal(PARSE(&o, err, "-y", "6", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "invalid value '6' for -y: expected a whole number from 0 to 5");
+    assert_int_equal(PARSE(&o, err, "-y", "x"), CLI_EXIT_USAGE);
+    assert_int_equal(PARSE(&o, err, "-z", "--as-zone4", "origin.asn.lab.", "--as-zone6",
+                           "origin6.asn.lab", "--as-name-zone", "asn.lab", "x"),
+                     0);
+    assert_string_equal(o.as_zone4, "origin.asn.lab.");
+    assert_string_equal(o.as_zone6, "origin6.asn.lab");
+    assert_string_equal(o.as_name_zone, "asn.lab");
+    static const char *const bad[] = {"", ".", "a..b", ".lab", "a b", "a/b", "a\x1b[2J",
+                                      "xn--\xc3\xa9"};
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        if (PARSE(&o, err, "--as-zone4", bad[i], "x") != CLI_EXIT_USAGE)
+            fail_msg("zone %zu accepted", i);
+        assert_non_null(strstr(err, "for --as-zone4"));
+    }
+    char label[80];
+    memset(label, 'a', 64);
+    label[64] = '\0';
+    assert_int_equal(PARSE(&o, err, "--as-zone6", label, "x"), CLI_EXIT_USAGE);
+    label[63] = '\0';
+    assert_int_equal(PARSE(&o, err, "--as-zone6", label, "x"), 0);
+    assert_int_equal(PARSE(&o, err, "--ping", "-z", "x"), CLI_EXIT_USAGE);
+    assert_non_null(strstr(err, "not with --ping"));
+}
+
 static void
 test_options_structural_errors(void **state)
 {
@@ -116,8 +162,9 @@ test_options_structural_errors(void **state)
     assert_string_equal(err, "target 2 is an empty string");
     assert_int_equal(PARSE(&o, err, "--bogus", "x"), CLI_EXIT_USAGE);
     assert_string_equal(err, "unknown option --bogus (try --help)");
-    assert_int_equal(PARSE(&o, err, "-y", "x"), CLI_EXIT_USAGE);
-    assert_string_equal(err, "unknown option -y (try --help)");
+    /* -k: -y became mtr's --ipinfo. */
+    assert_int_equal(PARSE(&o, err, "-k", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "unknown option -k (try --help)");
     /* Options may follow targets (GNU order). */
     assert_int_equal(PARSE(&o, err, "x", "-c"), CLI_EXIT_USAGE);
     assert_int_equal(PARSE(&o, err, "x", "--report", "-c", "4"), 0);
@@ -329,6 +376,7 @@ main(void)
         cmocka_unit_test(test_options_defaults),
         cmocka_unit_test(test_options_bad_numbers),
         cmocka_unit_test(test_options_structural_errors),
+        cmocka_unit_test(test_options_as_lookup),
         cmocka_unit_test(test_options_paris_needs_two_payload_bytes),
         cmocka_unit_test(test_options_source_family),
         cmocka_unit_test(test_options_errors_sanitised),

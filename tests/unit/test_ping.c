@@ -1023,6 +1023,49 @@ test_traceroute_fast_mode_stops_after_one_answer(void **state)
     hw_route_fini(&r);
 }
 
+/* Fast mode with a silent hop: every answering hop still gets one probe
+ * only, the silent one its count, and nothing past the end is asked
+ * again. */
+static void
+test_traceroute_fast_mode_with_a_silent_hop(void **state)
+{
+    struct tnet *t = *state;
+    struct hw_route r;
+    int per_ttl[8] = {0};
+
+    chain(t, 4);
+    t->path.silent[1] = true;
+    trace_opts(t);
+    t->o.fast = true;
+    t->o.count = 3;
+    t->o.max_hops = 6;
+    t->o.timeout_ns = 500 * MS;
+    assert_int_equal(run_trace(t, "198.18.3.2", &r), 0);
+    assert_true(r.reached);
+    assert_int_equal(r.end_distance, 4);
+    assert_int_equal(r.n_hops, 3);
+    assert_int_equal(r.hops[0].distance, 1);
+    assert_int_equal(r.hops[1].distance, 3);
+    assert_int_equal(r.hops[2].distance, 4);
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(r.hops[i].host.sent, 1);
+        assert_int_equal(r.hops[i].host.received, 1);
+        assert_int_equal(r.hops[i].host.n_rtts, 1);
+    }
+    for (size_t i = 0; i < t->net.nsent; i++) {
+        assert_in_range(t->net.sent[i].ttl, 1, 6);
+        per_ttl[t->net.sent[i].ttl]++;
+    }
+    assert_int_equal(per_ttl[1], 1);
+    assert_int_equal(per_ttl[2], 3);
+    assert_int_equal(per_ttl[3], 1);
+    assert_int_equal(per_ttl[4], 1);
+    /* Past the end: the first round asked once; the target answered. */
+    assert_int_equal(per_ttl[5], 1);
+    assert_int_equal(per_ttl[6], 1);
+    hw_route_fini(&r);
+}
+
 static void
 test_traceroute_max_hops_and_first_hop(void **state)
 {
@@ -1108,6 +1151,8 @@ main(void)
         cmocka_unit_test_setup_teardown(test_traceroute_silent_hop_is_a_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_traceroute_unreachable_ends_route, setup, teardown),
         cmocka_unit_test_setup_teardown(test_traceroute_fast_mode_stops_after_one_answer, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_traceroute_fast_mode_with_a_silent_hop, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_traceroute_max_hops_and_first_hop, setup, teardown),
         cmocka_unit_test_setup_teardown(test_traceroute_name_and_bad_name, setup, teardown),

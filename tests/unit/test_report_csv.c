@@ -77,14 +77,18 @@ test_report_csv_trace(void **state)
     "target,address,family,status,ttl,hop_sent,hop_received,hop_lost,hop_loss_pct,hop_forward_"
     "loss_pct,hop_verdict,responder,responder_name,answer,icmp_type,icmp_code,mark,mpls,receive"
     "d,last_ms,best_ms,avg_ms,worst_ms,stddev_ms,jitter_ms,jitter_max_ms,jitter_rfc3550_ms,erro"
-    "r\n"
+    "r,paths,path,path_current,path_first_seen,path_last_seen,path_rounds,path_end,path_hops\n"
     "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,0,ok,198.18.0.2,\"r1, \"\"core\"\"\",time-exceeded"
-    ",11,0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,\n"
+    ",11,0,,24001/0/1/1,2,3,1,2,3,1.414,2,2,0.125,,0,,,,,,,\n"
     "target.lab,198.18.2.2,ipv4,ok,1,3,3,0,0,0,ok,198.18.9.2,,time-exceeded,11,0,,,1,2,2,2,2,0,"
-    ",,,\n"
-    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,\n"
+    ",,,,0,,,,,,,\n"
+    "target.lab,198.18.2.2,ipv4,ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,,,,,,,,,\n"
     "target.lab,198.18.2.2,ipv4,ok,3,3,3,0,0,0,ok,198.18.2.2,,reply,0,0,,,3,6,4,5,6,1,1,1,0.121,"
-    "\n");
+    ",0,,,,,,,\n"
+    /* The path history: one distinct path, current, hop 1 balanced, hop 2
+     * silent. */
+    "target.lab,198.18.2.2,ipv4,ok,,,,,,,,,,,,,,,,,,,,,,,,,,0,true,2026-11-23T10:00:00.000Z,"
+    "2026-11-23T10:00:02.500Z,3,reached,198.18.0.2|198.18.9.2 * 198.18.2.2\n");
     free(text);
 }
 
@@ -170,6 +174,44 @@ test_report_csv_names_sanitised(void **state)
     free(text);
 }
 
+/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
+ * careless as_of could hand over); every other address not known yet. */
+static void
+fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_NONE;
+    if (hw_addr_equal(a, &r1)) {
+        out->state = HW_AS_FOUND;
+        out->asn = 64512;
+        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
+        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
+    }
+}
+
+/* -z: asn, as_prefix and as_name after responder_name, empty while
+ * unknown and on a silent hop's row; sanitised. */
+static void
+test_report_csv_as_columns(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.run.as_of = fake_as;
+    text = fx_capture(report_csv, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, ",responder,responder_name,asn,as_prefix,as_name,answer,"));
+    assert_non_null(strstr(text, ",198.18.0.2,,64512,198.18.0.0/24,EV?[2JIL?,time-exceeded,"));
+    assert_non_null(strstr(text, ",198.18.9.2,,,,,time-exceeded,"));
+    free(text);
+}
+
 /* Every row has as many cells as the header. */
 static void
 test_report_csv_rows_have_header_width(void **state)
@@ -182,10 +224,13 @@ test_report_csv_rows_have_header_width(void **state)
     (void)state;
     fx_trace_init(&x);
     fx_ping_init(&p);
-    for (int k = 0; k < 2; k++) {
+    /* k == 2: the trace again, with the AS columns (-z). */
+    for (int k = 0; k < 3; k++) {
+        if (k == 2)
+            x.run.as_of = fake_as;
         size_t want = 0, n = 0;
 
-        text = fx_capture(report_csv, k == 0 ? &x.run : &p.run, &rc);
+        text = fx_capture(report_csv, k != 1 ? &x.run : &p.run, &rc);
         assert_int_equal(rc, 0);
         for (const char *s = text; *s != '\0'; s++) {
             if (*s == ',')
@@ -201,7 +246,7 @@ test_report_csv_rows_have_header_width(void **state)
     }
 }
 
-/* --mtu: four more columns after the error, on every row. */
+/* --mtu: four more columns at the end, on every row. */
 static void
 test_report_csv_pmtu(void **state)
 {
@@ -217,11 +262,15 @@ test_report_csv_pmtu(void **state)
     x.run.settings.pmtu = true;
     text = fx_capture(report_csv, &x.run, &rc);
     assert_int_equal(rc, 0);
-    assert_non_null(strstr(text, ",jitter_rfc3550_ms,error,hop_mtu,path_mtu,path_mtu_reason,"
+    /* After every other column, the route history's included. */
+    assert_non_null(strstr(text, ",path_end,path_hops,hop_mtu,path_mtu,path_mtu_reason,"
                                  "path_mtu_hop\n"));
-    assert_non_null(strstr(text, ",0.125,,1500,1400,router,1\n"));
-    assert_non_null(strstr(text, "ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,,1400,1400,router,1\n"));
-    assert_non_null(strstr(text, ",0.121,,1400,1400,router,1\n"));
+    assert_non_null(strstr(text, ",0.125,,0,,,,,,,,1500,1400,router,1\n"));
+    assert_non_null(strstr(text, "ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,,,,,,,,,,1400,1400,"
+                                 "router,1\n"));
+    assert_non_null(strstr(text, ",0.121,,0,,,,,,,,1400,1400,router,1\n"));
+    /* A path row: no hop, so no hop_mtu; the target's path MTU. */
+    assert_non_null(strstr(text, ",198.18.0.2|198.18.9.2 * 198.18.2.2,,1400,router,1\n"));
     free(text);
 }
 
@@ -235,6 +284,7 @@ main(void)
         cmocka_unit_test(test_report_csv_quoting),
         cmocka_unit_test(test_report_csv_names_sanitised),
         cmocka_unit_test(test_report_csv_rows_have_header_width),
+        cmocka_unit_test(test_report_csv_as_columns),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

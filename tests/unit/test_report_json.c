@@ -425,7 +425,28 @@ test_report_json_trace_document(void **state)
     "            }\n"
     "          ]\n"
     "        }\n"
-    "      ]\n"
+    "      ],\n"
+    "      \"route_changes\": 0,\n"
+    "      \"current_path\": 0,\n"
+    "      \"paths\": [\n"
+    "        {\n"
+    "          \"first_seen\": \"2026-11-23T10:00:00.000Z\",\n"
+    "          \"last_seen\": \"2026-11-23T10:00:02.500Z\",\n"
+    "          \"rounds\": 3,\n"
+    "          \"end\": \"reached\",\n"
+    "          \"hops\": [\n"
+    "            [\n"
+    "              \"198.18.0.2\",\n"
+    "              \"198.18.9.2\"\n"
+    "            ],\n"
+    "            [],\n"
+    "            [\n"
+    "              \"198.18.2.2\"\n"
+    "            ]\n"
+    "          ]\n"
+    "        }\n"
+    "      ],\n"
+    "      \"events\": []\n"
     "    }\n"
     "  ],\n"
     "  \"packets\": {\n"
@@ -585,6 +606,50 @@ test_report_json_names_escaped(void **state)
     free(text);
 }
 
+/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
+ * careless as_of could hand over); every other address not known yet. */
+static void
+fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_NONE;
+    if (hw_addr_equal(a, &r1)) {
+        out->state = HW_AS_FOUND;
+        out->asn = 64512;
+        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
+        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
+    }
+}
+
+/* -z: asn and the other AS members per responder, null while unknown;
+ * without -z no such member at all. */
+static void
+test_report_json_as_members(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    text = fx_capture(report_json, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_null(strstr(text, "\"asn\""));
+    free(text);
+    x.run.as_of = fake_as;
+    text = fx_capture(report_json, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\"asn\": 64512,\n"));
+    assert_non_null(strstr(text, "\"as_prefix\": \"198.18.0.0/24\",\n"));
+    assert_non_null(strstr(text, "\"as_country\": null,\n"));
+    assert_non_null(strstr(text, "\"as_name\": \"EV\\u001b[2JIL\\r\",\n"));
+    assert_non_null(strstr(text, "\"asn\": null,\n"));
+    free(text);
+}
+
 /* --mtu: the target's pmtu object and every hop's mtu; without it, neither. */
 static void
 test_report_json_pmtu(void **state)
@@ -635,6 +700,7 @@ main(void)
         cmocka_unit_test(test_report_json_hop_attribution),
         cmocka_unit_test(test_report_json_status_names),
         cmocka_unit_test(test_report_json_write_error),
+        cmocka_unit_test(test_report_json_as_members),
         cmocka_unit_test(test_report_json_pmtu),
     };
 

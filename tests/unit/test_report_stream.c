@@ -1,6 +1,7 @@
 /* test_report_stream.c - the JSON-lines stream (--jsonl, --log): the exact
  * records of a small run, one object per line, late and duplicate flags,
- * and what happens after a write error. */
+ * what happens after a write error, and that a write cut short (a full
+ * disk) never leaves a torn line in a file. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include "report/report.h"
 #include "report_fixture.h"
@@ -213,6 +217,60 @@ test_report_stream_write_error_sticks(void **state)
     fclose(f);
 }
 
+/* A file that fills up part-way through a line (here a file size limit,
+ * which the kernel enforces as it does a full disk: a short write, then an
+ * error) keeps only whole lines: the torn part is cut back off. */
+static void
+test_report_stream_full_file_keeps_whole_lines(void **state)
+{
+    char path[] = "/tmp/test_report_stream.XXXXXX";
+    struct fx_ping p;
+    struct hw_probe_result r;
+    struct report_stream *st;
+    struct rlimit old, lim;
+    char text[4096];
+    int fd = mkstemp(path), st_err = 0;
+    size_t n, lines = 0;
+    FILE *f;
+
+    (void)state;
+    assert_true(fd >= 0);
+    f = fdopen(fd, "w");
+    assert_non_null(f);
+    fx_ping_init(&p);
+    reply_result(&r);
+    /* Beyond the limit write() fails with EFBIG instead of raising
+     * SIGXFSZ; 1000 bytes is not a multiple of any record's length. */
+    signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(getrlimit(RLIMIT_FSIZE, &old), 0);
+    lim = old;
+    lim.rlim_cur = 1000;
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    st = report_stream_new(f);
+    st_err = report_stream_start(st, &p.run);
+    for (int i = 0; i < 100 && st_err == 0; i++)
+        st_err = report_stream_probe(st, &p.t[0], 0, &r, FX_END_NS);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, SIG_DFL);
+    assert_int_equal(st_err, -EFBIG);
+    assert_int_equal(report_stream_error(st), -EFBIG);
+    report_stream_free(st);
+    fclose(f);
+
+    f = fopen(path, "r");
+    assert_non_null(f);
+    n = fread(text, 1, sizeof(text) - 1, f);
+    fclose(f);
+    unlink(path);
+    text[n] = '\0';
+    assert_true(n > 0 && n < 1000);
+    assert_int_equal(text[n - 1], '\n');
+    for (size_t i = 0; i < n; i++)
+        lines += text[i] == '\n';
+    assert_true(lines >= 2);
+    assert_non_null(strstr(text, "{\"type\":\"start\""));
+}
+
 int
 main(void)
 {
@@ -221,6 +279,7 @@ main(void)
         cmocka_unit_test(test_report_stream_trace_late_duplicate_cancelled),
         cmocka_unit_test(test_report_stream_trace_summary_is_one_line),
         cmocka_unit_test(test_report_stream_write_error_sticks),
+        cmocka_unit_test(test_report_stream_full_file_keeps_whole_lines),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

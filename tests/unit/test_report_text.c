@@ -89,6 +89,46 @@ test_report_text_one_trace(void **state)
     free(text);
 }
 
+/* Route changes follow the table, a line each with its time. */
+static void
+test_report_text_route_changes(void **state)
+{
+    struct fx_trace x;
+    struct hw_route_event ev[3];
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    memset(ev, 0, sizeof(ev));
+    ev[0] = (struct hw_route_event){.kind = HW_ROUTE_UNREACHABLE, .real_ns = FX_START_NS + 500000000LL,
+                                    .ttl = 2, .from = fx_addr("198.18.1.2"), .icmp_type = 3,
+                                    .icmp_code = 0};
+    ev[1] = (struct hw_route_event){.kind = HW_ROUTE_REACHABLE, .real_ns = FX_START_NS + 1500000000LL,
+                                    .ttl = 3, .old_ttl = 3, .icmp_type = -1, .icmp_code = -1};
+    ev[2] = (struct hw_route_event){.kind = HW_ROUTE_SWITCHED, .real_ns = FX_START_NS + 2000000000LL,
+                                    .ttl = 2, .from = fx_addr("198.18.1.2"),
+                                    .to = fx_addr("198.18.11.2"), .icmp_type = -1,
+                                    .icmp_code = -1};
+    x.snap.events = ev;
+    x.snap.n_events = 3;
+    x.snap.route_changes = 3;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text,
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00   0.0% ok\n"
+    "Route changes:\n"
+    "  2026-11-23T10:00:00.500Z  unreachable: hop 2 198.18.1.2 answered network unreachable\n"
+    "  2026-11-23T10:00:01.500Z  reachable: 3 hops\n"
+    "  2026-11-23T10:00:02.000Z  switched: hop 2 198.18.1.2 -> 198.18.11.2\n"));
+    free(text);
+    /* More than a snapshot keeps: the count says so. */
+    x.snap.route_changes = 300;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "Route changes: 300, the latest 3:\n"));
+    free(text);
+}
+
 /* The one sanitiser: printable ASCII kept, every other byte one '?' (ESC,
  * CR, BEL, DEL, C1 CSI, valid and invalid UTF-8), cut to the buffer. */
 static void
@@ -112,6 +152,55 @@ evil_name(void *arg, const struct hw_addr *a)
 {
     (void)a;
     return arg;
+}
+
+/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
+ * careless as_of could hand over); every other address not known yet. */
+static void
+fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_NONE;
+    if (hw_addr_equal(a, &r1)) {
+        out->state = HW_AS_FOUND;
+        out->asn = 64512;
+        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
+        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
+    }
+}
+
+/* -z / -y: the AS field before every host, mtr's way, "AS???" while
+ * unknown and for a silent hop; -y 5's name sanitised. */
+static void
+test_report_text_as_field(void **state)
+{
+    struct fx_trace x;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    x.run.as_of = fake_as;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\n  1.|-- AS64512  198.18.0.2 "));
+    assert_non_null(strstr(text, "\n    |   AS???    198.18.9.2 "));
+    assert_non_null(strstr(text, "\n  2.|-- AS???    ???"));
+    free(text);
+    x.run.as_field = HW_AS_FIELD_PREFIX;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "\n  1.|-- 198.18.0.0/24      198.18.0.2 "));
+    assert_non_null(strstr(text, "\n  2.|-- ???                ???"));
+    free(text);
+    x.run.as_field = HW_AS_FIELD_NAME;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "\n  1.|-- EV?[2JIL?        198.18.0.2 "));
+    for (const unsigned char *s = (const unsigned char *)text; *s != '\0'; s++)
+        assert_true(*s == '\n' || (*s >= 0x20 && *s < 0x7f));
+    free(text);
 }
 
 /* Names reach the text report sanitised: the target's word as the user
@@ -428,8 +517,10 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_text_ping),
+        cmocka_unit_test(test_report_text_route_changes),
         cmocka_unit_test(test_report_sanitize_bytes),
         cmocka_unit_test(test_report_text_names_sanitised),
+        cmocka_unit_test(test_report_text_as_field),
         cmocka_unit_test(test_report_text_one_trace),
         cmocka_unit_test(test_report_text_order),
         cmocka_unit_test(test_report_text_pmtu),

@@ -527,6 +527,43 @@ static void test_timerq_add_enomem_leaves_queue_intact(void **state)
     }
 }
 
+/* Deadlines from huge delays saturate instead of wrapping into the past,
+ * and a saturated deadline sorts last and is never due. */
+static void
+test_timerq_deadline_saturates(void **state)
+{
+    struct hw__timerq q;
+    struct hw__timer_payload p = payload(1), out;
+    int64_t now = 1000LL * 1000000000LL, when;
+    uint64_t h;
+
+    (void)state;
+    assert_int_equal(hw__deadline(now, 5), now + 5);
+    assert_int_equal(hw__deadline(now, INT64_MAX), INT64_MAX);
+    assert_int_equal(hw__deadline(now, INT64_MAX - now), INT64_MAX);
+    assert_int_equal(hw__deadline(now, INT64_MAX - now - 1), INT64_MAX - 1);
+    assert_int_equal(hw__deadline(INT64_MAX, INT64_MAX), INT64_MAX);
+    assert_int_equal(hw__deadline(-now, INT64_MIN), INT64_MIN);
+    assert_int_equal(hw__ms_ceil(INT64_MAX, 1000000000), 1000000000);
+    assert_int_equal(hw__ms_ceil(INT64_MAX, INT32_MAX), INT32_MAX);
+    assert_int_equal(hw__ms_ceil(1, 1000), 1);
+    assert_int_equal(hw__ms_ceil(2000000, 1000), 2);
+    assert_int_equal(hw__ms_ceil(2000001, 1000), 3);
+
+    hw__timerq_init(&q);
+    assert_int_equal(hw__timerq_add(&q, hw__deadline(now, INT64_MAX), &p, &h), 0);
+    p = payload(2);
+    assert_int_equal(hw__timerq_add(&q, hw__deadline(now, 1), &p, &h), 0);
+    assert_true(hw__timerq_peek(&q, &when));
+    assert_int_equal(when, now + 1);
+    assert_true(hw__timerq_pop(&q, now + 1, &out, NULL));
+    assert_int_equal(out.owner, 2);
+    /* Ten years later it is still not due. */
+    assert_false(hw__timerq_pop(&q, now + 10 * 365 * 86400LL * 1000000000LL, &out, NULL));
+    assert_int_equal(hw__timerq_size(&q), 1);
+    hw__timerq_fini(&q);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -544,6 +581,7 @@ int main(void)
         cmocka_unit_test(test_timerq_fini_with_pending),
         cmocka_unit_test(test_timerq_model_random),
         cmocka_unit_test(test_timerq_add_enomem_leaves_queue_intact),
+        cmocka_unit_test(test_timerq_deadline_saturates),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

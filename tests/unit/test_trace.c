@@ -31,7 +31,19 @@ struct fx {
     int max_ttl_sent;     /* highest TTL the fake saw */
     uint64_t replies;     /* on_result calls with a target reply */
     uint64_t foreign;     /* ... of them not from the target's address */
+    int nevents;          /* on_event calls */
+    struct hw_route_event events[64]; /* the first 64 of them */
 };
+
+static void
+count_event(void *arg, const struct hw_route_event *ev)
+{
+    struct fx *f = arg;
+
+    if (f->nevents < 64)
+        f->events[f->nevents] = *ev;
+    f->nevents++;
+}
 
 static void
 count_result(void *arg, int ttl, const struct hw_probe_result *r)
@@ -79,6 +91,7 @@ setup(void **state)
     hw_trace_config_init(&f->cfg);
     f->cfg.cycles = 3;
     f->cfg.on_result = count_result;
+    f->cfg.on_event = count_event;
     f->cfg.arg = f;
     *state = f;
     return 0;
@@ -984,6 +997,25 @@ test_trace_follows_shrink_and_grow(void **state)
     /* The router that answers now heads the row, though the target had
      * more answers there. */
     assert_true(hw_addr_equal(&s->hops[5].responders[0].addr, &r6));
+    /* The marks of hop 6 say who answered each round: the target while the
+     * route was short, r6 before and after. */
+    {
+        struct hw_trace_mark m[64];
+        size_t n = hw_trace_marks(f->t, 6, m, 64);
+        int as_target = 0, as_r6_after = 0;
+
+        assert_true(n >= 30);
+        for (size_t i = 1; i < n; i++)
+            assert_true(m[i].round > m[i - 1].round);
+        for (size_t i = 0; i < n; i++) {
+            if (hw_addr_equal(&m[i].who, &f->cfg.target))
+                as_target++;
+            if (m[i].round > 31 && hw_addr_equal(&m[i].who, &r6))
+                as_r6_after++;
+        }
+        assert_true(as_target >= 18 && as_target <= 21);
+        assert_true(as_r6_after >= 3);
+    }
     assert_true(s->hops[5].responders[0].stats.received < s->hops[5].responders[1].stats.received);
     assert_true(s->target_stats.received >= recv + 4);
     assert_target_counts_replies(f, s);
@@ -1192,6 +1224,212 @@ test_trace_follows_outage_ipv6(void **state)
     hw_trace_snapshot_free(s);
 }
 
+/* ---- route events and paths --------------------------------------------- */
+
+#define T0 (1000LL * S) /* the fake clocks' start (mono; wall = mono + offset) */
+
+/* Seconds since the start of an event, on the fake wall clock. */
+static double
+at_s(const struct fx *f, int64_t real_ns)
+{
+    return (double)(real_ns - f->net.real_offset_ns - T0) / 1e9;
+}
+
+/* An event time is the send time of the first probe that saw the change:
+ * after the change, at most one interval (1 s here) after it. */
+static bool
+within_interval(const struct fx *f, int64_t real_ns, double change_s)
+{
+    double t = at_s(f, real_ns);
+
+    return t > change_s && t <= change_s + 1.0;
+}
+
+/* Whether hop ttl of path p lists address a. */
+static bool
+path_has(const struct hw_path *p, int ttl, const struct hw_addr *a)
+{
+    const struct hw_path_hop *h;
+
+    if (ttl < 1 || (size_t)ttl > p->n_hops)
+        return false;
+    h = &p->hops[ttl - 1];
+    for (size_t i = 0; i < h->n; i++) {
+        if (hw_addr_equal(&h->addr[i], a))
+            return true;
+    }
+    return false;
+}
+
+static void
+test_trace_events_outage(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    start_endless(f);
+    run_until(f, 10 * S);
+    assert_int_equal(f->nevents, 0); /* discovery is no change */
+    f->path.unreach_ttl = 4;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 20 * S);
+    f->path.unreach_ttl = 0;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 30 * S);
+    s = snap(f);
+    assert_int_equal(f->nevents, 2);
+    assert_int_equal(s->route_changes, 2);
+    assert_int_equal(s->n_events, 2);
+    assert_int_equal(s->events[0].kind, HW_ROUTE_UNREACHABLE);
+    assert_int_equal(s->events[0].ttl, 4);
+    assert_true(hw_addr_equal(&s->events[0].from, &f->path.hop[3]));
+    assert_int_equal(s->events[0].icmp_type, 3);
+    assert_true(within_interval(f, s->events[0].real_ns, 10));
+    assert_int_equal(s->events[1].kind, HW_ROUTE_REACHABLE);
+    assert_int_equal(s->events[1].ttl, 8);
+    assert_int_equal(s->events[1].old_ttl, 8);
+    assert_true(within_interval(f, s->events[1].real_ns, 20));
+    /* Two paths: the whole one (current again, the same entry) and the
+     * one that ended at r4. */
+    assert_int_equal(s->n_paths, 2);
+    assert_int_equal(s->current_path, 0);
+    assert_int_equal(s->events[1].path, 0);
+    assert_int_equal(s->events[0].path, 1);
+    assert_int_equal(s->paths[0].end, HW_END_REACHED);
+    assert_int_equal(s->paths[0].n_hops, 8);
+    assert_int_equal(s->paths[1].end, HW_END_UNREACHABLE);
+    assert_int_equal(s->paths[1].n_hops, 4);
+    assert_true(s->paths[0].rounds >= 18 && s->paths[1].rounds >= 9);
+    assert_true(at_s(f, s->paths[1].first_real_ns) >= 10 && at_s(f, s->paths[1].last_real_ns) <= 21);
+    hw_trace_snapshot_free(s);
+}
+
+static void
+test_trace_events_shrink_and_grow(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    struct hw_path_hop saved[8];
+    struct hw_addr r6 = f->path.hop[5], sc = fakenet_addr("198.18.63.2");
+    int shorter = 0, longer = 0, switched = 0;
+
+    start_endless(f);
+    run_until(f, 10 * S);
+    /* The shortcut r2-r5: hop 3 is r5 (its shortcut address), then r6, r7, t. */
+    for (int i = 0; i < 8; i++)
+        saved[i].addr[0] = f->path.hop[i];
+    f->path.hop[2] = sc;
+    f->path.hop[3] = saved[5].addr[0];
+    f->path.hop[4] = saved[6].addr[0];
+    f->path.hop[5] = saved[7].addr[0];
+    f->path.nhops = 6;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 30 * S);
+    for (int i = 0; i < 8; i++)
+        f->path.hop[i] = saved[i].addr[0];
+    f->path.nhops = 8;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 50 * S);
+    s = snap(f);
+    for (size_t i = 0; i < s->n_events; i++) {
+        const struct hw_route_event *ev = &s->events[i];
+
+        switch (ev->kind) {
+        case HW_ROUTE_SHORTER:
+            shorter++;
+            assert_int_equal(ev->old_ttl, 8);
+            assert_int_equal(ev->ttl, 6);
+            assert_true(within_interval(f, ev->real_ns, 10));
+            break;
+        case HW_ROUTE_LONGER:
+            longer++;
+            assert_int_equal(ev->old_ttl, 6);
+            assert_int_equal(ev->ttl, 8);
+            assert_true(within_interval(f, ev->real_ns, 30));
+            break;
+        case HW_ROUTE_SWITCHED:
+            switched++;
+            assert_true(ev->ttl >= 3 && ev->ttl <= 6);
+            assert_true(within_interval(f, ev->real_ns, 10) ||
+                        within_interval(f, ev->real_ns, 30));
+            break;
+        default:
+            fail_msg("unexpected event %s", hw_route_change_name(ev->kind));
+        }
+    }
+    assert_int_equal(shorter, 1);
+    assert_int_equal(longer, 1);
+    assert_int_equal(switched, 8); /* hops 3-6, both ways */
+    /* Exactly two distinct paths, the first current again. */
+    assert_int_equal(s->n_paths, 2);
+    assert_int_equal(s->current_path, 0);
+    assert_int_equal(s->paths[0].n_hops, 8);
+    assert_int_equal(s->paths[1].n_hops, 6);
+    assert_true(path_has(&s->paths[1], 3, &sc));
+    assert_true(path_has(&s->paths[0], 6, &r6));
+    assert_true(path_has(&s->paths[1], 6, &saved[7].addr[0]));
+    assert_true(s->paths[1].rounds >= 18);
+    hw_trace_snapshot_free(s);
+}
+
+/* Load balancing from the start is no change at all; load balancing that
+ * appears later is one event, told as such, not a switch. */
+static void
+test_trace_events_balancing(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+    struct hw_addr b = fakenet_addr("198.18.41.2");
+
+    f->path.alt[1] = b;
+    start_endless(f);
+    run_until(f, 20 * S);
+    s = snap(f);
+    assert_int_equal(s->route_changes, 0);
+    assert_int_equal(s->n_paths, 1);
+    assert_int_equal(s->paths[0].hops[1].n, 2);
+    hw_trace_snapshot_free(s);
+    /* Another router starts sharing hop 4. */
+    f->path.alt[3] = fakenet_addr("198.18.43.2");
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 40 * S);
+    s = snap(f);
+    assert_int_equal(s->route_changes, 1);
+    assert_int_equal(s->events[0].kind, HW_ROUTE_BALANCED);
+    assert_int_equal(s->events[0].ttl, 4);
+    assert_true(hw_addr_equal(&s->events[0].to, &f->path.alt[3]));
+    assert_true(within_interval(f, s->events[0].real_ns, 20));
+    assert_int_equal(s->n_paths, 2);
+    assert_int_equal(s->paths[s->current_path].hops[3].n, 2);
+    hw_trace_snapshot_free(s);
+}
+
+/* A target that goes quiet (no message) is told unreachable from its first
+ * unanswered probe on, and reachable again when it answers. */
+static void
+test_trace_events_silent_target(void **state)
+{
+    struct fx *f = *state;
+    struct hw_trace_snapshot *s;
+
+    start_endless(f);
+    run_until(f, 10 * S);
+    f->path.silent[7] = true;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 25 * S);
+    f->path.silent[7] = false;
+    fakenet_route(&f->net, &f->path);
+    run_until(f, 30 * S);
+    s = snap(f);
+    assert_int_equal(s->route_changes, 2);
+    assert_int_equal(s->events[0].kind, HW_ROUTE_UNREACHABLE);
+    assert_int_equal(s->events[0].from.family, AF_UNSPEC);
+    assert_true(within_interval(f, s->events[0].real_ns, 10));
+    assert_int_equal(s->events[1].kind, HW_ROUTE_REACHABLE);
+    assert_true(within_interval(f, s->events[1].real_ns, 25));
+    hw_trace_snapshot_free(s);
+}
+
 int
 main(void)
 {
@@ -1234,6 +1472,10 @@ main(void)
         T(test_trace_follows_outage_ipv6),
         T(test_trace_route_change_keeps_run_length),
         T(test_trace_paris_small_payload_refused),
+        T(test_trace_events_outage),
+        T(test_trace_events_shrink_and_grow),
+        T(test_trace_events_balancing),
+        T(test_trace_events_silent_target),
     };
 #undef T
 

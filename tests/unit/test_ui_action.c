@@ -286,6 +286,37 @@ test_action_views_tab_and_enter(void **state)
     assert_int_equal(f->st.trace_top, 0);
 }
 
+/* 'l' opens the timeline of the target shown (or selected) and goes back
+ * to its trace view; '[' and ']' move between its paths there only; Tab
+ * goes to the hosts view. */
+static void
+test_action_timeline_keys(void **state)
+{
+    struct fx *f = *state;
+
+    key(f, UI_KEY_DOWN);
+    assert_int_equal(key(f, 'l'), UI_REACT_REDRAW);
+    assert_int_equal(f->st.view, UI_VIEW_TIMELINE);
+    assert_int_equal(f->st.current, 1);
+    assert_int_equal(f->st.path_back, 0);
+    key(f, '[');
+    key(f, '[');
+    assert_int_equal(f->st.path_back, 2);
+    key(f, ']');
+    assert_int_equal(f->st.path_back, 1);
+    key(f, ']');
+    key(f, ']'); /* not below the current path */
+    assert_int_equal(f->st.path_back, 0);
+    key(f, 'l');
+    assert_int_equal(f->st.view, UI_VIEW_TRACE);
+    assert_int_equal(f->st.current, 1);
+    assert_int_equal(key(f, '['), 0); /* nothing outside the timeline */
+    key(f, 'l');
+    key(f, '\t');
+    assert_int_equal(f->st.view, UI_VIEW_HOSTS);
+    assert_int_equal(f->st.selected, 1);
+}
+
 static void
 test_action_toggles_and_reactions(void **state)
 {
@@ -305,6 +336,23 @@ test_action_toggles_and_reactions(void **state)
     assert_true(f->st.jitter);
     key(f, 'e');
     assert_true(f->st.mpls);
+    /* z: AS display; y: the next field (the first y only turns it on),
+     * wrapping after the name. */
+    assert_false(f->st.as);
+    assert_int_equal(key(f, 'z'), UI_REACT_REDRAW);
+    assert_true(f->st.as);
+    key(f, 'z');
+    assert_false(f->st.as);
+    assert_int_equal(key(f, 'y'), UI_REACT_REDRAW);
+    assert_true(f->st.as);
+    assert_int_equal(f->st.as_field, HW_AS_FIELD_ASN);
+    assert_string_equal(f->st.status, "AS field: AS number");
+    key(f, 'y');
+    assert_int_equal(f->st.as_field, HW_AS_FIELD_PREFIX);
+    assert_string_equal(f->st.status, "AS field: prefix");
+    for (int i = 0; i < HW_AS_FIELDS - 1; i++)
+        key(f, 'y');
+    assert_int_equal(f->st.as_field, HW_AS_FIELD_ASN);
     assert_int_equal(key(f, UI_KEY_CTRL_L), UI_REACT_REDRAW | UI_REACT_CLEAR);
     assert_int_equal(key(f, UI_KEY_OTHER), 0);
     assert_int_equal(key(f, 'q'), UI_REACT_QUIT);
@@ -355,6 +403,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_action_method_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action_views_tab_and_enter, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action_toggles_and_reactions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_action_timeline_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action_help_closes_on_any_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action_messages_go_on_the_next_key, setup, teardown),
     };

@@ -30,7 +30,10 @@ struct fake {
     struct hw_responder resp[MAXT][MAXH][2]; /* their responders */
     int32_t hist[MAXT][MAXH][HIST];          /* history per TTL */
     size_t nhist[MAXT][MAXH];                /* entries */
+    struct hw_trace_mark marks[MAXH][HIST];  /* target 0's marks per TTL */
+    size_t nmarks[MAXH];                     /* entries */
     int name_calls;                          /* name() calls */
+    int as_calls;                            /* asinfo() calls */
 };
 
 static struct hw_addr
@@ -65,6 +68,17 @@ f_history(void *arg, size_t i, int ttl, int32_t *out, size_t max)
     return n - from;
 }
 
+static size_t
+f_marks(void *arg, size_t i, int ttl, struct hw_trace_mark *out, size_t max)
+{
+    struct fake *fk = arg;
+    size_t n = i == 0 ? fk->nmarks[ttl - 1] : 0;
+    size_t from = n > max ? n - max : 0;
+
+    memcpy(out, fk->marks[ttl - 1] + from, (n - from) * sizeof(*out));
+    return n - from;
+}
+
 /* Names: r<k>.lab for 198.18.<k-1>.2 with k < 3; others unknown. */
 static const char *
 f_name(void *arg, const struct hw_addr *a)
@@ -85,6 +99,31 @@ f_name(void *arg, const struct hw_addr *a)
         }
     }
     return NULL;
+}
+
+/* Origin ASes: AS64512+k for 198.18.<k>.2, k < 2 (the second with a
+ * hostile name); the others not answered yet. */
+static void
+f_asinfo(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct fake *fk = arg;
+
+    fk->as_calls++;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_PENDING;
+    for (int k = 0; k < 2; k++) {
+        char text[32];
+        struct hw_addr b;
+
+        snprintf(text, sizeof(text), "198.18.%d.2", k);
+        b = addr(text);
+        if (hw_addr_equal(a, &b)) {
+            out->state = HW_AS_FOUND;
+            out->asn = 64512 + (uint32_t)k;
+            snprintf(out->prefix, sizeof(out->prefix), "198.18.%d.0/24", k);
+            snprintf(out->name, sizeof(out->name), "%s", k == 0 ? "LAB-0" : "EV\x1b[2JIL");
+        }
+    }
 }
 
 static struct hw_stats
@@ -140,7 +179,7 @@ source(struct fake *fk, size_t ntargets)
 {
     return (struct ui_source){.arg = fk, .local_host = "vm", .ntargets = ntargets,
                               .info = f_info, .snapshot = f_snapshot, .history = f_history,
-                              .name = f_name};
+                              .marks = f_marks, .name = f_name, .asinfo = f_asinfo};
 }
 
 struct fx {
@@ -186,6 +225,33 @@ static const char *
 row(struct fx *x, int r)
 {
     return ui_frame_text(&x->f, r, x->line, sizeof(x->line));
+}
+
+/* 'z' (or -z): the AS field before the host, mtr's way, "AS???" while
+ * unknown; 'y' fields too; hostile text sanitised; nothing asked while off. */
+static void
+test_view_trace_as_field_before_host(void **state)
+{
+    struct fx *x = *state;
+
+    chain(&x->fk, 0, 3);
+    build(x, 1, 30, 100);
+    assert_int_equal(x->fk.as_calls, 0);
+    assert_int_equal(strncmp(row(x, 3), "  1. r1.lab ", 12), 0);
+    x->st.as = true;
+    build(x, 1, 30, 100);
+    assert_true(x->fk.as_calls > 0);
+    assert_int_equal(strncmp(row(x, 3), "  1. AS64512  r1.lab ", 21), 0);
+    assert_int_equal(strncmp(row(x, 4), "  2. AS64513  r2.lab ", 21), 0);
+    assert_int_equal(strncmp(row(x, 5), "  3. AS???    198.18.2.2 ", 25), 0);
+    x->st.as_field = HW_AS_FIELD_PREFIX;
+    build(x, 1, 30, 100);
+    assert_int_equal(strncmp(row(x, 3), "  1. 198.18.0.0/24      r1.lab ", 31), 0);
+    assert_int_equal(strncmp(row(x, 5), "  3. ???                198.18.2.2 ", 35), 0);
+    x->st.as_field = HW_AS_FIELD_NAME;
+    build(x, 1, 30, 100);
+    assert_int_equal(strncmp(row(x, 4), "  2. EV?[2JIL         r2.lab ", 29), 0);
+    assert_null(strchr(row(x, 4), 0x1b));
 }
 
 static void
@@ -570,6 +636,87 @@ test_view_paused_shown_in_settings(void **state)
     assert_int_equal(ui_frame_cell(&x->f, 1, 0)->style, UI_S_WARN);
 }
 
+/* The timeline: a column per round with who answered (a: the host shown,
+ * b: another), '?' lost, blank where a hop was not probed; under it the
+ * path shown ('[' goes back one) and the latest changes. */
+static void
+test_view_timeline(void **state)
+{
+    struct fx *x = *state;
+    struct hw_path_hop ph[2][3];
+    struct hw_path paths[2];
+    struct hw_route_event ev[2];
+    struct hw_addr other = addr("198.18.33.2");
+
+    chain(&x->fk, 0, 3);
+    x->fk.snap[0].rounds = 6;
+    /* Hop 2: its main responder (198.18.1.2) in rounds 1-3, lost in 4, the
+     * other one in 5-6; hop 3 only from round 4 on (it joined late). */
+    x->fk.resp[0][1][1].addr = other;
+    x->fk.resp[0][1][1].outcome = HW_OUTCOME_TIME_EXCEEDED;
+    x->fk.hops[0][1].n_responders = 2;
+    for (int r = 1; r <= 6; r++) {
+        struct hw_trace_mark *m = &x->fk.marks[1][r - 1];
+
+        m->round = (uint64_t)r;
+        m->rtt_us = r == 4 ? HW_HIST_LOST : 1000;
+        if (r < 4)
+            m->who = addr("198.18.1.2");
+        else if (r > 4)
+            m->who = other;
+    }
+    x->fk.nmarks[1] = 6;
+    for (int r = 4; r <= 6; r++) {
+        x->fk.marks[2][r - 4] = (struct hw_trace_mark){.round = (uint64_t)r, .rtt_us = 1000,
+                                                       .who = addr("198.18.2.2")};
+    }
+    x->fk.nmarks[2] = 3;
+    memset(ph, 0, sizeof(ph));
+    for (int k = 0; k < 3; k++) {
+        char text[32];
+
+        snprintf(text, sizeof(text), "198.18.%d.2", k);
+        ph[0][k].n = ph[1][k].n = 1;
+        ph[0][k].addr[0] = ph[1][k].addr[0] = addr(text);
+    }
+    ph[1][1].addr[0] = other;
+    paths[0] = (struct hw_path){.first_real_ns = 1, .last_real_ns = 3000000000LL, .rounds = 4,
+                                .end = HW_END_REACHED, .n_hops = 3, .hops = ph[0]};
+    paths[1] = (struct hw_path){.first_real_ns = 4000000000LL, .last_real_ns = 6000000000LL,
+                                .rounds = 2, .end = HW_END_REACHED, .n_hops = 3, .hops = ph[1]};
+    x->fk.snap[0].paths = paths;
+    x->fk.snap[0].n_paths = 2;
+    x->fk.snap[0].current_path = 1;
+    memset(ev, 0, sizeof(ev));
+    ev[0] = (struct hw_route_event){.kind = HW_ROUTE_SWITCHED, .real_ns = 4000000000LL,
+                                    .ttl = 2, .from = addr("198.18.1.2"), .to = other};
+    x->fk.snap[0].events = ev;
+    x->fk.snap[0].n_events = 1;
+    x->fk.snap[0].route_changes = 1;
+    x->st.view = UI_VIEW_TIMELINE;
+    build(x, 1, 24, 80);
+    assert_non_null(strstr(row(x, 2), "Who answered each round"));
+    /* Rows: hop, host now, then the rounds (oldest first). */
+    assert_string_equal(row(x, 3), "  1. r1.lab");
+    assert_string_equal(row(x, 4), "  2. r2.lab      aaa?bb");
+    assert_string_equal(row(x, 5), "  3. 198.18.2.2     aaa");
+    /* The panel right under the hops: the current path, the change. */
+    assert_non_null(strstr(row(x, 6), "Path 2 of 2 (current):"));
+    assert_non_null(strstr(row(x, 6), "2 rounds, reached, 3 hops"));
+    assert_non_null(strstr(row(x, 7), "198.18.0.2 198.18.33.2 198.18.2.2"));
+    assert_non_null(strstr(row(x, 8), "Route changes: 1"));
+    assert_non_null(strstr(row(x, 9), "switched: hop 2 198.18.1.2 -> 198.18.33.2"));
+    /* '[' (the state's path_back) shows the path before. */
+    x->st.path_back = 1;
+    build(x, 1, 24, 80);
+    assert_non_null(strstr(row(x, 6), "Path 1 of 2:"));
+    assert_non_null(strstr(row(x, 7), "198.18.0.2 198.18.1.2 198.18.2.2"));
+    /* Past the oldest: clamped. */
+    x->st.path_back = 9;
+    build(x, 1, 24, 80);
+    assert_int_equal(x->st.path_back, 1);
+}
+
 /* --mtu: the MTU column (order LSNABWVUFK, as run_tui.c sets it) shows per
  * hop the largest size known to pass; the bottom line says the path MTU. */
 static void
@@ -606,6 +753,7 @@ main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_view_trace_rows_in_hop_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_trace_as_field_before_host, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_verdict_column_when_wide, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_extra_responders_indented_with_blank_loss,
                                         setup, teardown),
@@ -625,6 +773,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_view_hosts_selection_scrolls, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_status_line_prompt_and_message, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_view_timeline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_paused_shown_in_settings, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_pmtu_column_and_line, setup, teardown),
     };
