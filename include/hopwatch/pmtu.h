@@ -49,7 +49,7 @@ struct hw_pmtu_config {
     uint16_t port;           /* UDP/TCP destination port, 0: the default */
     int64_t interval_ns;     /* least time between two probes (default 1 s) */
     int64_t timeout_ns;      /* per-probe timeout (default 2 s) */
-    int max_mtu;             /* largest size tried, 68..65535 (default 9000;
+    int max_mtu;             /* largest size tried, 68..65000 (default 9000;
                                 larger than the interface's MTU costs only
                                 local send errors, which take no interval) */
     int base;                /* the size probed first, which must reach the

@@ -3,8 +3,6 @@
  * One probe at a time: its callback decides the next size (or TTL) and arms
  * a timer for the next send, no earlier than one interval after the last.
  */
-#include "config.h"
-
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +10,8 @@
 #include <hopwatch/error.h>
 #include <hopwatch/pmtu.h>
 
-#define SIZE_MAX_IP 65535
+/* The largest max_mtu: the engine's largest payload (65000) and headers. */
+#define PMTU_MAX 65000
 
 enum phase {
     PH_SEARCH = 0,   /* probing sizes to the target */
@@ -422,6 +421,7 @@ send_next(struct hw_pmtu *p)
 {
     struct hw_probe_spec spec;
     struct hw_time t;
+    int st;
 
     if (p->closing || p->flying || p->phase == PH_END)
         return;
@@ -435,8 +435,13 @@ send_next(struct hw_pmtu *p)
     spec.cb = probe_done;
     spec.arg = p;
     spec.tag = (uint64_t)p->size;
-    if (hw_engine_probe(p->e, &spec, &p->probe_id) < 0) {
+    st = hw_engine_probe(p->e, &spec, &p->probe_id);
+    if (st == HW_EBUSY || st == -ENOMEM) {
         schedule(p, false); /* identifiers busy or no memory: later */
+        return;
+    }
+    if (st < 0) {
+        fail(p, HW_PMTU_REASON_SEND_ERROR, st); /* the engine refuses it: never retry */
         return;
     }
     hw_engine_now(p->e, &t);
@@ -453,7 +458,7 @@ config_ok(const struct hw_pmtu_config *c)
 
     return (c->target.family == AF_INET || c->target.family == AF_INET6) &&
            c->interval_ns >= 0 && c->timeout_ns > 0 && c->max_mtu >= 68 &&
-           c->max_mtu <= SIZE_MAX_IP && base >= hdr + 18 && base <= c->max_mtu &&
+           c->max_mtu <= PMTU_MAX && base >= hdr + 18 && base <= c->max_mtu &&
            c->tries >= 1 && c->tries <= 10 && c->max_ttl >= 1 && c->max_ttl <= 255 &&
            c->max_unknown >= 1 && c->max_unknown <= 255 && c->method >= HW_METHOD_ICMP &&
            c->method <= HW_METHOD_UDP_PARIS;

@@ -301,6 +301,15 @@ test_needs_dont_fragment(void **state)
     f->cfg.max_mtu = 40;
     assert_null(hw_pmtu_new(f->e, &f->cfg, &st));
     assert_int_equal(st, HW_EINVAL);
+    /* More than the engine's largest payload (65000) and its headers. */
+    f->cfg.max_mtu = 65001;
+    assert_null(hw_pmtu_new(f->e, &f->cfg, &st));
+    assert_int_equal(st, HW_EINVAL);
+    f->cfg.max_mtu = 65000;
+    f->p = hw_pmtu_new(f->e, &f->cfg, &st);
+    assert_non_null(f->p);
+    hw_pmtu_free(f->p);
+    f->p = NULL;
     /* A TCP SYN has no payload to size. */
     f->cfg.max_mtu = 1500;
     f->cfg.method = HW_METHOD_TCP;
@@ -375,6 +384,23 @@ test_udp_router(void **state)
         assert_true(f->net.sent[i].wire_len + 20 <= 1500);
 }
 
+/* A send error other than "too big for the interface" ends the search,
+ * failed, with the status (no retry loop). */
+static void
+test_send_error(void **state)
+{
+    struct fx *f = *state;
+    struct hw_pmtu_result r;
+
+    chain_path(&f->path, 4, AF_INET);
+    f->net.send_status = -ENETUNREACH;
+    r = run(f);
+    assert_int_equal(r.state, HW_PMTU_FAILED);
+    assert_int_equal(r.reason, HW_PMTU_REASON_SEND_ERROR);
+    assert_int_equal(r.status, -ENETUNREACH);
+    assert_int_equal(r.probes_sent, 1);
+}
+
 int
 main(void)
 {
@@ -394,6 +420,7 @@ main(void)
         T(test_free_mid_search),
         T(test_restart),
         T(test_udp_router),
+        T(test_send_error),
     };
 #undef T
     return cmocka_run_group_tests(tests, NULL, NULL);
