@@ -231,6 +231,12 @@ enum hw_sock_mode hw_engine_mode(const struct hw_engine *e, int family);
 /* True when the engine can send probes of method to family. */
 bool hw_engine_can_send(const struct hw_engine *e, enum hw_method method, int family);
 
+/* True when the engine's sockets were opened with config.dont_fragment: every
+ * probe carries DF (IPv4) / IPV6_DONTFRAG, and the kernel's cached path MTU
+ * does not refuse a larger probe (IP_PMTUDISC_PROBE); only the interface's
+ * own MTU does, with a send error (-EMSGSIZE).  Path MTU discovery needs it. */
+bool hw_engine_dont_fragment(const struct hw_engine *e);
+
 /* "raw", "unprivileged" or "none"; static. */
 const char *hw_sock_mode_name(enum hw_sock_mode m);
 

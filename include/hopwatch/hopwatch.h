@@ -11,6 +11,7 @@
 #include <hopwatch/icmpsock.h>
 #include <hopwatch/multi.h>
 #include <hopwatch/ping.h>
+#include <hopwatch/pmtu.h>
 #include <hopwatch/privs.h>
 #include <hopwatch/resolve.h>
 #include <hopwatch/stats.h>

@@ -23,6 +23,8 @@ struct cli_collect {
     struct report_target *targets;       /* one per session target */
     struct hw_trace_snapshot **snaps;    /* trace mode: each target's latest
                                             snapshot (NULL: none) */
+    struct hw_pmtu_result *pmtus;        /* --mtu: each target's search, as of
+                                            the last update */
     struct probe_arg *args;              /* trace mode: observer arguments */
     void **arg_ptrs;                     /* pointers to them, for the session */
     struct report_run run;               /* what the reporters take */
@@ -69,8 +71,10 @@ cli_collect_new(struct cli_session *s, struct cli_collect **out)
     c->targets = calloc(n, sizeof(*c->targets));
     c->snaps = calloc(n, sizeof(*c->snaps));
     c->args = calloc(n, sizeof(*c->args));
+    c->pmtus = calloc(n, sizeof(*c->pmtus));
     c->arg_ptrs = calloc(n, sizeof(*c->arg_ptrs));
-    if (c->targets == NULL || c->snaps == NULL || c->args == NULL || c->arg_ptrs == NULL)
+    if (c->targets == NULL || c->snaps == NULL || c->args == NULL || c->arg_ptrs == NULL ||
+        c->pmtus == NULL)
         goto nomem;
     for (size_t i = 0; i < s->ntargets; i++) {
         const struct cli_target *t = &s->targets[i];
@@ -119,6 +123,7 @@ cli_collect_new(struct cli_session *s, struct cli_collect **out)
     st->pps = s->opt.pps;
     st->payload_size = s->opt.payload_size;
     st->tos = s->opt.tos;
+    st->pmtu = !s->opt.ping && s->opt.pmtu;
     st->dns = c->run.name_of != NULL;
     c->summary_ns = (int64_t)(s->opt.summary_interval_s * NS_PER_S);
     *out = c;
@@ -144,6 +149,7 @@ cli_collect_free(struct cli_collect *c)
     free(c->snaps);
     free(c->targets);
     free(c->args);
+    free(c->pmtus);
     free(c->arg_ptrs);
     free(c);
 }
@@ -371,6 +377,10 @@ cli_collect_update(struct cli_collect *c)
             c->snaps[i] = snap;
             rt->snap = snap;
             report_target_from_trace(snap, &rt->stats, &rt->reached);
+            if (t->pmtu != NULL) {
+                hw_pmtu_result(t->pmtu, &c->pmtus[i]);
+                rt->pmtu = &c->pmtus[i];
+            }
         } else if (t->pinged) {
             (void)hw_multi_stats(s->multi, t->index, &rt->stats);
             rt->send_status = hw_multi_send_status(s->multi, t->index);

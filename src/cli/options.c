@@ -88,6 +88,7 @@ enum {
     OPT_SUMMARY,
     OPT_MEMORY,
     OPT_NO_ADAPT,
+    OPT_MTU,
     OPT_AS_ZONE4,
     OPT_AS_ZONE6,
     OPT_AS_NAME_ZONE,
@@ -136,6 +137,7 @@ static const struct option long_options[] = {
     {"mark", required_argument, NULL, 'M'},
     {"bitpattern", required_argument, NULL, 'B'},
     {"dont-fragment", no_argument, NULL, OPT_DF},
+    {"mtu", no_argument, NULL, OPT_MTU},
     {"privileged", no_argument, NULL, OPT_PRIV},
     {"unprivileged", no_argument, NULL, OPT_UNPRIV},
     {"help", no_argument, NULL, 'h'},
@@ -174,6 +176,7 @@ cli_usage(FILE *f)
           "                          A avg  W worst  V stdev  J jitter  M jitter avg\n"
           "                          X jitter max  I jitter rfc3550  F forward loss%\n"
           "                          K verdict (F, K: traces; where the loss comes from)\n"
+          "                          U MTU (traces with --mtu; default LSNABWVUFK)\n"
           "  -w, --wide              never truncate host names in the table\n"
           "      --show-memory       print memory figures on stderr at the end\n"
           "\n"
@@ -201,6 +204,10 @@ cli_usage(FILE *f)
           "                          CAP_NET_ADMIN)\n"
           "  -B, --bitpattern N      payload byte 0-255, or -1 for random bytes\n"
           "      --dont-fragment     set don't-fragment\n"
+          "      --mtu               find each target's path MTU and the hop where it\n"
+          "                          drops (probes of growing size, don't-fragment on\n"
+          "                          every probe): an MTU column and a line under the\n"
+          "                          table; traces only\n"
           "      --privileged        raw sockets only (root or CAP_NET_RAW)\n"
           "      --unprivileged      ICMP datagram sockets only (ping_group_range)\n"
           "  -4, --ipv4              use IPv4 only\n"
@@ -455,6 +462,9 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
                 return CLI_EXIT_USAGE;
             o->pattern = (int)n;
             break;
+        case OPT_MTU:
+            o->pmtu = true;
+            break;
         case OPT_DF:
             o->dont_fragment = true;
             break;
@@ -532,6 +542,10 @@ parse(struct cli_options *o, int argc, char **argv, char *err, size_t errlen)
     if (o->ping && (o->method == HW_METHOD_UDP || o->method == HW_METHOD_UDP_PARIS)) {
         snprintf(err, errlen, "--ping sends ICMP echo requests or TCP SYNs (-T): UDP probes "
                               "(-u, --paris) are for tracing");
+        return CLI_EXIT_USAGE;
+    }
+    if (o->ping && o->pmtu) {
+        snprintf(err, errlen, "--mtu finds the path MTU of traces: it cannot be used with --ping");
         return CLI_EXIT_USAGE;
     }
     /* Until the screen has a view for it, ping mode is a batch mode. */

@@ -52,6 +52,8 @@ struct cli_options {
     unsigned long mark;       /* -M: socket mark */
     int pattern;              /* -B: payload byte, -1 random, -2 counting */
     bool dont_fragment;       /* --dont-fragment */
+    bool pmtu;                /* --mtu: find each target's path MTU (sets
+                                 don't-fragment on every probe) */
     bool ping;                /* --ping: ping every target, fping's model (no trace) */
     bool generate;            /* -g: the targets words are a range (CIDR or START END) */
     const char *files[CLI_FILES_MAX]; /* -F: target files, "-" for stdin */

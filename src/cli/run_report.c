@@ -24,6 +24,9 @@ all_done(const struct cli_session *s)
     for (size_t i = 0; i < s->ntargets; i++) {
         if (s->targets[i].trace != NULL && !hw_trace_done(s->targets[i].trace))
             return false;
+        /* --mtu: the search is bounded (sizes, tries, TTLs): wait for it. */
+        if (s->targets[i].pmtu != NULL && !hw_pmtu_done(s->targets[i].pmtu))
+            return false;
     }
     return true;
 }

@@ -7,6 +7,7 @@
 #include "cli/collect.h"
 #include "cli/exitcode.h"
 #include "cli/run.h"
+#include "report/columns.h"
 #include "report/route.h"
 #include "ui/ui.h"
 
@@ -103,6 +104,7 @@ cli_run_tui(struct cli_session *s)
         uts[n].name = s->targets[i].name;
         uts[n].addr = s->targets[i].addr;
         uts[n].trace = s->targets[i].trace;
+        uts[n].pmtu = s->targets[i].pmtu;
         n++;
     }
     cfg.engine = s->engine;
@@ -112,7 +114,8 @@ cli_run_tui(struct cli_session *s)
     cfg.as_lookup = s->opt.as_lookup;
     cfg.as_field = s->opt.as_field;
     cfg.dns = !s->opt.numeric;
-    cfg.order = s->opt.order;
+    /* --mtu: the default columns end in the MTU column. */
+    cfg.order = s->opt.order != NULL ? s->opt.order : s->opt.pmtu ? COLUMNS_PMTU : NULL;
     cfg.targets = uts;
     cfg.ntargets = n;
     cfg.local_host = s->local_host;

@@ -97,7 +97,9 @@ cli_session_open(struct cli_session *s)
     ecfg.mark = (uint32_t)s->opt.mark;
     /* One rate cap for every mode without root (doc/hopwatch.8). */
     ecfg.max_pps = hw_privs_rate_cap();
-    ecfg.dont_fragment = s->opt.dont_fragment;
+    /* A path MTU search needs DF on its probes, and the kernel's
+     * PMTUDISC_PROBE so that a cached path MTU does not refuse them. */
+    ecfg.dont_fragment = s->opt.dont_fragment || s->opt.pmtu;
     s->engine = hw_engine_new(&ecfg, &st);
     if (s->engine == NULL) {
         fprintf(stderr, "hopwatch: cannot start the probe engine: %s\n", hw_strerror(st));
@@ -347,6 +349,36 @@ cli_session_start_traces(struct cli_session *s, hw_trace_result_cb on_result, vo
     return rc;
 }
 
+/* --mtu: a path MTU search for t beside its trace, with the trace's
+ * method, interval, timeout and TTL bounds. */
+static int
+start_pmtu(struct cli_session *s, struct cli_target *t)
+{
+    struct hw_pmtu_config pcfg;
+    int st;
+
+    hw_pmtu_config_init(&pcfg);
+    pcfg.target = t->addr;
+    /* A TCP SYN carries no payload to size: TCP traces search with ICMP echo
+     * (which a raw socket, needed for TCP, can always send). */
+    pcfg.method = (enum hw_method)s->opt.method;
+    if (pcfg.method == HW_METHOD_TCP)
+        pcfg.method = HW_METHOD_ICMP;
+    else
+        pcfg.port = (uint16_t)s->opt.port;
+    pcfg.interval_ns = (int64_t)(s->opt.interval_s * NS_PER_S);
+    pcfg.timeout_ns = (int64_t)(s->opt.timeout_s * NS_PER_S);
+    pcfg.max_ttl = s->opt.max_ttl;
+    pcfg.max_unknown = s->opt.max_unknown;
+    t->pmtu = hw_pmtu_new(s->engine, &pcfg, &st);
+    if (t->pmtu == NULL || (st = hw_pmtu_start(t->pmtu)) < 0) {
+        fprintf(stderr, "hopwatch: cannot search the path MTU of %s: %s\n", SAFE(t->name),
+                hw_strerror(st));
+        return -1;
+    }
+    return 0;
+}
+
 int
 cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_result,
                               hw_trace_event_cb on_event, void *const *args)
@@ -388,6 +420,8 @@ cli_session_start_traces_each(struct cli_session *s, hw_trace_result_cb on_resul
             fprintf(stderr, "hopwatch: cannot trace %s: %s\n", SAFE(t->name), hw_strerror(st));
             return CLI_EXIT_SYSTEM;
         }
+        if (s->opt.pmtu && start_pmtu(s, t) != 0)
+            return CLI_EXIT_SYSTEM;
     }
     return 0;
 }
@@ -448,8 +482,10 @@ cli_session_start_pings(struct cli_session *s, hw_multi_result_cb on_result, voi
 void
 cli_session_close(struct cli_session *s)
 {
-    for (size_t i = 0; i < s->ntargets; i++)
+    for (size_t i = 0; i < s->ntargets; i++) {
+        hw_pmtu_free(s->targets[i].pmtu);
         hw_trace_free(s->targets[i].trace);
+    }
     hw_multi_free(s->multi);
     free(s->multi_target);
     free(s->targets);

@@ -23,6 +23,7 @@ struct cli_target {
     int status;                  /* lookup: 0 resolved, 1 pending, < 0 failed */
     struct hw_addr addr;         /* the address probed, once resolved */
     struct hw_trace *trace;      /* trace mode: its trace, once started */
+    struct hw_pmtu *pmtu;        /* --mtu: its path MTU search, once started */
     const char *error;           /* why it is not probed (a message that lives
                                     as long as the session), or NULL */
     bool pinged;                 /* ping mode: added to the session's multi */

@@ -162,6 +162,7 @@ struct hw_engine {
     uint64_t next_serial;           /* serial of the next probe */
     uint64_t rng;                   /* xorshift state for random fill */
     int64_t linger_ns;              /* configured linger, 0: per timeout */
+    bool dont_fragment;             /* sockets opened with DF (PMTUDISC_PROBE) */
     struct probe *pool;             /* probe slots */
     uint32_t pool_cap;              /* slots allocated */
     uint32_t free_head;             /* first free slot, UINT32_MAX if none */
@@ -496,6 +497,7 @@ hw_engine_new(const struct hw_engine_config *cfg, int *status)
     e->tp = cfg->transport != NULL ? cfg->transport : hw__socket_transport();
     e->tp_ctx = cfg->transport_ctx;
     e->linger_ns = cfg->linger_ns;
+    e->dont_fragment = cfg->dont_fragment;
     e->free_head = UINT32_MAX;
     e->source[0] = cfg->source4;
     e->source[1] = cfg->source6;
@@ -549,6 +551,12 @@ hw_engine_mode(const struct hw_engine *e, int family)
     int i = fam_index(family);
 
     return i < 0 || e->fam[i].status != 0 ? HW_MODE_NONE : e->fam[i].mode;
+}
+
+bool
+hw_engine_dont_fragment(const struct hw_engine *e)
+{
+    return e->dont_fragment;
 }
 
 int

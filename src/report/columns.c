@@ -239,6 +239,32 @@ val_verdict(const struct column_row *r)
     return r->hop == NULL ? -1 : (double)r->hop->attrib.verdict;
 }
 
+/* The largest IP packet known to pass up to this hop (--mtu): "-" while
+ * not known, "" off a hop row or without a search. */
+static void
+fmt_mtu(const struct column_row *r, char *buf, size_t len)
+{
+    int m;
+
+    if (r->hop == NULL || r->pmtu == NULL) {
+        snprintf(buf, len, "%s", "");
+        return;
+    }
+    m = hw_pmtu_hop_mtu(r->pmtu, r->hop->ttl);
+    if (m <= 0)
+        snprintf(buf, len, "-");
+    else
+        snprintf(buf, len, "%d", m);
+}
+
+static double
+val_mtu(const struct column_row *r)
+{
+    int m = r->hop == NULL || r->pmtu == NULL ? 0 : hw_pmtu_hop_mtu(r->pmtu, r->hop->ttl);
+
+    return m > 0 ? m : -1;
+}
+
 static const struct column table[] = {
     {.key = 'L', .name = "loss_pct", .title = "Loss%", .width = 6, .format_stats = fmt_loss,
      .kind = COLUMN_LOSS, .value_stats = val_loss},
@@ -270,6 +296,8 @@ static const struct column table[] = {
      .kind = COLUMN_LOSS, .value_row = val_fwd},
     {.key = 'K', .name = "verdict", .title = "Verdict", .width = 23, .left = true,
      .format_row = fmt_verdict, .kind = COLUMN_TEXT, .value_row = val_verdict},
+    {.key = 'U', .name = "mtu", .title = "MTU", .width = 5, .format_row = fmt_mtu,
+     .kind = COLUMN_COUNT, .value_row = val_mtu},
 };
 
 void
@@ -318,7 +346,7 @@ columns_parse(const char *order, const struct column **out, size_t max, char *er
         const struct column *c = column_by_key(*p);
 
         if (c == NULL) {
-            snprintf(err, errlen, "unknown field '%c' in order '%s' (known: LDRSNBAWVJMXIFK)", *p,
+            snprintf(err, errlen, "unknown field '%c' in order '%s' (known: LDRSNBAWVJMXIFKU)", *p,
                      order);
             return -1;
         }

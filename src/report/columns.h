@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <hopwatch/pmtu.h>
 #include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
 
@@ -18,6 +19,9 @@
 /* The default for traces: mtr's, then where the loss comes from (Fwd%,
  * and the verdict), so mtr's columns keep their places. */
 #define COLUMNS_DEFAULT "LSNABWVFK"
+/* The default with --mtu: the MTU column before the loss's origin (the
+ * verdict stays last: its text has no fixed width). */
+#define COLUMNS_PMTU "LSNABWVUFK"
 
 /* Most columns in one order string. */
 #define COLUMNS_MAX 16
@@ -38,6 +42,8 @@ struct column_row {
     const struct hw_hop *hop;      /* a trace's hop row: the hop (for its loss
                                       attribution); NULL for a responder line
                                       under a hop and for a target row */
+    const struct hw_pmtu_result *pmtu; /* a hop row of a trace with --mtu: the
+                                      target's path MTU search, else NULL */
 };
 
 struct column {
@@ -70,7 +76,7 @@ double column_value(const struct column *c, const struct column_row *r);
 static inline struct column_row
 column_row_of(const struct hw_stats *s)
 {
-    struct column_row r = {s, NULL};
+    struct column_row r = {s, NULL, NULL};
 
     return r;
 }

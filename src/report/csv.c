@@ -112,7 +112,7 @@ header_cols(struct row *w, const char *keys, const char *prefix)
 static void
 row_cols(struct row *w, const char *keys, const struct hw_stats *s, const struct hw_hop *hop)
 {
-    struct column_row cr = {s, hop};
+    struct column_row cr = {s, hop, NULL};
 
     for (const char *k = keys; *k != '\0'; k++) {
         const struct column *c = column_by_key(*k);
@@ -268,6 +268,38 @@ responder_cells(struct row *w, const struct report_run *r, const struct hw_respo
     value_cols(w, "R" CSV_RTTS, &resp->stats);
 }
 
+/* With --mtu, after every other column: the hop's MTU (the largest packet known to
+ * pass up to it), then the target's path MTU, its reason and its hop. */
+static void
+pmtu_header(struct row *w)
+{
+    field(w, "hop_mtu");
+    field(w, "path_mtu");
+    field(w, "path_mtu_reason");
+    field(w, "path_mtu_hop");
+}
+
+static void
+pmtu_cells(struct row *w, const struct hw_pmtu_result *p, int ttl)
+{
+    bool known = p != NULL && (p->state == HW_PMTU_LOCATING || p->state == HW_PMTU_DONE);
+    int m = p != NULL && ttl > 0 ? hw_pmtu_hop_mtu(p, ttl) : 0;
+
+    if (m > 0)
+        field_int(w, m);
+    else
+        field(w, "");
+    if (known)
+        field_int(w, p->pmtu);
+    else
+        field(w, "");
+    field(w, p != NULL && p->state != HW_PMTU_SEARCHING ? hw_pmtu_reason_name(p->reason) : "");
+    if (p != NULL && p->hop_ttl > 0)
+        field_int(w, p->hop_ttl);
+    else
+        field(w, "");
+}
+
 /* The route-history columns of a row (trace mode): "paths", the distinct
  * paths (their indexes, space apart) in which resp answers hop ttl, on a
  * hop row; then path, path_current, path_first_seen, path_last_seen,
@@ -318,6 +350,7 @@ static void
 trace_csv(FILE *f, const struct report_run *r)
 {
     struct row w = {f, true};
+    bool pmtu = r->settings.pmtu;
 
     field(&w, "target");
     field(&w, "address");
@@ -349,6 +382,8 @@ trace_csv(FILE *f, const struct report_run *r)
     field(&w, "path_rounds");
     field(&w, "path_end");
     field(&w, "path_hops");
+    if (pmtu)
+        pmtu_header(&w);
     end_row(&w);
     for (size_t i = 0; i < r->ntargets; i++) {
         const struct report_target *t = &r->targets[i];
@@ -361,6 +396,8 @@ trace_csv(FILE *f, const struct report_run *r)
             responder_cells(&w, r, NULL);
             field(&w, t->error);
             history_cells(&w, s, 0, NULL, NULL);
+            if (pmtu)
+                pmtu_cells(&w, t->pmtu, 0);
             end_row(&w);
             continue;
         }
@@ -376,6 +413,8 @@ trace_csv(FILE *f, const struct report_run *r)
                 error_cell(&w, t, hop->send_status, hop->send_errors);
                 history_cells(&w, s, hop->ttl,
                               hop->n_responders > 0 ? &hop->responders[k] : NULL, NULL);
+                if (pmtu)
+                    pmtu_cells(&w, t->pmtu, hop->ttl);
                 end_row(&w);
             }
         }
@@ -388,6 +427,8 @@ trace_csv(FILE *f, const struct report_run *r)
             responder_cells(&w, r, NULL);
             field(&w, t->error);
             history_cells(&w, s, 0, NULL, &s->paths[k]);
+            if (pmtu)
+                pmtu_cells(&w, t->pmtu, 0);
             end_row(&w);
         }
     }

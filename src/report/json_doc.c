@@ -232,11 +232,17 @@ send_error_member(struct json *j, int status)
 }
 
 static void
-hop(struct json *j, const struct report_run *r, const struct hw_hop *h)
+hop(struct json *j, const struct report_run *r, const struct hw_hop *h,
+    const struct hw_pmtu_result *pmtu)
 {
     json_object_begin(j);
     json_key(j, "ttl");
     json_int(j, h->ttl);
+    if (pmtu != NULL) {
+        int m = hw_pmtu_hop_mtu(pmtu, h->ttl);
+
+        int_or_null(j, "mtu", m > 0, m);
+    }
     count_members(j, &h->stats);
     send_error_member(j, h->send_status);
     attrib_members(j, h);
@@ -284,6 +290,37 @@ end_object(struct json *j, const struct hw_trace_snapshot *s)
                                                  s->end_icmp_code)
                                : NULL);
     }
+    json_object_end(j);
+}
+
+/* A target's path MTU search (--mtu). */
+static void
+pmtu_object(struct json *j, const struct hw_pmtu_result *p)
+{
+    char addr[HW_ADDRSTRLEN], text[300];
+    bool known = p->state == HW_PMTU_LOCATING || p->state == HW_PMTU_DONE;
+
+    json_object_begin(j);
+    json_key(j, "state");
+    json_string(j, hw_pmtu_state_name(p->state));
+    int_or_null(j, "mtu", known, p->pmtu);
+    json_key(j, "reason");
+    json_string(j, p->reason != HW_PMTU_REASON_NONE && p->state != HW_PMTU_SEARCHING
+                       ? hw_pmtu_reason_name(p->reason)
+                       : NULL);
+    int_or_null(j, "hop", p->hop_ttl > 0, p->hop_ttl);
+    json_key(j, "hop_address");
+    json_string(j, p->hop_addr.family != AF_UNSPEC
+                       ? hw_addr_format(&p->hop_addr, addr, sizeof(addr))
+                       : NULL);
+    int_or_null(j, "router_mtu", p->router_mtu > 0, p->router_mtu);
+    int_or_null(j, "largest_passed", p->passed > 0, p->passed);
+    int_or_null(j, "smallest_failed", p->failed > 0, p->failed);
+    json_key(j, "probes");
+    json_uint(j, p->probes_sent);
+    report_pmtu_text(p, text, sizeof(text));
+    json_key(j, "text");
+    json_string(j, text);
     json_object_end(j);
 }
 
@@ -388,10 +425,14 @@ report_json_target_members(struct json *j, const struct report_run *r,
     json_key(j, "hops");
     json_array_begin(j);
     for (size_t i = 0; t->snap != NULL && i < t->snap->n_hops; i++)
-        hop(j, r, &t->snap->hops[i]);
+        hop(j, r, &t->snap->hops[i], t->pmtu);
     json_array_end(j);
     if (t->snap != NULL)
         route_history(j, t->snap);
+    if (t->pmtu != NULL) {
+        json_key(j, "pmtu");
+        pmtu_object(j, t->pmtu);
+    }
 }
 
 void

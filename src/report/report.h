@@ -10,6 +10,7 @@
 
 #include <hopwatch/asn.h>
 #include <hopwatch/engine.h>
+#include <hopwatch/pmtu.h>
 #include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
 
@@ -60,6 +61,7 @@ struct report_settings {
     size_t payload_size;       /* ICMP payload bytes */
     int tos;                   /* TOS / traffic class */
     bool dns;                  /* reverse names looked up */
+    bool pmtu;                 /* trace: --mtu, the path MTU searched */
 };
 
 /* One target of a run. */
@@ -76,6 +78,8 @@ struct report_target {
     int send_status;           /* ping mode: its latest send error (stats.errors
                                   counts them), else 0 */
     const struct hw_trace_snapshot *snap; /* trace mode: its trace; else NULL */
+    const struct hw_pmtu_result *pmtu; /* trace mode with --mtu: its path MTU
+                                  search; else NULL */
 };
 
 /* Everything a report of a whole run shows. */
@@ -111,6 +115,9 @@ struct report_trace {
     const char *order;                        /* columns (-o), NULL: default */
     struct report_settings settings;          /* for the end line (max TTL, -U) */
     const struct hw_engine_counters *counters;/* packets seen, may be NULL */
+    const struct hw_pmtu_result *pmtu;        /* --mtu: the path MTU search (an
+                                                 MTU column by default, and a
+                                                 line under the table); NULL */
 };
 
 /* ---- whole runs -------------------------------------------------------- */

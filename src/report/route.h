@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <hopwatch/pmtu.h>
 #include <hopwatch/stats.h>
 #include <hopwatch/trace.h>
 
@@ -49,5 +50,13 @@ void report_send_errors_text(int status, uint64_t count, char *buf, size_t len);
  * and whether it answered at all, fping's "alive", into *reached. */
 void report_target_from_trace(const struct hw_trace_snapshot *snap, struct hw_stats *out,
                               bool *reached);
+
+/* A sentence on a path MTU search (--mtu), for the screen and every report:
+ * "Path MTU 1400 from hop 3 (198.18.2.2 said so).", "Path MTU 1321 from
+ * hop 4 (198.18.3.2): a black hole, larger packets vanish without an
+ * error.", "Path MTU 1500: the local interface's MTU.", "Path MTU:
+ * probing (1400 bytes reach the target so far).", "Path MTU unknown: the
+ * target does not answer 576-byte probes.". */
+void report_pmtu_text(const struct hw_pmtu_result *p, char *buf, size_t len);
 
 #endif

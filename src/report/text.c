@@ -200,6 +200,7 @@ trace_text(FILE *f, const struct report_run *r)
         rt.order = r->order;
         rt.settings = r->settings;
         rt.counters = r->counters;
+        rt.pmtu = t->pmtu;
         st = report_trace_text(f, &rt);
         if (st < 0)
             return st;

@@ -173,8 +173,11 @@ report_trace_text(FILE *f, const struct report_trace *r)
     char err[128];
     int n;
 
-    n = columns_parse(r->order != NULL ? r->order : COLUMNS_DEFAULT, cols, COLUMNS_MAX, err,
-                      sizeof(err));
+    /* With --mtu the default columns end in the MTU column. */
+    n = columns_parse(r->order != NULL ? r->order
+                      : r->pmtu != NULL ? COLUMNS_PMTU
+                                        : COLUMNS_DEFAULT,
+                      cols, COLUMNS_MAX, err, sizeof(err));
     ncols = n > 0 ? (size_t)n : 0;
 
     /* The host column fits the widest entry (capped unless --wide). */
@@ -203,7 +206,7 @@ report_trace_text(FILE *f, const struct report_trace *r)
 
     for (size_t i = 0; i < s->n_hops; i++) {
         const struct hw_hop *h = &s->hops[i];
-        struct column_row row = {&h->stats, h};
+        struct column_row row = {&h->stats, h, r->pmtu};
 
         fprintf(f, "%3d.|-- ", h->ttl);
         if (h->n_responders == 0 && r->as_of != NULL) {
@@ -234,6 +237,10 @@ report_trace_text(FILE *f, const struct report_trace *r)
     report_route_end(s, r->settings.max_ttl, r->settings.max_unknown, false, end, sizeof(end));
     if (end[0] != '\0')
         fprintf(f, "%s\n", end);
+    if (r->pmtu != NULL) {
+        report_pmtu_text(r->pmtu, end, sizeof(end));
+        fprintf(f, "%s\n", end);
+    }
     /* The route's changes, a line each (the latest ones when there were
      * more than a snapshot keeps). */
     if (s->n_events > 0) {

@@ -55,8 +55,13 @@ toggle_pause(struct ui_state *st, const struct ui_target *targets, bool resume_o
 static unsigned
 reset(struct ui_state *st, const struct ui_target *targets, int64_t now_ms)
 {
-    for (size_t i = 0; i < st->ntargets; i++)
+    for (size_t i = 0; i < st->ntargets; i++) {
         hw_trace_reset(targets[i].trace);
+        /* --mtu: the route may have changed too; search again.  Out of
+         * memory leaves the old result (the search stops). */
+        if (targets[i].pmtu != NULL)
+            (void)hw_pmtu_start(targets[i].pmtu);
+    }
     st->start_ms = now_ms;
     ui_state_message(st, false, now_ms, UI_MESSAGE_MS, "statistics reset");
     return UI_REACT_REDRAW;

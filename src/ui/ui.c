@@ -70,6 +70,9 @@ src_info(void *arg, size_t i, struct ui_target_info *out)
     out->max_ttl = c->max_ttl;
     out->max_unknown = c->max_unknown;
     out->paused = hw_trace_paused(t->trace);
+    out->has_pmtu = t->pmtu != NULL;
+    if (t->pmtu != NULL)
+        hw_pmtu_result(t->pmtu, &out->pmtu);
 }
 
 static const struct hw_trace_snapshot *
@@ -129,7 +132,15 @@ watched(const struct ui_loop *l)
         g += hw_as_generation(l->cfg->as);
 
     if (st->view == UI_VIEW_TRACE || st->view == UI_VIEW_TIMELINE) {
-        g += hw_trace_generation(l->cfg->targets[st->current].trace);
+        const struct ui_target *t = &l->cfg->targets[st->current];
+
+        g += hw_trace_generation(t->trace);
+        if (t->pmtu != NULL) {
+            struct hw_pmtu_result r;
+
+            hw_pmtu_result(t->pmtu, &r);
+            g += r.generation;
+        }
     } else {
         for (size_t i = st->hosts_top; i < l->cfg->ntargets && i < st->hosts_top + (size_t)st->page;
              i++)

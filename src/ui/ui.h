@@ -19,6 +19,8 @@ struct ui_target {
     const char *name;            /* as the user gave it */
     struct hw_addr addr;         /* the address probed */
     struct hw_trace *trace;      /* its trace, started, owned by the caller */
+    struct hw_pmtu *pmtu;        /* --mtu: its path MTU search, owned by the
+                                    caller; NULL: none */
 };
 
 struct ui_config {

@@ -282,7 +282,7 @@ hop_lines(const struct ui_state *st, const struct hw_hop *h)
 static void
 hop_line(struct ui_frame *f, const struct ui_state *st, const struct ui_source *src,
          const struct hw_hop *h, size_t line, int row, int hostw,
-         const struct column *const *cols, size_t ncols)
+         const struct column *const *cols, size_t ncols, const struct hw_pmtu_result *pmtu)
 {
     char text[TEXT_MAX];
     size_t at = 1;
@@ -291,7 +291,7 @@ hop_line(struct ui_frame *f, const struct ui_state *st, const struct ui_source *
         snprintf(text, sizeof(text), "%3d.", h->ttl);
         ui_frame_put(f, row, 0, text, UI_S_NORMAL);
         hop_host_text(st, src, h, text, sizeof(text));
-        struct column_row cr = {&h->stats, h};
+        struct column_row cr = {&h->stats, h, pmtu};
 
         put_clipped(f, row, HOP_PREFIX, text, hostw - 1, UI_S_NORMAL);
         stat_cells(f, row, HOP_PREFIX + hostw, cols, ncols, &cr);
@@ -328,6 +328,7 @@ target_header(struct ui_frame *f, struct ui_state *st, const struct ui_source *s
 
     if (st->current >= src->ntargets)
         st->current = 0;
+    memset(ti, 0, sizeof(*ti)); /* a source that knows no pmtu leaves it off */
     src->info(src->arg, st->current, ti);
     hw_addr_format(&ti->addr, addr, sizeof(addr));
     if (strcmp(ti->name, addr) == 0)
@@ -434,7 +435,8 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
             if (idx < st->trace_top)
                 continue;
             if (st->display == UI_DISPLAY_NUMBERS) {
-                hop_line(f, st, src, h, l, row, hostw, cols, ncols);
+                hop_line(f, st, src, h, l, row, hostw, cols, ncols,
+                         ti.has_pmtu ? &ti.pmtu : NULL);
             } else {
                 int sw = f->cols - HOP_PREFIX - hostw;
                 size_t n;
@@ -453,6 +455,14 @@ trace_view(struct ui_frame *f, struct ui_state *st, const struct ui_source *src,
     if (st->display != UI_DISPLAY_NUMBERS)
         legend(f, st, max_us);
     report_route_end(s, ti.max_ttl, ti.max_unknown, true, end, sizeof(end));
+    if (ti.has_pmtu) {
+        /* --mtu: the path MTU sentence joins the bottom line. */
+        size_t used = strlen(end);
+
+        if (used > 0 && used + 2 < sizeof(end))
+            used += (size_t)snprintf(end + used, sizeof(end) - used, "  ");
+        report_pmtu_text(&ti.pmtu, end + used, sizeof(end) - used);
+    }
     status_line(f, st, end);
 }
 

@@ -25,6 +25,8 @@ struct ui_target_info {
     int max_ttl;             /* ... */
     int max_unknown;         /* silent hops after which probing stops */
     bool paused;             /* its trace is paused */
+    bool has_pmtu;           /* --mtu: pmtu holds its path MTU search */
+    struct hw_pmtu_result pmtu; /* ... as it stands now */
 };
 
 /* Where the views read data.  Only the targets on screen are asked for. */

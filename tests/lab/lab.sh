@@ -44,6 +44,13 @@ Commands:
       --delay HOP:MS[:JITTER]   router rHOP delays what it forwards by MS ms (+- JITTER ms)
                                 in each direction (chain, lossy, unreachable; labtool)
       --tcp-listen PORT         the target accepts TCP connections on PORT (labtool)
+      --mtu HOP:SIZE            router rHOP's link toward the target gets MTU SIZE (both
+                                ends; 1280..1500: IPv6 needs 1280): rHOP answers larger
+                                don't-fragment packets "fragmentation needed" / "packet
+                                too big" (chain, lossy, unreachable)
+      --mtu-blackhole HOP:SIZE  router rHOP silently drops what it forwards toward the
+                                target when larger than SIZE bytes (iptables length
+                                match, 1280..1500): a path MTU black hole
   down                    remove the lab (succeeds when nothing is up)
   exec NODE CMD [ARG...]  run CMD in namespace hwl<ID>-NODE; its exit code is passed through
   env                     print the lab description as shell assignments (safe to eval)
@@ -692,6 +699,8 @@ topo_many() {
 
 DELAY_SPECS=()           # the --delay values, as given
 TCP_PORTS=()             # the --tcp-listen ports, in order
+MTU_SPECS=()             # the --mtu values, as given
+MTU_BH_SPECS=()          # the --mtu-blackhole values, as given
 TOPO_ARGS=()             # the remaining arguments, for the topology
 declare -A DLY_MS=()     # router number -> delay (ms, each direction)
 declare -A DLY_JIT=()    # router number -> jitter (ms)
@@ -706,11 +715,24 @@ split_common_opts() {
     TOPO_ARGS=()
     while [ $# -gt 0 ]; do
         case $1 in
-        --delay | --tcp-listen)
+        --delay | --tcp-listen | --mtu | --mtu-blackhole)
             [ $# -ge 2 ] || die "up $TOPO: option $1 needs a value"
             v=$2
-            if [ "$1" = --delay ]; then DELAY_SPECS+=("$v"); else TCP_PORTS+=("$v"); fi
+            case $1 in
+            --delay) DELAY_SPECS+=("$v") ;;
+            --tcp-listen) TCP_PORTS+=("$v") ;;
+            --mtu) MTU_SPECS+=("$v") ;;
+            *) MTU_BH_SPECS+=("$v") ;;
+            esac
             shift 2
+            ;;
+        --mtu=*)
+            MTU_SPECS+=("${1#--mtu=}")
+            shift
+            ;;
+        --mtu-blackhole=*)
+            MTU_BH_SPECS+=("${1#--mtu-blackhole=}")
+            shift
             ;;
         --delay=*)
             DELAY_SPECS+=("${1#--delay=}")
@@ -744,6 +766,58 @@ find_labtool() {
     if ! [ -f "$LABTOOL_BIN" ] || ! [ -x "$LABTOOL_BIN" ]; then
         die "up $TOPO: labtool '$LABTOOL_BIN' is not an executable file"
     fi
+}
+
+# Parses a --mtu / --mtu-blackhole value HOP:SIZE into MTU_HOP and MTU_SIZE (a router of the
+# chain, 1280..1500 bytes) and sets MTU_DEV / MTU_PEER to router rHOP's veth toward the
+# target and the node at its other end.
+mtu_spec() {
+    local opt=$1 spec=$2
+    case $TOPO in
+    chain | lossy | unreachable) ;;
+    *) die "up $TOPO: $opt is for chain, lossy and unreachable" ;;
+    esac
+    [[ $spec =~ ^([0-9]{1,3}):([0-9]{1,5})$ ]] ||
+        die "up $TOPO: $opt wants HOP:SIZE (integers), got '$spec'"
+    MTU_HOP=$((10#${BASH_REMATCH[1]}))
+    MTU_SIZE=$((10#${BASH_REMATCH[2]}))
+    if [ "$MTU_HOP" -lt 1 ] || [ "$MTU_HOP" -ge "$CHAIN_N" ]; then
+        die "up $TOPO: $opt $spec: HOP must be a router, 1..$((CHAIN_N - 1))"
+    fi
+    if [ "$MTU_SIZE" -lt 1280 ] || [ "$MTU_SIZE" -gt 1500 ]; then
+        die "up $TOPO: $opt $spec: SIZE must be in 1280..1500 (IPv6 needs 1280)"
+    fi
+    if [ "$((MTU_HOP + 1))" = "$CHAIN_N" ]; then
+        MTU_DEV=to-t MTU_PEER=t
+    else
+        MTU_DEV=to-r$((MTU_HOP + 1)) MTU_PEER=r$((MTU_HOP + 1))
+    fi
+}
+
+# --mtu: the link's MTU on both ends (the router then says "too big" for larger DF
+# packets); --mtu-blackhole: the router drops larger packets toward the target without a
+# word (DROP sends nothing; answers toward the client pass).
+mtu_model() {
+    local spec
+    declare -A seen=()
+    EXTRA[LAB_MTU]=""
+    EXTRA[LAB_MTU_BLACKHOLE]=""
+    for spec in "${MTU_SPECS[@]}"; do
+        mtu_spec --mtu "$spec"
+        [ -z "${seen[$MTU_HOP]:-}" ] || die "up $TOPO: --mtu for router r$MTU_HOP given twice"
+        seen[$MTU_HOP]=1
+        rule "r$MTU_HOP" ip link set dev "$MTU_DEV" mtu "$MTU_SIZE"
+        rule "$MTU_PEER" ip link set dev "to-r$MTU_HOP" mtu "$MTU_SIZE"
+        EXTRA[LAB_MTU]+="${EXTRA[LAB_MTU]:+ }$MTU_HOP:$MTU_SIZE"
+    done
+    for spec in "${MTU_BH_SPECS[@]}"; do
+        mtu_spec --mtu-blackhole "$spec"
+        rule "r$MTU_HOP" iptables -w 10 -A FORWARD -o "$MTU_DEV" \
+            -m length --length "$((MTU_SIZE + 1)):65535" -j DROP
+        rule "r$MTU_HOP" ip6tables -w 10 -A FORWARD -o "$MTU_DEV" \
+            -m length --length "$((MTU_SIZE + 1)):65535" -j DROP
+        EXTRA[LAB_MTU_BLACKHOLE]+="${EXTRA[LAB_MTU_BLACKHOLE]:+ }$MTU_HOP:$MTU_SIZE"
+    done
 }
 
 # Checks the --tcp-listen ports (1..65535, no repeats).
@@ -1139,6 +1213,7 @@ write_env() {
         [LAB_MANY4]="" [LAB_MANY6]=""
         [LAB_HOSTS_FILE]=$ETC_NETNS/${NSP}c/hosts
         [LAB_DELAYS]="" [LAB_EXPECT_RTT_MS]="" [LAB_DNS]=$DNS [LAB_TCP_PORTS]="${TCP_PORTS[*]}"
+        [LAB_MTU]="" [LAB_MTU_BLACKHOLE]=""
     )
     # Without delay elements every hop's extra RTT is 0.
     if [ -z "$EXPECT_RTT" ]; then
@@ -1151,7 +1226,8 @@ write_env() {
         LAB_TARGET4 LAB_TARGET6 LAB_HOPS LAB_HOPS4 LAB_HOPS6 LAB_NAMES
         LAB_END_HOP LAB_END4 LAB_END6 LAB_LOSS_HOP LAB_LOSS LAB_SILENT_HOP
         LAB_REJECT_HOP LAB_REJECT LAB_REJECT_ICMP4 LAB_REJECT_ICMP6 LAB_MANY4 LAB_MANY6
-        LAB_HOSTS_FILE LAB_DELAYS LAB_EXPECT_RTT_MS LAB_DNS LAB_TCP_PORTS)
+        LAB_HOSTS_FILE LAB_DELAYS LAB_EXPECT_RTT_MS LAB_DNS LAB_TCP_PORTS LAB_MTU
+        LAB_MTU_BLACKHOLE)
     {
         printf '# hopwatch lab %s: lab.sh up %s%s\n' "$LAB_ID" "$TOPO" "${*:+ $*}"
         for k in "${keys[@]}"; do
@@ -1228,6 +1304,7 @@ cmd_up() {
     esac
     delay_model
     tcp_model
+    mtu_model
     if [ "$DNS" = 1 ] && [ -z "$(dnsmasq_bin)" ]; then
         die "up $TOPO: --dns needs dnsmasq (Debian package dnsmasq-base)"
     fi

@@ -140,6 +140,8 @@ fk_send(void *ctx, int fd, struct hw_tx *tx)
     fill_time(n, &tx->sent);
     if (n->send_status != 0)
         return n->send_status;
+    if (n->local_mtu > 0 && tx->len + (tx->family == AF_INET ? 20 : 40) > (size_t)n->local_mtu)
+        return -EMSGSIZE;
     if (n->nsent == n->capsent) {
         size_t ncap = n->capsent ? n->capsent * 2 : 64;
         struct fake_sent *ns = realloc(n->sent, ncap * sizeof(*ns));
@@ -156,6 +158,7 @@ fk_send(void *ctx, int fd, struct hw_tx *tx)
     s->family = tx->family;
     s->len = tx->len < FAKE_PKT_MAX ? tx->len : FAKE_PKT_MAX;
     memcpy(s->buf, tx->buf, s->len);
+    s->wire_len = tx->len;
     s->dst = tx->dst;
     s->ttl = tx->ttl;
     s->tos = tx->tos;
@@ -201,6 +204,7 @@ fk_recv(void *ctx, int fd, struct hw_rx *rx)
     rx->to = p->to;
     rx->err_type = p->err_type;
     rx->err_code = p->err_code;
+    rx->err_info = p->err_info;
     rx->err_dst = p->err_dst;
     rx->ttl = -1;
     fill_time(n, &rx->received);
@@ -308,7 +312,7 @@ queue_raw(struct fakenet *n, int fd, const uint8_t *buf, size_t len, const struc
     n->last = i;
     memset(p, 0, sizeof(*p));
     p->fd = fd;
-    p->len = len < FAKE_PKT_MAX ? len : FAKE_PKT_MAX;
+    p->len = len < sizeof(p->buf) ? len : sizeof(p->buf);
     memcpy(p->buf, buf, p->len);
     p->layer = HW_RX_NORMAL;
     p->from = *from;
@@ -411,6 +415,13 @@ void
 fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int type, int code,
                    size_t quote_len, int64_t delay_ns)
 {
+    fakenet_icmp_error_mtu(n, i, from, type, code, quote_len, 0, delay_ns);
+}
+
+void
+fakenet_icmp_error_mtu(struct fakenet *n, size_t i, const struct hw_addr *from, int type,
+                       int code, size_t quote_len, uint32_t mtu, int64_t delay_ns)
+{
     const struct fake_sent *s = &n->sent[i];
     uint8_t msg[FAKE_PKT_MAX + 64];
     size_t q = quote_len < s->len ? quote_len : s->len;
@@ -423,6 +434,7 @@ fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int 
         p->layer = HW_RX_QUOTE;
         p->err_type = (uint8_t)type;
         p->err_code = (uint8_t)code;
+        p->err_info = mtu;
         p->err_dst = s->dst;
         return;
     }
@@ -430,8 +442,17 @@ fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int 
     msg[0] = (uint8_t)type;
     msg[1] = (uint8_t)code;
     if (s->family == AF_INET) {
+        msg[6] = (uint8_t)(mtu >> 8);
+        msg[7] = (uint8_t)mtu;
+    } else {
+        msg[4] = (uint8_t)(mtu >> 24);
+        msg[5] = (uint8_t)(mtu >> 16);
+        msg[6] = (uint8_t)(mtu >> 8);
+        msg[7] = (uint8_t)mtu;
+    }
+    if (s->family == AF_INET) {
         uint8_t *ip = msg + 8;
-        size_t tot = 20 + s->len;
+        size_t tot = 20 + s->wire_len;
 
         memset(ip, 0, 20);
         ip[0] = 0x45;
@@ -450,8 +471,8 @@ fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int 
 
         memset(ip, 0, 40);
         ip[0] = 0x60;
-        ip[4] = (uint8_t)(s->len >> 8);
-        ip[5] = (uint8_t)s->len;
+        ip[4] = (uint8_t)(s->wire_len >> 8);
+        ip[5] = (uint8_t)s->wire_len;
         ip[6] = sent_proto(s);
         ip[7] = 1;
         memcpy(ip + 8, &n->self6.u.v6, 16);
@@ -548,6 +569,14 @@ route_answer(struct fakenet *n, size_t i)
             return;
         if (p->drop_p[k] > 0 && uniform(n) < p->drop_p[k])
             return;
+        /* Hop k forwards it only if it fits the next link (a router
+         * checks the TTL first, so only probes going past it). */
+        if (k < idx && p->mtu[k] > 0 && s->wire_len + (v4 ? 20 : 40) > (size_t)p->mtu[k]) {
+            if (!p->mtu_silent[k] && p->hop[k].family != AF_UNSPEC)
+                fakenet_icmp_error_mtu(n, i, &p->hop[k], v4 ? 3 : 2, v4 ? 4 : 0, 64,
+                                       (uint32_t)p->mtu[k], p->rtt_ns[k]);
+            return;
+        }
     }
     if (p->silent[idx])
         return;

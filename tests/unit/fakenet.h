@@ -37,7 +37,8 @@ struct fake_sent {
     enum hw_sock_kind kind;     /* that socket's kind */
     int family;                 /* AF_INET / AF_INET6 */
     uint8_t buf[FAKE_PKT_MAX];  /* the ICMP message */
-    size_t len;                 /* its length */
+    size_t len;                 /* its length (kept: at most FAKE_PKT_MAX) */
+    size_t wire_len;            /* the length the engine handed over */
     struct hw_addr dst;         /* where it went */
     int ttl;                    /* TTL asked for */
     int tos;                    /* TOS asked for */
@@ -47,13 +48,16 @@ struct fake_sent {
 /* A packet waiting to be received. */
 struct fake_pkt {
     int fd;                     /* socket it arrives on */
-    uint8_t buf[FAKE_PKT_MAX];  /* as the socket would hand it */
+    uint8_t buf[FAKE_PKT_MAX + 64]; /* as the socket would hand it (room
+                                   for an IPv4 header in front of a kept
+                                   probe's FAKE_PKT_MAX bytes) */
     size_t len;                 /* its length */
     enum hw_rx_layer layer;     /* normal, or an error-queue quote */
     struct hw_addr from;        /* its source (a quote: the offender) */
     struct hw_addr to;          /* its destination (our address) */
     uint8_t err_type;           /* quote: ICMP type */
     uint8_t err_code;           /* quote: ICMP code */
+    uint32_t err_info;          /* quote: e.g. the MTU of "too big" */
     struct hw_addr err_dst;     /* quote: the probe's destination */
     int64_t due_mono_ns;        /* when it "arrives" */
     int64_t kernel_delay_ns;    /* kernel stamp this long before due (0: none) */
@@ -86,6 +90,13 @@ struct fake_path {
                                         bucket of this rate (0: no limit),
                                         as Linux's icmp_ratelimit does */
     double limit_burst;              /* its depth (Linux: 6) */
+    int mtu[FAKE_HOPS_MAX];          /* hop i forwards IP packets of at most
+                                        this many bytes (0: any): a larger
+                                        probe going past it is answered
+                                        "fragmentation needed" / "packet
+                                        too big" with this MTU by hop[i] */
+    bool mtu_silent[FAKE_HOPS_MAX];  /* ... or dropped without a word (a
+                                        black hole) */
 };
 
 struct fakenet {
@@ -101,6 +112,9 @@ struct fakenet {
     int fds[FAKE_FDS_MAX];           /* every descriptor opened */
     size_t nfds;                     /* entries in fds */
     int send_status;                 /* forced send result (0: succeed) */
+    int local_mtu;                   /* sends of larger IP packets fail with
+                                        -EMSGSIZE, as the kernel's do over
+                                        the interface's MTU (0: no limit) */
     struct fake_sent *sent;          /* every packet sent */
     size_t nsent;                    /* entries in sent */
     size_t capsent;                  /* allocated */
@@ -152,6 +166,10 @@ void fakenet_echo_reply(struct fakenet *n, size_t i, const struct hw_addr *from,
  * that socket's error queue. */
 void fakenet_icmp_error(struct fakenet *n, size_t i, const struct hw_addr *from, int type,
                         int code, size_t quote_len, int64_t delay_ns);
+/* The same with the error's MTU field (ICMPv4 3/4 "fragmentation needed":
+ * bytes 6-7; ICMPv6 2 "packet too big": bytes 4-7) set to mtu. */
+void fakenet_icmp_error_mtu(struct fakenet *n, size_t i, const struct hw_addr *from, int type,
+                            int code, size_t quote_len, uint32_t mtu, int64_t delay_ns);
 /* The destination's TCP answer to SYN i: SYN+ACK, or RST+ACK when rst. */
 void fakenet_tcp_answer(struct fakenet *n, size_t i, bool rst, int64_t delay_ns);
 

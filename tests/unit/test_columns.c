@@ -66,7 +66,7 @@ test_columns_attribution_cells(void **state)
 {
     const struct column *fwd = column_by_key('F'), *k = column_by_key('K');
     struct hw_hop h = hop_with(HW_VERDICT_LOSS_STARTS, 0.213, false);
-    struct column_row row = {&h.stats, &h};
+    struct column_row row = {&h.stats, &h, NULL};
     struct column_row plain = column_row_of(&h.stats);
     char buf[COLUMN_CELL];
 
@@ -254,6 +254,47 @@ test_columns_ms_precision_steps(void **state)
     assert_string_equal(buf, "-");
 }
 
+/* The MTU column (--mtu): per hop the largest packet known to pass; blank
+ * without a search or off a hop row, "-" while not known. */
+static void
+test_columns_mtu(void **state)
+{
+    const struct column *u = column_by_key('U');
+    struct hw_hop h = hop_with(HW_VERDICT_OK, 0, false);
+    struct hw_pmtu_result p;
+    struct column_row row = {&h.stats, &h, &p};
+    struct column_row nosearch = {&h.stats, &h, NULL};
+    char buf[COLUMN_CELL];
+
+    (void)state;
+    assert_non_null(u);
+    assert_string_equal(u->title, "MTU");
+    memset(&p, 0, sizeof(p));
+    p.state = HW_PMTU_SEARCHING;
+    h.ttl = 2;
+    column_cell(u, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "-");
+    assert_true(column_value(u, &row) == -1);
+    column_cell(u, &nosearch, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    /* Router 3 said 1400; 1500 reached it. */
+    p.state = HW_PMTU_DONE;
+    p.reason = HW_PMTU_REASON_ROUTER;
+    p.pmtu = 1400;
+    p.hop_ttl = 3;
+    p.hop_reach = 1500;
+    column_cell(u, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "1500");
+    h.ttl = 4;
+    column_cell(u, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "1400");
+    assert_true(column_value(u, &row) == 1400);
+    /* Its hop not found: not known per hop. */
+    p.hop_ttl = 0;
+    column_cell(u, &row, buf, sizeof(buf));
+    assert_string_equal(buf, "-");
+}
+
 int
 main(void)
 {
@@ -266,6 +307,7 @@ main(void)
         cmocka_unit_test(test_columns_no_value_yet),
         cmocka_unit_test(test_columns_responder_rows_leave_loss_blank),
         cmocka_unit_test(test_columns_ms_precision_steps),
+        cmocka_unit_test(test_columns_mtu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

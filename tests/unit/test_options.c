@@ -349,6 +349,25 @@ test_options_ping_settings(void **state)
     assert_string_equal(err, "--ping needs an output: --report, --json, --csv or --jsonl");
 }
 
+/* --mtu: off by default, on for traces, refused with --ping. */
+static void
+test_options_mtu(void **state)
+{
+    struct cli_options o;
+    char err[256];
+
+    (void)state;
+    assert_int_equal(PARSE(&o, err, "-r", "x"), 0);
+    assert_false(o.pmtu);
+    assert_int_equal(PARSE(&o, err, "-r", "--mtu", "x"), 0);
+    assert_true(o.pmtu);
+    assert_false(o.dont_fragment); /* the session sets DF for it */
+    assert_int_equal(PARSE(&o, err, "x", "--mtu"), 0);
+    assert_true(o.pmtu);
+    assert_int_equal(PARSE(&o, err, "--ping", "-r", "--mtu", "x"), CLI_EXIT_USAGE);
+    assert_string_equal(err, "--mtu finds the path MTU of traces: it cannot be used with --ping");
+}
+
 int
 main(void)
 {
@@ -366,6 +385,7 @@ main(void)
         cmocka_unit_test(test_options_targets_and_outputs),
         cmocka_unit_test(test_options_count_zero_only_for_jsonl),
         cmocka_unit_test(test_options_ping_settings),
+        cmocka_unit_test(test_options_mtu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

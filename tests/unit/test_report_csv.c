@@ -44,6 +44,23 @@ test_report_csv_ping(void **state)
     free(text);
 }
 
+/* --mtu: router 198.18.0.2 (hop 1) said 1400; 1500 reached it. */
+static void
+fx_pmtu(struct hw_pmtu_result *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->state = HW_PMTU_DONE;
+    p->reason = HW_PMTU_REASON_ROUTER;
+    p->pmtu = 1400;
+    p->passed = 1400;
+    p->failed = 1500;
+    p->hop_ttl = 1;
+    p->hop_addr = fx_addr("198.18.0.2");
+    p->router_mtu = 1400;
+    p->hop_reach = 1500;
+    p->probes_sent = 7;
+}
+
 static void
 test_report_csv_trace(void **state)
 {
@@ -229,12 +246,41 @@ test_report_csv_rows_have_header_width(void **state)
     }
 }
 
+/* --mtu: four more columns at the end, on every row. */
+static void
+test_report_csv_pmtu(void **state)
+{
+    struct fx_trace x;
+    struct hw_pmtu_result p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    fx_pmtu(&p);
+    x.t[0].pmtu = &p;
+    x.run.settings.pmtu = true;
+    text = fx_capture(report_csv, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    /* After every other column, the route history's included. */
+    assert_non_null(strstr(text, ",path_end,path_hops,hop_mtu,path_mtu,path_mtu_reason,"
+                                 "path_mtu_hop\n"));
+    assert_non_null(strstr(text, ",0.125,,0,,,,,,,,1500,1400,router,1\n"));
+    assert_non_null(strstr(text, "ok,2,3,0,3,100,,silent,,,,,,,,,,,,,,,,,,,,,,,,,,1400,1400,"
+                                 "router,1\n"));
+    assert_non_null(strstr(text, ",0.121,,0,,,,,,,,1400,1400,router,1\n"));
+    /* A path row: no hop, so no hop_mtu; the target's path MTU. */
+    assert_non_null(strstr(text, ",198.18.0.2|198.18.9.2 * 198.18.2.2,,1400,router,1\n"));
+    free(text);
+}
+
 int
 main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_csv_ping),
         cmocka_unit_test(test_report_csv_trace),
+        cmocka_unit_test(test_report_csv_pmtu),
         cmocka_unit_test(test_report_csv_quoting),
         cmocka_unit_test(test_report_csv_names_sanitised),
         cmocka_unit_test(test_report_csv_rows_have_header_width),

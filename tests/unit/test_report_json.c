@@ -170,6 +170,23 @@ test_report_json_ping_document(void **state)
     free(text);
 }
 
+/* --mtu: router 198.18.0.2 (hop 1) said 1400; 1500 reached it. */
+static void
+fx_pmtu(struct hw_pmtu_result *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->state = HW_PMTU_DONE;
+    p->reason = HW_PMTU_REASON_ROUTER;
+    p->pmtu = 1400;
+    p->passed = 1400;
+    p->failed = 1500;
+    p->hop_ttl = 1;
+    p->hop_addr = fx_addr("198.18.0.2");
+    p->router_mtu = 1400;
+    p->hop_reach = 1500;
+    p->probes_sent = 7;
+}
+
 static void
 test_report_json_trace_document(void **state)
 {
@@ -651,6 +668,44 @@ test_report_json_as_members(void **state)
     free(text);
 }
 
+/* --mtu: the target's pmtu object and every hop's mtu; without it, neither. */
+static void
+test_report_json_pmtu(void **state)
+{
+    struct fx_trace x;
+    struct hw_pmtu_result p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    text = fx_capture(report_json, &x.run, &rc);
+    assert_null(strstr(text, "\"pmtu\""));
+    assert_null(strstr(text, "\"mtu\""));
+    free(text);
+    fx_pmtu(&p);
+    x.t[0].pmtu = &p;
+    x.run.settings.pmtu = true;
+    text = fx_capture(report_json, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_non_null(strstr(text, "\"ttl\": 1,\n          \"mtu\": 1500,\n"));
+    assert_non_null(strstr(text, "\"ttl\": 3,\n          \"mtu\": 1400,\n"));
+    assert_non_null(strstr(text,
+    "      \"pmtu\": {\n"
+    "        \"state\": \"done\",\n"
+    "        \"mtu\": 1400,\n"
+    "        \"reason\": \"router\",\n"
+    "        \"hop\": 1,\n"
+    "        \"hop_address\": \"198.18.0.2\",\n"
+    "        \"router_mtu\": 1400,\n"
+    "        \"largest_passed\": 1400,\n"
+    "        \"smallest_failed\": 1500,\n"
+    "        \"probes\": 7,\n"
+    "        \"text\": \"Path MTU 1400 from hop 1 (198.18.0.2 said so).\"\n"
+    "      }\n"));
+    free(text);
+}
+
 int
 main(void)
 {
@@ -664,6 +719,7 @@ main(void)
         cmocka_unit_test(test_report_json_status_names),
         cmocka_unit_test(test_report_json_write_error),
         cmocka_unit_test(test_report_json_as_members),
+        cmocka_unit_test(test_report_json_pmtu),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);

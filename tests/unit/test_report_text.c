@@ -26,6 +26,23 @@ r1_name(void *arg, const struct hw_addr *a)
     return hw_addr_equal(a, &r1) ? "r1, \"core\"" : NULL;
 }
 
+/* --mtu: router 198.18.0.2 (hop 1) said 1400; 1500 reached it. */
+static void
+fx_pmtu(struct hw_pmtu_result *p)
+{
+    memset(p, 0, sizeof(*p));
+    p->state = HW_PMTU_DONE;
+    p->reason = HW_PMTU_REASON_ROUTER;
+    p->pmtu = 1400;
+    p->passed = 1400;
+    p->failed = 1500;
+    p->hop_ttl = 1;
+    p->hop_addr = fx_addr("198.18.0.2");
+    p->router_mtu = 1400;
+    p->hop_reach = 1500;
+    p->probes_sent = 7;
+}
+
 static void
 test_report_text_ping(void **state)
 {
@@ -432,6 +449,100 @@ test_report_text_put_cell(void **state)
     free(buf);
 }
 
+/* --mtu: the MTU column (before Fwd%) and the line under the table; a black
+ * hole and a search still running say so. */
+static void
+test_report_text_pmtu(void **state)
+{
+    struct fx_trace x;
+    struct hw_pmtu_result p;
+    char *text;
+    int rc = -1;
+
+    (void)state;
+    fx_trace_init(&x);
+    fx_pmtu(&p);
+    x.t[0].pmtu = &p;
+    x.run.settings.pmtu = true;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_int_equal(rc, 0);
+    assert_string_equal(text,
+    "Start: 2026-11-23T10:00:00.000Z\n"
+    "HOST: vm              Loss%   Snt    Last     Avg    Best    Wrst   StDev   MTU   Fwd% Verdict\n"
+    "  1.|-- 198.18.0.2     0.0%     3    3.00    2.00    1.00    3.00    1.00  1500   0.0% ok\n"
+    "    |   198.18.9.2                   2.00    2.00    2.00    2.00   0.000\n"
+    "  2.|-- ???          100.0%     3       -       -       -       -       -  1400      - not "
+    "answering\n"
+    "  3.|-- 198.18.2.2     0.0%     3    6.00    5.00    4.00    6.00    1.00  1400   0.0% ok\n"
+    "Path MTU 1400 from hop 1 (198.18.0.2 said so).\n");
+    free(text);
+    p.reason = HW_PMTU_REASON_BLACKHOLE;
+    p.router_mtu = 0;
+    p.hop_reach = 1401;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "\nPath MTU 1400 from hop 1 (198.18.0.2): a black hole, larger "
+                                 "packets vanish without an error.\n"));
+    assert_non_null(strstr(text, "1.00  1401   0.0% ok\n"));
+    free(text);
+    memset(&p, 0, sizeof(p));
+    p.state = HW_PMTU_SEARCHING;
+    p.passed = 1280;
+    text = fx_capture(report_text, &x.run, &rc);
+    assert_non_null(strstr(text, "1.00     -   0.0% ok\n"));
+    assert_non_null(strstr(text, "\nPath MTU: probing (1280 bytes reach the target so far).\n"));
+    free(text);
+}
+
+/* Every sentence a path MTU search can end in (route.h). */
+static void
+test_report_pmtu_sentences(void **state)
+{
+    struct hw_pmtu_result p;
+    char buf[300];
+
+    (void)state;
+    fx_pmtu(&p);
+    p.state = HW_PMTU_LOCATING;
+    p.hop_ttl = 0;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400 (198.18.0.2 said so), finding its hop.");
+    p.state = HW_PMTU_DONE;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400 (198.18.0.2 said so), hop not found.");
+    p.reason = HW_PMTU_REASON_BLACKHOLE;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400: larger packets vanish without an error (a black "
+                             "hole), hop not found.");
+    p.hop_ttl = 4;
+    p.hop_addr.family = AF_UNSPEC;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1400 from hop 4: a black hole, larger packets vanish "
+                             "without an error.");
+    p.reason = HW_PMTU_REASON_LOCAL;
+    p.pmtu = 1500;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 1500: the local interface's MTU.");
+    p.reason = HW_PMTU_REASON_MAX;
+    p.pmtu = 9000;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU 9000 or more (the largest size tried).");
+    p.state = HW_PMTU_FAILED;
+    p.reason = HW_PMTU_REASON_NO_ANSWER;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU unknown: the target does not answer its probes.");
+    p.reason = HW_PMTU_REASON_UNREACHABLE;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU unknown: the probes do not reach the target.");
+    p.reason = HW_PMTU_REASON_SEND_ERROR;
+    p.status = -ENETUNREACH;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU unknown: send failed: Network is unreachable.");
+    p.state = HW_PMTU_SEARCHING;
+    p.passed = 0;
+    report_pmtu_text(&p, buf, sizeof(buf));
+    assert_string_equal(buf, "Path MTU: probing.");
+}
+
 int
 main(void)
 {
@@ -444,6 +555,8 @@ main(void)
         cmocka_unit_test(test_report_text_as_field),
         cmocka_unit_test(test_report_text_one_trace),
         cmocka_unit_test(test_report_text_order),
+        cmocka_unit_test(test_report_text_pmtu),
+        cmocka_unit_test(test_report_pmtu_sentences),
         cmocka_unit_test(test_report_text_traces_and_summary),
         cmocka_unit_test(test_report_text_wide_ipv6_columns_line_up),
         cmocka_unit_test(test_report_text_narrow_cuts_with_mark),

@@ -42,6 +42,7 @@ setup(void **state)
     assert_non_null(f);
     fakenet_init(&f->net);
     fakenet_engine_config(&f->net, &ecfg);
+    ecfg.dont_fragment = true; /* for the --mtu search of test_action_r_restarts_pmtu */
     f->e = hw_engine_new(&ecfg, &st);
     assert_non_null(f->e);
     f->path.nhops = 4;
@@ -71,8 +72,10 @@ teardown(void **state)
 {
     struct fx *f = *state;
 
-    for (int t = 0; t < NT; t++)
+    for (int t = 0; t < NT; t++) {
+        hw_pmtu_free(f->targets[t].pmtu);
         hw_trace_free(f->targets[t].trace);
+    }
     hw_engine_free(f->e);
     fakenet_fini(&f->net);
     free(f);
@@ -141,6 +144,40 @@ test_action_r_resets_stats_and_clock(void **state)
         assert_int_equal(s->hops[0].stats.received, 0);
         hw_trace_snapshot_free(s);
     }
+}
+
+/* --mtu: r starts the path MTU search again (the route may have changed). */
+static void
+test_action_r_restarts_pmtu(void **state)
+{
+    struct fx *f = *state;
+    struct hw_pmtu_config pc;
+    struct hw_pmtu_result r;
+    uint64_t gen;
+    int st;
+
+    hw_pmtu_config_init(&pc);
+    pc.target = f->targets[0].addr;
+    pc.max_mtu = 1500;
+    pc.interval_ns = 200 * MS;
+    f->targets[0].pmtu = hw_pmtu_new(f->e, &pc, &st);
+    assert_non_null(f->targets[0].pmtu);
+    assert_int_equal(hw_pmtu_start(f->targets[0].pmtu), 0);
+    run_for(f, 5 * S);
+    assert_true(hw_pmtu_done(f->targets[0].pmtu));
+    hw_pmtu_result(f->targets[0].pmtu, &r);
+    assert_int_equal(r.pmtu, 1500);
+    gen = r.generation;
+    assert_int_equal(key(f, 'r'), UI_REACT_REDRAW);
+    assert_false(hw_pmtu_done(f->targets[0].pmtu));
+    hw_pmtu_result(f->targets[0].pmtu, &r);
+    assert_int_equal(r.state, HW_PMTU_SEARCHING);
+    assert_int_equal(r.pmtu, 0);
+    assert_true(r.generation > gen);
+    run_for(f, 5 * S);
+    hw_pmtu_result(f->targets[0].pmtu, &r);
+    assert_int_equal(r.state, HW_PMTU_DONE);
+    assert_int_equal(r.pmtu, 1500);
 }
 
 static void
@@ -394,6 +431,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_action_p_pauses_and_resumes_every_trace, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_action_r_resets_stats_and_clock, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_action_r_restarts_pmtu, setup, teardown),
         cmocka_unit_test_setup_teardown(test_action_interval_prompt_applies_to_every_trace, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_action_interval_prompt_rejects_and_cancels, setup,

@@ -194,7 +194,7 @@ test_format_cell_style_verdicts(void **state)
 {
     const struct column *k = column_by_key('K'), *fwd = column_by_key('F');
     struct hw_hop h;
-    struct column_row r = {&h.stats, &h};
+    struct column_row r = {&h.stats, &h, NULL};
     struct column_row plain;
 
     (void)state;

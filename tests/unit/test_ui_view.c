@@ -717,6 +717,37 @@ test_view_timeline(void **state)
     assert_int_equal(x->st.path_back, 1);
 }
 
+/* --mtu: the MTU column (order LSNABWVUFK, as run_tui.c sets it) shows per
+ * hop the largest size known to pass; the bottom line says the path MTU. */
+static void
+test_view_pmtu_column_and_line(void **state)
+{
+    struct fx *x = *state;
+    char err[128];
+
+    chain(&x->fk, 0, 5);
+    x->st.names = false;
+    assert_int_equal(ui_state_init(&x->st, 1, "LSNABWVUFK", true, false, 0.2, 0, err,
+                                   sizeof(err)), 0);
+    x->st.names = false;
+    x->fk.info[0].has_pmtu = true;
+    x->fk.info[0].pmtu = (struct hw_pmtu_result){
+        .state = HW_PMTU_DONE, .reason = HW_PMTU_REASON_BLACKHOLE, .pmtu = 1300,
+        .hop_ttl = 2, .hop_addr = addr("198.18.1.2"), .hop_reach = 1301};
+    build(x, 1, 30, 120);
+    assert_non_null(strstr(row(x, 2), " MTU "));
+    assert_non_null(strstr(row(x, 3), " 1301 "));  /* hop 1 */
+    assert_non_null(strstr(row(x, 4), " 1301 "));  /* hop 2, the last one large packets reach */
+    assert_non_null(strstr(row(x, 5), " 1300 "));  /* hop 3 */
+    assert_string_equal(row(x, 29), "Path MTU 1300 from hop 2 (198.18.1.2): a black hole, "
+                                    "larger packets vanish without an error.");
+    /* Without a search: no sentence (the keys line), blank cells. */
+    x->fk.info[0].has_pmtu = false;
+    build(x, 1, 30, 120);
+    assert_null(strstr(row(x, 29), "Path MTU"));
+    assert_null(strstr(row(x, 3), "1301"));
+}
+
 int
 main(void)
 {
@@ -744,6 +775,7 @@ main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(test_view_timeline, setup, teardown),
         cmocka_unit_test_setup_teardown(test_view_paused_shown_in_settings, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_view_pmtu_column_and_line, setup, teardown),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
