@@ -170,7 +170,8 @@ main(int argc, char **argv)
                hw_addr_format(&a, addr, sizeof(addr)), (unsigned long long)s.received,
                (unsigned long long)s.sent, hw_stats_loss_pct(&s),
                ms(hw_stats_avg_ns(&s), avg, sizeof(avg)),
-               ms(s.received ? hw_stats_stddev_ns(&s) : -1, sd, sizeof(sd)),
+               /* hw_stats_stddev_ns() is 0 with one answer: say "-". */
+               ms(s.received >= 2 ? hw_stats_stddev_ns(&s) : -1, sd, sizeof(sd)),
                ms(hw_stats_jitter_ns(&s), jit, sizeof(jit)));
         if (s.received == 0 && rc == 0)
             rc = 1;
