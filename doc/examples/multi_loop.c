@@ -87,7 +87,7 @@ main(int argc, char **argv)
     struct hw_engine *e;
     struct hw_multi *m;
     char err[512];
-    double count = 3, interval = 1, pps = 0;
+    double count = 3, interval = 1, pps = -1;
     int c, st, family = AF_UNSPEC, rc = 0;
 
     hw_engine_config_init(&ecfg);
@@ -130,7 +130,8 @@ main(int argc, char **argv)
     hw_multi_config_init(&mcfg);
     mcfg.count = (uint64_t)count;
     mcfg.interval_ns = (int64_t)(interval * 1e9);
-    mcfg.pps = pps;             /* 0: no cap */
+    if (pps >= 0)
+        mcfg.pps = pps;         /* 0: no cap; else the default, 1000 */
     m = hw_multi_new(e, &mcfg, &st);
     if (m == NULL) {
         fprintf(stderr, "multi_loop: %s\n", hw_strerror(st));
