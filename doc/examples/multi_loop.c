@@ -7,7 +7,8 @@
  *
  * Prints "polling N descriptors", then one line per host in the order
  * given: the address, received/sent, loss, and avg/stddev/jitter in ms
- * ("-" where there is no value).  Exit status (fping's): 0 every host
+ * ("-" where there is no value), and for probes that could not even be
+ * sent (a local error, not loss) how many and why.  Exit status (fping's): 0 every host
  * answered, 1 some did not, 2 a name did not resolve, 3 usage error, 4
  * system error.
  */
@@ -164,16 +165,24 @@ main(int argc, char **argv)
     for (size_t i = 0; i < hw_multi_size(m); i++) {
         struct hw_addr a = hw_multi_addr(m, i);     /* a value copy */
         struct hw_stats s;                          /* likewise */
-        char addr[HW_ADDRSTRLEN], avg[32], sd[32], jit[32];
+        char addr[HW_ADDRSTRLEN], avg[32], sd[32], jit[32], loss[16];
 
         hw_multi_stats(m, i, &s);
-        printf("%s %llu/%llu %.0f%% loss avg %s stddev %s jitter %s ms\n",
+        /* Loss is over probes with an outcome: none when none was sent. */
+        if (s.received + s.lost > 0)
+            snprintf(loss, sizeof(loss), "%.0f%%", hw_stats_loss_pct(&s));
+        else
+            snprintf(loss, sizeof(loss), "-");
+        printf("%s %llu/%llu %s loss avg %s stddev %s jitter %s ms\n",
                hw_addr_format(&a, addr, sizeof(addr)), (unsigned long long)s.received,
-               (unsigned long long)s.sent, hw_stats_loss_pct(&s),
+               (unsigned long long)s.sent, loss,
                ms(hw_stats_avg_ns(&s), avg, sizeof(avg)),
                /* hw_stats_stddev_ns() is 0 with one answer: say "-". */
                ms(s.received >= 2 ? hw_stats_stddev_ns(&s) : -1, sd, sizeof(sd)),
                ms(hw_stats_jitter_ns(&s), jit, sizeof(jit)));
+        if (s.errors > 0)
+            printf("%s %llu not sent: %s\n", addr, (unsigned long long)s.errors,
+                   hw_strerror(hw_multi_send_status(m, i)));
         if (s.received == 0 && rc == 0)
             rc = 1;
     }
