@@ -531,6 +531,23 @@ fakenet_tcp_answer(struct fakenet *n, size_t i, bool rst, int64_t delay_ns)
 }
 
 void
+fakenet_chain(struct fake_path *p, int nhops, int family)
+{
+    char buf[64];
+
+    memset(p, 0, sizeof(*p));
+    p->nhops = nhops;
+    for (int i = 0; i < nhops; i++) {
+        if (family == AF_INET)
+            snprintf(buf, sizeof(buf), "198.18.%d.2", i);
+        else
+            snprintf(buf, sizeof(buf), "2001:2:0:%x::2", i);
+        p->hop[i] = fakenet_addr(buf);
+        p->rtt_ns[i] = (i + 1) * 1000000LL;
+    }
+}
+
+void
 fakenet_route(struct fakenet *n, const struct fake_path *path)
 {
     n->path = *path;

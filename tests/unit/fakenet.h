@@ -173,6 +173,11 @@ void fakenet_icmp_error_mtu(struct fakenet *n, size_t i, const struct hw_addr *f
 /* The destination's TCP answer to SYN i: SYN+ACK, or RST+ACK when rst. */
 void fakenet_tcp_answer(struct fakenet *n, size_t i, bool rst, int64_t delay_ns);
 
+/* Fill p with a chain of nhops hops (the last the target): hop i answers
+ * from 198.18.i.2 (IPv4) or 2001:2:0:i::2 (IPv6, i in hex), after (i + 1)
+ * ms; nothing else set. */
+void fakenet_chain(struct fake_path *p, int nhops, int family);
+
 /* Answer every send from now on according to path. */
 void fakenet_route(struct fakenet *n, const struct fake_path *path);
 

@@ -6,6 +6,7 @@
 #ifndef HW_TESTS_REPORT_FIXTURE_H
 #define HW_TESTS_REPORT_FIXTURE_H
 
+#include <stdio.h>
 #include <string.h>
 
 #include <hopwatch/hopwatch.h>
@@ -232,6 +233,25 @@ fx_capture(int (*f)(FILE *, const struct report_run *), const struct report_run 
     *rc = f(out, r);
     fclose(out);
     return buf;
+}
+
+/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
+ * careless as_of could hand over); every other address not known yet.
+ * The report tests' run.as_of. */
+static inline void
+fx_fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
+{
+    struct hw_addr r1 = fx_addr("198.18.0.2");
+
+    (void)arg;
+    memset(out, 0, sizeof(*out));
+    out->state = HW_AS_NONE;
+    if (hw_addr_equal(a, &r1)) {
+        out->state = HW_AS_FOUND;
+        out->asn = 64512;
+        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
+        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
+    }
 }
 
 #endif

@@ -29,25 +29,6 @@ struct fx {
     struct hw_pmtu_config cfg;
 };
 
-/* A chain: hop i answers from 198.18.i.2 / 2001:2:0:i::2 after (i + 1) ms;
- * the last hop is the target. */
-static void
-chain_path(struct fake_path *p, int nhops, int family)
-{
-    char buf[64];
-
-    memset(p, 0, sizeof(*p));
-    p->nhops = nhops;
-    for (int i = 0; i < nhops; i++) {
-        if (family == AF_INET)
-            snprintf(buf, sizeof(buf), "198.18.%d.2", i);
-        else
-            snprintf(buf, sizeof(buf), "2001:2:0:%x::2", i);
-        p->hop[i] = fakenet_addr(buf);
-        p->rtt_ns[i] = (i + 1) * MS;
-    }
-}
-
 static int
 setup(void **state)
 {
@@ -119,7 +100,7 @@ router_said(struct fx *f, int family)
 {
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 7, family);
+    fakenet_chain(&f->path, 7, family);
     f->path.mtu[2] = 1400; /* hop 3 (TTL 3) forwards at most 1400 bytes */
     r = run(f);
     assert_int_equal(r.state, HW_PMTU_DONE);
@@ -159,7 +140,7 @@ test_two_routers(void **state)
     struct fx *f = *state;
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 8, AF_INET);
+    fakenet_chain(&f->path, 8, AF_INET);
     f->path.mtu[1] = 1450;
     f->path.mtu[4] = 1300;
     r = run(f);
@@ -174,7 +155,7 @@ black_hole(struct fx *f, int family)
 {
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 7, family);
+    fakenet_chain(&f->path, 7, family);
     f->path.mtu[3] = 1321; /* hop 4 drops larger packets without a word */
     f->path.mtu_silent[3] = true;
     r = run(f);
@@ -212,7 +193,7 @@ test_black_hole_after_silent_hop(void **state)
     struct fx *f = *state;
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 7, AF_INET);
+    fakenet_chain(&f->path, 7, AF_INET);
     f->path.silent[1] = true;
     f->path.mtu[2] = 1400;
     f->path.mtu_silent[2] = true;
@@ -228,7 +209,7 @@ local_limit(struct fx *f, int family)
 {
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 5, family);
+    fakenet_chain(&f->path, 5, family);
     r = run(f);
     assert_int_equal(r.state, HW_PMTU_DONE);
     assert_int_equal(r.reason, HW_PMTU_REASON_LOCAL);
@@ -258,7 +239,7 @@ test_max_passes(void **state)
     struct fx *f = *state;
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 5, AF_INET);
+    fakenet_chain(&f->path, 5, AF_INET);
     f->cfg.max_mtu = 1500;
     r = run(f);
     assert_int_equal(r.reason, HW_PMTU_REASON_MAX);
@@ -273,7 +254,7 @@ test_no_answer(void **state)
     struct fx *f = *state;
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 5, AF_INET);
+    fakenet_chain(&f->path, 5, AF_INET);
     f->path.silent[4] = true;
     r = run(f);
     assert_int_equal(r.state, HW_PMTU_FAILED);
@@ -325,7 +306,7 @@ test_free_mid_search(void **state)
     struct fx *f = *state;
     int st;
 
-    chain_path(&f->path, 7, AF_INET);
+    fakenet_chain(&f->path, 7, AF_INET);
     f->path.mtu[3] = 1300;
     f->path.mtu_silent[3] = true;
     fakenet_route(&f->net, &f->path);
@@ -350,7 +331,7 @@ test_restart(void **state)
     struct fx *f = *state;
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 6, AF_INET6);
+    fakenet_chain(&f->path, 6, AF_INET6);
     f->path.mtu[1] = 1280;
     r = run(f);
     assert_int_equal(r.pmtu, 1280);
@@ -372,7 +353,7 @@ test_udp_router(void **state)
     struct hw_pmtu_result r;
 
     f->cfg.method = HW_METHOD_UDP;
-    chain_path(&f->path, 6, AF_INET);
+    fakenet_chain(&f->path, 6, AF_INET);
     f->path.mtu[1] = 1280;
     r = run(f);
     assert_int_equal(r.reason, HW_PMTU_REASON_ROUTER);
@@ -392,7 +373,7 @@ test_send_error(void **state)
     struct fx *f = *state;
     struct hw_pmtu_result r;
 
-    chain_path(&f->path, 4, AF_INET);
+    fakenet_chain(&f->path, 4, AF_INET);
     f->net.send_status = -ENETUNREACH;
     r = run(f);
     assert_int_equal(r.state, HW_PMTU_FAILED);

@@ -174,24 +174,6 @@ test_report_csv_names_sanitised(void **state)
     free(text);
 }
 
-/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
- * careless as_of could hand over); every other address not known yet. */
-static void
-fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
-{
-    struct hw_addr r1 = fx_addr("198.18.0.2");
-
-    (void)arg;
-    memset(out, 0, sizeof(*out));
-    out->state = HW_AS_NONE;
-    if (hw_addr_equal(a, &r1)) {
-        out->state = HW_AS_FOUND;
-        out->asn = 64512;
-        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
-        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
-    }
-}
-
 /* -z: asn, as_prefix and as_name after responder_name, empty while
  * unknown and on a silent hop's row; sanitised. */
 static void
@@ -203,7 +185,7 @@ test_report_csv_as_columns(void **state)
 
     (void)state;
     fx_trace_init(&x);
-    x.run.as_of = fake_as;
+    x.run.as_of = fx_fake_as;
     text = fx_capture(report_csv, &x.run, &rc);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(text, ",responder,responder_name,asn,as_prefix,as_name,answer,"));
@@ -227,7 +209,7 @@ test_report_csv_rows_have_header_width(void **state)
     /* k == 2: the trace again, with the AS columns (-z). */
     for (int k = 0; k < 3; k++) {
         if (k == 2)
-            x.run.as_of = fake_as;
+            x.run.as_of = fx_fake_as;
         size_t want = 0, n = 0;
 
         text = fx_capture(report_csv, k != 1 ? &x.run : &p.run, &rc);

@@ -624,24 +624,6 @@ test_report_json_names_escaped(void **state)
     free(text);
 }
 
-/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
- * careless as_of could hand over); every other address not known yet. */
-static void
-fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
-{
-    struct hw_addr r1 = fx_addr("198.18.0.2");
-
-    (void)arg;
-    memset(out, 0, sizeof(*out));
-    out->state = HW_AS_NONE;
-    if (hw_addr_equal(a, &r1)) {
-        out->state = HW_AS_FOUND;
-        out->asn = 64512;
-        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
-        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
-    }
-}
-
 /* -z: asn and the other AS members per responder, null while unknown;
  * without -z no such member at all. */
 static void
@@ -657,7 +639,7 @@ test_report_json_as_members(void **state)
     assert_int_equal(rc, 0);
     assert_null(strstr(text, "\"asn\""));
     free(text);
-    x.run.as_of = fake_as;
+    x.run.as_of = fx_fake_as;
     text = fx_capture(report_json, &x.run, &rc);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(text, "\"asn\": 64512,\n"));

@@ -185,24 +185,6 @@ evil_name(void *arg, const struct hw_addr *a)
     return arg;
 }
 
-/* -z: AS64512 for 198.18.0.2, with a prefix and a hostile name (as a
- * careless as_of could hand over); every other address not known yet. */
-static void
-fake_as(void *arg, const struct hw_addr *a, struct hw_asinfo *out)
-{
-    struct hw_addr r1 = fx_addr("198.18.0.2");
-
-    (void)arg;
-    memset(out, 0, sizeof(*out));
-    out->state = HW_AS_NONE;
-    if (hw_addr_equal(a, &r1)) {
-        out->state = HW_AS_FOUND;
-        out->asn = 64512;
-        snprintf(out->prefix, sizeof(out->prefix), "198.18.0.0/24");
-        snprintf(out->name, sizeof(out->name), "EV\033[2JIL\r");
-    }
-}
-
 /* -z / -y: the AS field before every host, mtr's way, "AS???" while
  * unknown and for a silent hop; -y 5's name sanitised. */
 static void
@@ -214,7 +196,7 @@ test_report_text_as_field(void **state)
 
     (void)state;
     fx_trace_init(&x);
-    x.run.as_of = fake_as;
+    x.run.as_of = fx_fake_as;
     text = fx_capture(report_text, &x.run, &rc);
     assert_int_equal(rc, 0);
     assert_non_null(strstr(text, "\n  1.|-- AS64512  198.18.0.2 "));

@@ -58,24 +58,6 @@ count_result(void *arg, int ttl, const struct hw_probe_result *r)
     }
 }
 
-/* A chain: hop i answers from 198.18.i.2 (IPv4) after (i + 1) ms. */
-static void
-chain_path(struct fake_path *p, int nhops, int family)
-{
-    char buf[64];
-
-    memset(p, 0, sizeof(*p));
-    p->nhops = nhops;
-    for (int i = 0; i < nhops; i++) {
-        if (family == AF_INET)
-            snprintf(buf, sizeof(buf), "198.18.%d.2", i);
-        else
-            snprintf(buf, sizeof(buf), "2001:2:0:%x::2", i);
-        p->hop[i] = fakenet_addr(buf);
-        p->rtt_ns[i] = (i + 1) * MS;
-    }
-}
-
 static int
 setup(void **state)
 {
@@ -87,7 +69,7 @@ setup(void **state)
     fakenet_engine_config(&f->net, &ecfg);
     f->e = hw_engine_new(&ecfg, &st);
     assert_non_null(f->e);
-    chain_path(&f->path, 8, AF_INET);
+    fakenet_chain(&f->path, 8, AF_INET);
     hw_trace_config_init(&f->cfg);
     f->cfg.cycles = 3;
     f->cfg.on_result = count_result;
@@ -202,7 +184,7 @@ test_trace_ipv6_chain(void **state)
     struct fx *f = *state;
     struct hw_trace_snapshot *s;
 
-    chain_path(&f->path, 5, AF_INET6);
+    fakenet_chain(&f->path, 5, AF_INET6);
     s = run(f);
     assert_int_equal(s->n_hops, 5);
     assert_int_equal(s->end, HW_END_REACHED);
@@ -1290,7 +1272,7 @@ test_trace_follows_outage_ipv6(void **state)
     struct fx *f = *state;
     struct hw_trace_snapshot *s;
 
-    chain_path(&f->path, 8, AF_INET6);
+    fakenet_chain(&f->path, 8, AF_INET6);
     start_endless(f);
     run_until(f, 5 * S);
     f->path.unreach_ttl = 4;
